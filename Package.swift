@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "runbook",
+    products: [
+        .executable(name: "runbook", targets: ["runbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C stays at the edge: only Wiki imports CLibGit2, only Runbooks imports CCmark.
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .target(name: "Wiki", dependencies: ["CLibGit2"]),
+        .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
+        .executableTarget(
+            name: "runbook",
+            dependencies: ["Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
+        .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
+        .testTarget(name: "CLITests", dependencies: ["Wiki"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
