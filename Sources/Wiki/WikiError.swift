@@ -1,0 +1,43 @@
+/// Failures of wiki operations that callers are expected to handle (as opposed to ``GitError``, which reports
+/// libgit2 failing underneath).
+public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The path is neither a git work tree nor a git directory. Parent directories are not searched.
+    case notARepository(path: String)
+    /// The revision (branch, tag, sha, `main~2`, …) does not name a commit.
+    case revisionNotFound(String)
+    /// The path does not exist at that commit, or it is a directory.
+    case fileNotFound(path: String, commit: ObjectID)
+    /// Compare-and-swap failure: the branch was not where the writer expected it (`nil` meaning "does not exist").
+    /// Another writer got there first; re-read the branch head and retry.
+    case branchMoved(branch: String, expected: ObjectID?, actual: ObjectID?)
+    /// A path in the repository is malformed or unusable (empty, absolute, `..`, `.git`, NUL, missing, …).
+    case invalidPath(String, reason: String)
+    /// `refs/heads/<name>` is not a valid git reference name.
+    case invalidBranchName(String)
+    /// The commit message or its trailers cannot be written as given (empty message, bad trailer key or value).
+    case invalidCommitMessage(reason: String)
+
+    /// A sentence for a person reading logs or the CLI's output.
+    public var description: String {
+        switch self {
+        case .notARepository(let path):
+            return "\(path) is not a git repository (run `runbook init PATH` to create one)"
+        case .revisionNotFound(let revision):
+            return "revision '\(revision)' not found"
+        case .fileNotFound(let path, let commit):
+            return "file '\(path)' not found at commit \(commit.short)"
+        case .branchMoved(let branch, let expected, let actual):
+            return "branch '\(branch)' moved: expected \(Self.describe(expected)), found \(Self.describe(actual))"
+        case .invalidPath(let path, let reason):
+            return "invalid path '\(path)': \(reason)"
+        case .invalidBranchName(let name):
+            return "invalid branch name '\(name)'"
+        case .invalidCommitMessage(let reason):
+            return "invalid commit message: \(reason)"
+        }
+    }
+
+    private static func describe(_ id: ObjectID?) -> String {
+        id.map(\.short) ?? "no branch"
+    }
+}
