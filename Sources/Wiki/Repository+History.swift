@@ -1,0 +1,72 @@
+internal import CLibGit2
+
+extension Repository {
+    /// Visits the commits reachable from `revision`, newest first (topological order, ties by commit time).
+    ///
+    /// - Parameters:
+    ///   - path: when given (a file or a directory, from the root), visits only commits whose entry at `path`
+    ///     differs from that of every parent, like `git log -- path`; a root commit counts when it has the path.
+    ///   - body: returns false to stop. It runs while this repository's lock is held: it may call this repository
+    ///     again from the same thread, but other threads using it wait until the walk ends.
+    /// - Throws: ``WikiError/revisionNotFound(_:)``, ``WikiError/invalidPath(_:reason:)``, or what `body` throws.
+    public func walk(_ revision: String, path: String? = nil, _ body: (Commit) throws -> Bool) throws {
+        let path = try path.map { try RepositoryPath.normalizedPrefix($0) }
+        try withHandle { repo in
+            let start = try resolve(revision)
+            var walker: OpaquePointer?
+            try check(git_revwalk_new(&walker, repo), "git_revwalk_new")
+            defer { git_revwalk_free(walker) }
+            try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+            var startOID = start.oid
+            try check(git_revwalk_push(walker, &startOID), "git_revwalk_push")
+            while let id = try Self.next(walker!) {
+                let commit = try Self.lookupCommit(id, in: repo)
+                defer { git_commit_free(commit) }
+                if let path, !path.isEmpty, try !Self.changes(commit, path) {
+                    continue
+                }
+                guard try body(Commit(commit)) else { return }
+            }
+        }
+    }
+
+    /// The commits ``walk(_:path:_:)`` visits, at most `limit` of them.
+    public func history(_ revision: String, path: String? = nil, limit: Int? = nil) throws -> [Commit] {
+        var commits: [Commit] = []
+        if let limit, limit <= 0 {
+            return commits
+        }
+        try walk(revision, path: path) { commit in
+            commits.append(commit)
+            return limit.map { commits.count < $0 } ?? true
+        }
+        return commits
+    }
+
+    /// The next commit of a revision walk, or nil at the end.
+    private static func next(_ walker: OpaquePointer) throws(GitError) -> ObjectID? {
+        var oid = git_oid()
+        let code = git_revwalk_next(&oid, walker)
+        if code == GitCode.iterationOver {
+            return nil
+        }
+        try check(code, "git_revwalk_next")
+        return ObjectID(oid)
+    }
+
+    /// Whether `commit`'s entry at `path` differs from every parent's (for a root commit: whether it exists).
+    private static func changes(_ commit: OpaquePointer, _ path: String) throws(GitError) -> Bool {
+        let mine = try entry(at: path, inCommit: commit)
+        let parentCount = git_commit_parentcount(commit)
+        guard parentCount > 0 else { return mine != nil }
+        for index in 0..<parentCount {
+            var parent: OpaquePointer?
+            try check(git_commit_parent(&parent, commit, index), "git_commit_parent")
+            defer { git_commit_free(parent) }
+            if try entry(at: path, inCommit: parent!) == mine {
+                return false
+            }
+        }
+        return true
+    }
+}
