@@ -13,7 +13,8 @@ public enum RunbookParser {
 
     /// Parses the file at `path` (relative to the wiki root, `runbooks/NAME.md`) with contents `data`.
     public static func parse(_ data: Data, path: String) -> ParsedRunbook {
-        var early = Findings(file: path, lineCount: 1)
+        // No line count yet: these findings are at line 1 or at a line the byte check computed.
+        var early = Findings(file: path, lineCount: .max)
         RunbookPath.problems(with: path).forEach { early.error(1, $0) }
         if data.count > maximumSize {
             early.error(1, "runbook is \(data.count) bytes, more than the limit of \(maximumSize); not parsed")
