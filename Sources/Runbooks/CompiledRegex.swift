@@ -1,0 +1,36 @@
+/// A regular expression compiled once at parse time and shared between copies of its owner.
+///
+/// Swift `Regex` values are immutable once built, so sharing one across tasks is safe; the box only
+/// exists so the owning value types can stay `Sendable` and compare by their source text.
+final class CompiledRegex: @unchecked Sendable {
+    /// The pattern as the author wrote it.
+    let source: String
+    private let regex: Regex<AnyRegexOutput>
+
+    /// Compiles `source`; the thrown message is the regex parser's (`expected ')'`).
+    init(_ source: String) throws(RegexSyntaxError) {
+        self.source = source
+        do {
+            // Unicode-scalar semantics are closer to RE2 (Prometheus, Alertmanager) than grapheme clusters.
+            regex = try Regex(source).matchingSemantics(.unicodeScalar)
+        } catch {
+            throw RegexSyntaxError(message: "\(error)")
+        }
+    }
+
+    /// True if the whole of `text` matches: `^` and `$` semantics without the trailing-newline loophole.
+    func wholeMatch(_ text: String) -> Bool {
+        (try? regex.wholeMatch(in: text)) != nil
+    }
+
+    /// True if the pattern matches somewhere in `text`; anchoring is up to the pattern.
+    func containsMatch(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+}
+
+/// Why a regular expression did not compile.
+struct RegexSyntaxError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,138 @@
+import Yams
+
+/// The settings from a runbook's YAML front matter, checked key by key with errors at the YAML's own lines.
+///
+/// Front matter exists only if the first line is `---` (trailing blanks tolerated); it ends at the next
+/// `---` or `...` line. Keys are a closed set: an unknown key is an error, because a misspelt `tittle` or
+/// `concurency` silently ignored is a runbook that behaves differently from what its author reads.
+struct FrontMatter {
+    static let knownKeys = [
+        "title", "owner", "service", "category", "assignment_group", "tags", "match", "impact", "urgency", "params",
+        "timeout", "concurrency", "resolve", "description",
+    ]
+
+    var title: String?
+    var owner: String?
+    var service: String?
+    var category: String?
+    var assignmentGroup: String?
+    var description: String?
+    var tags: [String] = []
+    var matchers: [Matcher] = []
+    var impact: Int?
+    var urgency: Int?
+    var parameters: [Parameter] = []
+    var timeout: TimeSpan?
+    var concurrency: Int?
+    var resolve = ResolvePolicy.auto
+
+    /// Where the front matter sits in the file's lines.
+    struct Location {
+        /// The YAML text between the delimiters.
+        var yaml: String
+        /// The number of file lines before the Markdown body (both delimiters included).
+        var bodyLineOffset: Int
+    }
+
+    /// Finds the front matter in `lines`; `nil` if the file has none; throws the line-1 error if it never ends.
+    static func locate(in lines: [Substring]) throws(SourceText.Rejection) -> Location? {
+        guard let first = lines.first, isDelimiter(first, closing: false) else { return nil }
+        guard let end = lines.indices.dropFirst().first(where: { isDelimiter(lines[$0], closing: true) }) else {
+            throw SourceText.Rejection(line: 1, message: "front matter is not terminated: add a '---' line after the YAML")
+        }
+        return Location(yaml: lines[1..<end].joined(separator: "\n"), bodyLineOffset: end + 1)
+    }
+
+    private static func isDelimiter(_ line: Substring, closing: Bool) -> Bool {
+        let trimmed = line.trimmingSuffix { $0 == " " || $0 == "\t" }
+        return trimmed == "---" || (closing && trimmed == "...")
+    }
+
+    /// No front matter: every setting at its default.
+    init() {}
+
+    /// Parses and checks `yaml`, whose first line is file line `firstLine`.
+    init(yaml: String, firstLine: Int, findings: inout Findings) {
+        if let (line, message) = YAMLPrecheck.problem(in: yaml) {
+            findings.error(line + firstLine - 1, message)
+            return
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            let (line, message) = Self.describe(error, yaml: yaml)
+            findings.error(line + firstLine - 1, message)
+            return
+        }
+        guard let root else { return }
+        var decoder = FrontMatterDecoder(firstLine: firstLine, findings: findings)
+        decoder.decode(root, into: &self)
+        findings = decoder.findings
+    }
+
+    /// A YAML error as (line within the YAML, message).
+    private static func describe(_ error: any Error, yaml: String) -> (Int, String) {
+        guard let error = error as? YamlError else { return (1, "invalid YAML in front matter: \(error)") }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let while_ = context.map { " (\($0.text))" } ?? ""
+            return (mark.line, "invalid YAML in front matter: \(problem)\(while_)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return (context.mark.line, "front-matter key \(keys) appears more than once")
+        default:
+            return (1, "invalid YAML in front matter: \(error)")
+        }
+    }
+}
+
+/// Cheap checks before handing text to libyaml: constructs that are valid YAML but can make composing
+/// (or comparing keys) explode in time or stack, and that no runbook needs.
+enum YAMLPrecheck {
+    /// Deeper than this is certainly not a runbook's front matter and risks the composer's recursion.
+    static let maximumDepth = 64
+
+    /// The first problem as (line within the YAML, message), or `nil`.
+    static func problem(in yaml: String) -> (Int, String)? {
+        var flowDepth = 0
+        for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = line.prefix { $0 == " " || $0 == "-" }.count
+            var quote: Character?
+            var previous: Character = " "
+            var anchorIndicator: Character?
+            for character in line {
+                if let indicator = anchorIndicator, !character.isWhitespace {
+                    return (index + 1, anchorMessage(indicator))
+                }
+                anchorIndicator = nil
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "#" && previous.isWhitespace {
+                    break
+                } else if character == "\"" || character == "'" {
+                    quote = previous.isWhitespace || "[{,:".contains(previous) ? character : nil
+                } else if character == "[" || character == "{" {
+                    flowDepth += 1
+                } else if character == "]" || character == "}" {
+                    flowDepth = max(0, flowDepth - 1)
+                } else if (character == "&" || character == "*") && (previous.isWhitespace || "[{,".contains(previous)) {
+                    anchorIndicator = character
+                }
+                if indent / 2 + flowDepth > maximumDepth {
+                    return (index + 1, "front matter is nested more than \(maximumDepth) levels deep")
+                }
+                previous = character
+            }
+        }
+        return nil
+    }
+
+    /// Anchors and aliases let a few lines describe an exponentially large document (the "billion laughs"),
+    /// so they are refused outright; `&`/`*` followed by a space is ordinary text.
+    private static func anchorMessage(_ indicator: Character) -> String {
+        "YAML anchors and aliases (\(indicator)name) are not supported in front matter; quote the value if you meant "
+            + "a literal '\(indicator)'"
+    }
+}

@@ -1,0 +1,47 @@
+/// One executable fenced code block of a runbook, with the attributes from its info string.
+public struct Step: Sendable, Equatable, Codable {
+    /// Unique in the runbook: the `id=` attribute, else a slug of the title (`-2`, `-3` for repeats).
+    public var id: String
+    /// The nearest heading above the fence, or `Step N` when there is none.
+    public var title: String
+    /// The paragraphs between that heading (or the previous step) and the fence, as plain text.
+    public var description: String
+    /// The fence language as written: `sh`, `bash`, `python3`, `python` (meaning python3), `perl`.
+    public var language: String
+    /// The fence content, exactly as cmark delivers it (ends with a newline unless empty).
+    public var code: String
+    /// The 1-based line of the opening fence in the file.
+    public var line: Int
+    /// How long one attempt may take (`timeout=`).
+    public var timeout: TimeSpan?
+    /// How many times a failed attempt is retried (`retries=`, 0...10).
+    public var retries: Int
+    /// The pause between attempts (`retry-delay=`).
+    public var retryDelay: TimeSpan?
+    /// What the run does when the step fails for good (`on-failure=`).
+    public var onFailure: FailurePolicy
+    /// Whether a person must approve the step before it runs (`approve=true`).
+    public var approve: Bool
+    /// The host to run on (`host=`); `nil` runs it on the server.
+    public var host: String?
+
+    /// Creates a step; attribute defaults match an info string without attributes.
+    public init(
+        id: String, title: String, description: String = "", language: String, code: String, line: Int,
+        timeout: TimeSpan? = nil, retries: Int = 0, retryDelay: TimeSpan? = nil, onFailure: FailurePolicy = .stop,
+        approve: Bool = false, host: String? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.language = language
+        self.code = code
+        self.line = line
+        self.timeout = timeout
+        self.retries = retries
+        self.retryDelay = retryDelay
+        self.onFailure = onFailure
+        self.approve = approve
+        self.host = host
+    }
+}
