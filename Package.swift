@@ -20,6 +20,8 @@ let package = Package(
             name: "runbook",
             dependencies: ["Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Not part of the product: times runbook loading for bench/wiki-load.sh.
+        .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["Wiki"]),

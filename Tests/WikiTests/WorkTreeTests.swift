@@ -50,4 +50,16 @@ import Wiki
         #expect(try repository.branchHead("main") == head)
         #expect(try repository.text("runbooks/db.md", at: head) == "changed in the database")
     }
+
+    @Test func checkOutHeadWritesTheWorkTreeAndIndexOfANewRepository() throws {
+        try #require(GitCLI.isAvailable)
+        let scratch = try Scratch()
+        let path = scratch.path("wiki")
+        let repository = try Repository.create(at: path)
+        try repository.write(["runbooks/db.md": "seeded"])
+        #expect(!FileManager.default.fileExists(atPath: path + "/runbooks/db.md"))
+        try repository.checkOutHead()
+        #expect(try String(contentsOfFile: path + "/runbooks/db.md", encoding: .utf8) == "seeded")
+        #expect(try GitCLI.run(["status", "--porcelain"], in: path).isEmpty)
+    }
 }

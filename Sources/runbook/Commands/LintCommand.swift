@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Runbooks
+import Wiki
+
+/// `runbook lint`: check runbooks, report `file:line: message`, exit 1 on any error.
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check runbooks; print file:line: message for each problem; exit 1 if any is an error.",
+        discussion: """
+            With FILEs, checks those files; each file's runbook path is taken relative to the git \
+            work tree that holds it (else the current directory), so it must lie under runbooks/. \
+            Without FILEs, checks every runbook of the wiki: the files in its work tree (what is \
+            about to be committed, as a wiki's own CI wants), or with --revision or in a bare \
+            repository, the committed ones.
+            """
+    )
+
+    @OptionGroup var wikiOptions: WikiOptions
+
+    @Argument(help: ArgumentHelp("Runbook files to check (default: every runbook of the wiki).", valueName: "file"))
+    var files: [String] = []
+
+    @Flag(help: "Print the diagnostics as JSON.")
+    var json = false
+
+    func run() throws {
+        let pages = files.isEmpty ? try wikiPages() : files.map(Self.page(forFile:))
+        let diagnostics = pages.flatMap(\.diagnostics)
+        if json {
+            try Console.json(diagnostics)
+        } else {
+            diagnostics.forEach { Console.out($0.description) }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        Console.note("checked \(pages.count) runbook\(pages.count == 1 ? "" : "s"): \(errors) error\(errors == 1 ? "" : "s"), "
+            + "\(warnings) warning\(warnings == 1 ? "" : "s")")
+        if errors > 0 { throw ExitCode(1) }
+    }
+
+    /// The wiki's runbooks: from the work tree when there is one and no revision was asked for.
+    private func wikiPages() throws -> [ParsedRunbook] {
+        let repository = try wikiOptions.openRepository()
+        guard wikiOptions.revision == nil, let workTree = repository.workTree else {
+            return try RunbookLibrary.load(from: repository, at: wikiOptions.commit(in: repository)).pages
+        }
+        let root = URL(fileURLWithPath: workTree)
+        return Self.markdownFiles(below: root.appendingPathComponent(RunbookLibrary.directory)).map { url in
+            Self.page(forFile: url.path, relativeTo: root)
+        }
+    }
+
+    /// Parses one file from disk, as the runbook at its path in the enclosing wiki.
+    private static func page(forFile file: String) -> ParsedRunbook {
+        let url = URL(fileURLWithPath: file).standardizedFileURL
+        let root = enclosingWorkTree(of: url) ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return page(forFile: url.path, relativeTo: root)
+    }
+
+    private static func page(forFile file: String, relativeTo root: URL) -> ParsedRunbook {
+        let path = relativePath(of: URL(fileURLWithPath: file).standardizedFileURL, to: root.standardizedFileURL)
+        do {
+            return RunbookParser.parse(try Data(contentsOf: URL(fileURLWithPath: file)), path: path)
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            return ParsedRunbook(path: path, runbook: nil, diagnostics: [
+                Diagnostic(file: path, line: 1, severity: .error, message: "cannot read the file: \(reason)"),
+            ])
+        }
+    }
+
+    /// `file` relative to `root`, with `..` components when it lies outside.
+    private static func relativePath(of file: URL, to root: URL) -> String {
+        let fileParts = file.pathComponents
+        let rootParts = root.pathComponents
+        let common = zip(fileParts, rootParts).prefix { $0 == $1 }.count
+        let ups = Array(repeating: "..", count: rootParts.count - common)
+        return (ups + fileParts[common...]).joined(separator: "/")
+    }
+
+    /// The nearest folder at or above `file` that holds `.git`.
+    private static func enclosingWorkTree(of file: URL) -> URL? {
+        var folder = file.deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) { return folder }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Every `.md` file below `folder`, sorted.
+    private static func markdownFiles(below folder: URL) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        return enumerator.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "md" && (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where command output goes: results to stdout, notes and errors to stderr.
+enum Console {
+    /// Writes a line of the command's result to stdout.
+    static func out(_ line: String = "") {
+        print(line)
+    }
+
+    /// Writes a progress or status note to stderr, so it never mixes into piped results.
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data("runbook: \(line)\n".utf8))
+    }
+
+    /// Encodes a value as the JSON the CLI prints with `--json`: snake_case keys, sorted, indented.
+    static func json<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// A failure the CLI reports as `Error: message` on stderr with exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `runbook`: the server and its command-line client in one binary.
+@main
+struct RunbookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runbook",
+        abstract: "Incident and runbook automation with a git repository as its storage.",
+        discussion: """
+            Runbooks are Markdown pages under runbooks/ in a git repository (the wiki). Without \
+            --wiki or RUNBOOK_WIKI, commands use the embedded wiki under RUNBOOK_HOME (default \
+            ./.runbook), created from the bundled examples on first use.
+            """,
+        subcommands: [InitCommand.self, LintCommand.self, RunbooksCommand.self, MatchCommand.self]
+    )
+}

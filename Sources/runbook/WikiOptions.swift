@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Runbooks
+import Wiki
+
+/// Which wiki repository and revision a command reads.
+struct WikiOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The wiki git repository (default: $RUNBOOK_WIKI, else the embedded wiki).", valueName: "path"))
+    var wiki: String?
+
+    @Option(help: ArgumentHelp("Branch or revision to read runbooks from (default: the branch HEAD names).", valueName: "rev"))
+    var revision: String?
+
+    /// Opens the chosen wiki; the embedded default is created from the bundled examples on first use.
+    func openRepository() throws -> Repository {
+        if let path = wiki ?? ProcessInfo.processInfo.environment["RUNBOOK_WIKI"] {
+            return try Repository.open(path)
+        }
+        let path = DataDirectory.current.wiki
+        if FileManager.default.fileExists(atPath: path) {
+            return try Repository.open(path)
+        }
+        let (repository, count) = try BundledExamples.seed(at: path)
+        Console.note("created the embedded wiki at \(path) with \(count) example runbooks")
+        return repository
+    }
+
+    /// The commit to read: `--revision`, else the head of the branch HEAD names.
+    func commit(in repository: Repository) throws -> ObjectID {
+        try repository.resolve(revision ?? "HEAD")
+    }
+
+    /// Loads every runbook of the wiki at the chosen commit.
+    func library() throws -> RunbookLibrary {
+        let repository = try openRepository()
+        return try RunbookLibrary.load(from: repository, at: commit(in: repository))
+    }
+}
