@@ -1,14 +1,32 @@
+import Synchronization
+
 /// A regular expression compiled once at parse time and shared between copies of its owner.
 ///
 /// Swift `Regex` values are immutable once built, so sharing one across tasks is safe; the box only
 /// exists so the owning value types can stay `Sendable` and compare by their source text.
 final class CompiledRegex: @unchecked Sendable {
+    /// Compiled regexes by source. Wikis repeat the same patterns (hostnames, severities) across
+    /// hundreds of pages, and compiling a Swift `Regex` costs more than parsing the page's Markdown.
+    private static let cache = Mutex<[String: CompiledRegex]>([:])
+    /// Bounds the cache; past it, new patterns are compiled but not kept.
+    private static let cacheLimit = 4096
+
+    /// The compiled form of `source`, from the cache when it was compiled before.
+    static func compile(_ source: String) throws(RegexSyntaxError) -> CompiledRegex {
+        if let cached = cache.withLock({ $0[source] }) { return cached }
+        let compiled = try CompiledRegex(source)
+        cache.withLock { cache in
+            if cache.count < cacheLimit { cache[source] = compiled }
+        }
+        return compiled
+    }
+
     /// The pattern as the author wrote it.
     let source: String
     private let regex: Regex<AnyRegexOutput>
 
     /// Compiles `source`; the thrown message is the regex parser's (`expected ')'`).
-    init(_ source: String) throws(RegexSyntaxError) {
+    private init(_ source: String) throws(RegexSyntaxError) {
         self.source = source
         do {
             // Unicode-scalar semantics are closer to RE2 (Prometheus, Alertmanager) than grapheme clusters.

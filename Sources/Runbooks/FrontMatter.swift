@@ -59,7 +59,9 @@ struct FrontMatter {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver leaves every scalar a string: the decoder reads scalars as text itself, and
+            // implicit tag resolution (a regex per scalar) was half the cost of loading a wiki.
+            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch {
             let (line, message) = Self.describe(error, yaml: yaml)
             findings.error(line + firstLine - 1, message)

@@ -117,7 +117,7 @@ public struct Matcher: Sendable, Equatable, Hashable, Codable, CustomStringConve
     /// Anchors like Alertmanager (`^(?:value)$` in RE2), here as a whole-string match.
     private static func compile(_ pattern: String) throws(MatcherError) -> CompiledRegex {
         do {
-            return try CompiledRegex("(?:\(pattern))")
+            return try CompiledRegex.compile("(?:\(pattern))")
         } catch {
             throw MatcherError("invalid regex '\(pattern)': \(error.message)")
         }

@@ -39,7 +39,7 @@ public struct Parameter: Sendable, Equatable, Codable {
         self.pattern = pattern
         self.description = description
         // Compiled here, once, so a bad pattern is a lint error at parse time rather than a failed run.
-        self.compiledPattern = try pattern.map { try CompiledRegex($0) }
+        self.compiledPattern = try pattern.map { try CompiledRegex.compile($0) }
     }
 
     /// Decodes and recompiles the pattern.

@@ -46,4 +46,5 @@ for round in 0..<reloads {
     }
 }
 let sorted = reloadTimes.sorted()
+guard !sorted.isEmpty else { exit(0) }
 print("reload_ms_median \(String(format: "%.2f", sorted[sorted.count / 2] * 1000)) reload_ms_max \(String(format: "%.2f", sorted.last! * 1000)) reloads \(reloads)")
