@@ -10,13 +10,20 @@ public struct RunbookLibrary: Sendable {
     public let commit: ObjectID
     /// Every Markdown file under `runbooks/`, sorted by path, parsed or not.
     public let pages: [ParsedRunbook]
+    /// The runbooks without errors, sorted by path: the ones alerts can match.
+    public let runbooks: [Runbook]
     /// How many files this load parsed; the rest were reused from the previous load.
     public let reparsedCount: Int
-    /// Each page with its blob id, so the next load can skip files that did not change.
-    private let cache: [String: (blob: ObjectID, page: ParsedRunbook)]
+    /// The blob of each page, so a reload can tell which pages a commit changed.
+    private let blobs: [String: ObjectID]
 
-    /// The runbooks without errors, sorted by path.
-    public var runbooks: [Runbook] { pages.compactMap(\.runbook) }
+    private init(commit: ObjectID, pages: [ParsedRunbook], reparsedCount: Int, blobs: [String: ObjectID]) {
+        self.commit = commit
+        self.pages = pages
+        self.runbooks = pages.compactMap(\.runbook)
+        self.reparsedCount = reparsedCount
+        self.blobs = blobs
+    }
 
     /// Every diagnostic of every page, by path then line.
     public var diagnostics: [Diagnostic] { pages.flatMap(\.diagnostics) }
@@ -36,26 +43,52 @@ public struct RunbookLibrary: Sendable {
 
     /// Loads every runbook at `commit`.
     ///
-    /// With `previous`, a file whose path and blob are unchanged is not parsed again, which is
-    /// what makes a reload after one commit cheap. Parsing runs on all cores; reading blobs
-    /// is serial because the repository is.
+    /// With `previous`, only the pages that changed between its commit and `commit` are read and
+    /// parsed (found by comparing trees, skipping unchanged folders), which is what makes a
+    /// reload after one commit cheap however large the wiki is. Parsing runs on all cores;
+    /// reading blobs is serial because the repository is.
     public static func load(from repository: Repository, at commit: ObjectID, reusing previous: RunbookLibrary? = nil) throws -> RunbookLibrary {
-        let entries = try repository.files(at: commit, under: directory).filter { $0.path.hasSuffix(".md") }
-        var pages = [ParsedRunbook?](repeating: nil, count: entries.count)
-        var toParse: [(index: Int, path: String, data: Data)] = []
-        for (index, entry) in entries.enumerated() {
-            if let cached = previous?.cache[entry.path], cached.blob == entry.blob {
-                pages[index] = cached.page
-            } else {
-                toParse.append((index, entry.path, try repository.readBlob(entry.blob)))
+        guard let previous else { return try loadAll(from: repository, at: commit) }
+        let changes = try repository.changedFiles(from: previous.commit, to: commit, under: directory).filter { isPage($0.path) }
+        let updated = try changes.compactMap { change in try change.blob.map { (change.path, try repository.readBlob($0)) } }
+        let parsed = Dictionary(uniqueKeysWithValues: parseAll(updated).map { ($0.path, $0) })
+        var pages = previous.pages
+        var blobs = previous.blobs
+        for change in changes {
+            let index = insertionIndex(of: change.path, in: pages)
+            let present = index < pages.count && pages[index].path == change.path
+            blobs[change.path] = change.blob
+            switch (change.blob, parsed[change.path]) {
+            case let (.some, page?) where present: pages[index] = page
+            case let (.some, page?): pages.insert(page, at: index)
+            default: if present { pages.remove(at: index) }
             }
         }
-        for (index, page) in parseAll(toParse.map { ($0.path, $0.data) }).enumerated() {
-            pages[toParse[index].index] = page
+        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: parsed.count, blobs: blobs)
+    }
+
+    /// Reads and parses every page at `commit`.
+    private static func loadAll(from repository: Repository, at commit: ObjectID) throws -> RunbookLibrary {
+        let entries = try repository.files(at: commit, under: directory).filter { isPage($0.path) }
+        let files = try entries.map { ($0.path, try repository.readBlob($0.blob)) }
+        let blobs = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0.blob) })
+        return RunbookLibrary(commit: commit, pages: parseAll(files), reparsedCount: entries.count, blobs: blobs)
+    }
+
+    /// Whether a file under `runbooks/` is a runbook page; other files (images, notes) are not.
+    private static func isPage(_ path: String) -> Bool {
+        path.hasSuffix(".md")
+    }
+
+    /// Where `path` is or would go in `pages`, which are sorted by path.
+    private static func insertionIndex(of path: String, in pages: [ParsedRunbook]) -> Int {
+        var low = 0
+        var high = pages.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pages[middle].path < path { low = middle + 1 } else { high = middle }
         }
-        let loaded = pages.map { $0! }
-        let cache = Dictionary(uniqueKeysWithValues: zip(entries, loaded).map { ($0.path, (blob: $0.blob, page: $1)) })
-        return RunbookLibrary(commit: commit, pages: loaded, reparsedCount: toParse.count, cache: cache)
+        return low
     }
 
     /// Parses files concurrently; the result is in input order.
