@@ -32,21 +32,49 @@ extension Repository {
         message: String, trailers: [Trailer] = []
     ) throws -> ObjectID {
         let reference = try Self.branchReference(branch)
+        let reflog = try "runbook: \(CommitMessage.summary(of: CommitMessage.compose(message, trailers: trailers)))"
+        return try withHandle { repo in
+            let commit = try writeCommit(
+                changes: changes, parent: expectedParent, author: author, committer: committer, message: message, trailers: trailers)
+            try moveBranch(branch, reference: reference, to: commit, expected: expectedParent, reflog: reflog, in: repo)
+            return commit
+        }
+    }
+
+    /// Writes a commit of `changes` on top of `parent` to the object database without moving any branch.
+    ///
+    /// The building block of group commit: an appender writes several commits in a chain, makes them
+    /// durable together, then publishes the last with ``moveBranch(_:to:expected:)``. Objects of a
+    /// commit that is never published are unreachable and removed by `git gc`.
+    /// Parameters and errors as for ``commit(changes:to:expectedParent:author:committer:message:trailers:)``.
+    public func writeCommit(
+        changes: [FileChange], parent: ObjectID?, author: Signature, committer: Signature? = nil, message: String,
+        trailers: [Trailer] = []
+    ) throws -> ObjectID {
         let fullMessage = try CommitMessage.compose(message, trailers: trailers)
         try Self.validate(changes)
         return try withHandle { repo in
-            let parent = try expectedParent.map { id in try Self.lookupParent(id, in: repo) }
-            defer { git_commit_free(parent) }
-            let baseline = try parent.map { commit in try Self.rootTree(of: commit) } ?? Self.emptyTree(in: repo)
+            let parentCommit = try parent.map { id in try Self.lookupParent(id, in: repo) }
+            defer { git_commit_free(parentCommit) }
+            let baseline = try parentCommit.map { commit in try Self.rootTree(of: commit) } ?? Self.emptyTree(in: repo)
             defer { git_tree_free(baseline) }
             try Self.checkApplicable(changes, to: baseline)
             let tree = try Self.updatedTree(baseline, applying: changes, in: repo)
-            let commit = try Self.createCommit(
-                tree: tree, parent: parent, author: author, committer: committer ?? author, message: fullMessage, in: repo)
-            try moveBranch(
-                branch, reference: reference, to: commit, expected: expectedParent,
-                reflog: "runbook: \(CommitMessage.summary(of: fullMessage))", in: repo)
-            return commit
+            return try Self.createCommit(
+                tree: tree, parent: parentCommit, author: author, committer: committer ?? author, message: fullMessage, in: repo)
+        }
+    }
+
+    /// Points `branch` at `commit` if it still points at `expected` (or does not exist, when `expected` is nil).
+    ///
+    /// - Throws: ``WikiError/branchMoved(branch:expected:actual:)`` when another writer moved it first;
+    ///   ``WikiError/invalidBranchName(_:)``; ``GitError`` otherwise (code -14, `GIT_ELOCKED`, while another
+    ///   process holds the branch's lock file).
+    public func moveBranch(_ branch: String, to commit: ObjectID, expected: ObjectID?) throws {
+        let reference = try Self.branchReference(branch)
+        let summary = try self.commit(commit).summary
+        try withHandle { repo in
+            try moveBranch(branch, reference: reference, to: commit, expected: expected, reflog: "runbook: \(summary)", in: repo)
         }
     }
 
