@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .target(name: "Wiki", dependencies: ["CLibGit2"]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
+        .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .executableTarget(
             name: "runbook",
             dependencies: ["Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -25,6 +26,7 @@ let package = Package(
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["Wiki"]),
+        .testTarget(name: "ITILTests", dependencies: ["ITIL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,129 @@
+import Foundation
+
+/// An ITIL incident record, with ServiceNow's fields: the unit the audit branch stores, one file per incident.
+///
+/// A record changes only through ``apply(_:at:actor:)``, which enforces the state machine and writes the timeline;
+/// the properties are settable so that stores and tests can build records, but code that changes an incident's
+/// course should go through events, or the timeline will not tell what happened.
+public struct Incident: Sendable, Hashable {
+    /// `INC0000042`.
+    public var number: IncidentNumber
+    /// One line.
+    public var shortDescription: String
+    /// Longer text; may be empty.
+    public var description: String
+    /// Who reported it.
+    public var caller: String
+    /// Who opened the record (a user, or the intake that received the alert).
+    public var openedBy: String
+    /// When it was opened.
+    public var openedAt: Date
+    /// The group working on it.
+    public var assignmentGroup: String?
+    /// The person working on it.
+    public var assignedTo: String?
+    /// Free-text category.
+    public var category: String?
+    /// The service or configuration item affected.
+    public var service: String?
+    /// How widely it hurts.
+    public var impact: Impact
+    /// How soon it must be dealt with.
+    public var urgency: Urgency
+    /// Where it is in its life.
+    public var state: IncidentState
+    /// Why it is On Hold; set exactly while ``state`` is On Hold.
+    public var holdReason: HoldReason?
+    /// The timeline, oldest first.
+    public var workNotes: [WorkNote]
+    /// How it was resolved; set while Resolved or Closed.
+    public var closeCode: CloseCode?
+    /// What was done to resolve it.
+    public var closeNotes: String?
+    /// When it was (last) resolved.
+    public var resolvedAt: Date?
+    /// Who (last) resolved it.
+    public var resolvedBy: String?
+    /// When it was closed or canceled.
+    public var closedAt: Date?
+    /// Who closed or canceled it (`system` when it closed automatically).
+    public var closedBy: String?
+    /// How many times it was reopened after being resolved.
+    public var reopenCount: Int
+    /// The source alerts, with their occurrence counts.
+    public var alerts: [AlertLink]
+    /// Ids of runbook runs started for it, in order.
+    public var runs: [String]
+    /// Response and resolution clocks.
+    public var sla: SLAClocks
+    /// The labels of the alert that opened it, verbatim (any characters, including newlines).
+    public var labels: [String: String]
+    /// When anything last changed.
+    public var updatedAt: Date
+
+    /// The priority, always computed from ``impact`` and ``urgency`` so the two can never disagree.
+    public var priority: Priority {
+        Priority(impact: impact, urgency: urgency)
+    }
+
+    /// Whether every SLA target was met so far (ServiceNow's `made_sla`).
+    public var madeSLA: Bool {
+        sla.madeSLA
+    }
+
+    /// Opens an incident: state New, SLA clocks started at `time`, the first timeline entry written.
+    ///
+    /// - Throws: ``IncidentError/emptyText(field:)`` when the short description is blank.
+    public init(opening: IncidentOpening, at time: Date, actor: String) throws(IncidentError) {
+        guard !opening.shortDescription.isBlank else { throw .emptyText(field: "short description") }
+        let time = Timestamp.rounded(time)
+        self.number = opening.number
+        self.shortDescription = opening.shortDescription
+        self.description = opening.description
+        self.caller = opening.caller ?? actor
+        self.openedBy = actor
+        self.openedAt = time
+        self.assignmentGroup = opening.assignmentGroup
+        self.assignedTo = opening.assignedTo
+        self.category = opening.category
+        self.service = opening.service
+        self.impact = opening.impact
+        self.urgency = opening.urgency
+        self.state = .new
+        self.holdReason = nil
+        self.workNotes = []
+        self.closeCode = nil
+        self.closeNotes = nil
+        self.resolvedAt = nil
+        self.resolvedBy = nil
+        self.closedAt = nil
+        self.closedBy = nil
+        self.reopenCount = 0
+        self.alerts = opening.alert.map { [AlertLink($0, at: time)] } ?? []
+        self.runs = []
+        self.sla = SLAClocks(openedAt: time, targets: opening.slaTargets)
+        self.labels = opening.labels
+        self.updatedAt = time
+        appendNote(Self.openingNote(opening), kind: .system, at: time, by: actor)
+    }
+
+    private static func openingNote(_ opening: IncidentOpening) -> String {
+        var text = "opened with priority \(opening.priority) (impact \(opening.impact.value), urgency \(opening.urgency.value))"
+        if let alert = opening.alert {
+            text += " from alert \(alert)"
+        }
+        return text
+    }
+
+    /// Adds a timeline entry; every timeline write goes through here so times are always rounded alike.
+    mutating func appendNote(_ text: String, kind: WorkNote.Kind, at time: Date, by author: String) {
+        workNotes.append(WorkNote(time: time, author: author, text: text, kind: kind))
+    }
+}
+
+extension StringProtocol {
+    /// Empty or only white space.
+    var isBlank: Bool {
+        allSatisfy(\.isWhitespace)
+    }
+}

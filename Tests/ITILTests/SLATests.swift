@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import ITIL
+
+@Suite("SLA")
+struct SLATests {
+    @Test("due times of each priority", arguments: [
+        (Priority.critical, minutes(15) as TimeInterval?, hours(4) as TimeInterval?),
+        (.high, hours(1), hours(8)), (.moderate, hours(4), days(3)), (.low, days(1), days(5)), (.planning, nil, nil),
+    ])
+    func dueTimes(priority: Priority, response: TimeInterval?, resolution: TimeInterval?) {
+        let due = SLAPolicy.standard.dueDates(for: priority, openedAt: openedAt)
+        #expect(due.response == response.map(at))
+        #expect(due.resolution == resolution.map(at))
+    }
+
+    @Test func anIncidentOpensWithTheDueTimesOfItsPriority() throws {
+        let incident = try openIncident(impact: .high, urgency: .high)
+        #expect(incident.priority == .critical)
+        #expect(incident.sla.responseDue == at(minutes(15)))
+        #expect(incident.sla.resolutionDue == at(hours(4)))
+    }
+
+    @Test func breachesAreFoundOnceAndRecordedInTheTimeline() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)
+        let policy = SLAPolicy.standard
+        #expect(policy.breaches(of: incident, at: at(minutes(14))).isEmpty)
+        let late = at(minutes(16))
+        #expect(policy.breaches(of: incident, at: late) == [SLABreach(kind: .response, due: at(minutes(15)), recordedAt: late)])
+        try incident.apply(.slaBreached(.response), at: late, actor: "system")
+        #expect(policy.breaches(of: incident, at: late).isEmpty, "a recorded breach is not found again")
+        #expect(throws: IncidentError.self) { try incident.apply(.slaBreached(.response), at: late, actor: "system") }
+        #expect(incident.sla.responseMet == false)
+        #expect(incident.madeSLA == false)
+        #expect(incident.workNotes.last?.kind == .sla)
+        #expect(incident.workNotes.last?.text == "response SLA breached: was due at 2026-05-01T12:15:00.123Z")
+
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(20)), actor: "alice")
+        #expect(incident.sla.respondedAt == at(minutes(20)))
+        #expect(incident.sla.responseMet == false, "a late response stays missed")
+        let afterResolutionDue = at(hours(5))
+        #expect(policy.breaches(of: incident, at: afterResolutionDue).map(\.kind) == [.resolution])
+        try incident.apply(.slaBreached(.resolution), at: afterResolutionDue, actor: "system")
+        #expect(incident.sla.breaches.map(\.kind) == [.response, .resolution])
+    }
+
+    @Test func aBreachBeforeItsDueTimeIsRefused() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)
+        #expect(throws: IncidentError.self) {
+            try incident.apply(.slaBreached(.response), at: at(minutes(1)), actor: "system")
+        }
+        var planning = try openIncident(impact: .low, urgency: .low)
+        #expect(SLAPolicy.standard.breaches(of: planning, at: at(days(30))).isEmpty, "P5 has no targets")
+        #expect(throws: IncidentError.breachNotApplicable(planning.number, .resolution, reason: "there is no resolution target")) {
+            try planning.apply(.slaBreached(.resolution), at: at(days(30)), actor: "system")
+        }
+    }
+
+    @Test func respondingAndResolvingInTimeMeetsBothTargets() throws {
+        var incident = try openIncident(impact: .high, urgency: .medium)
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(30)), actor: "alice")
+        #expect(incident.sla.responseMet == true)
+        try incident.apply(move(to: .resolved), at: at(hours(2)), actor: "alice")
+        #expect(incident.sla.resolutionMet == true)
+        #expect(incident.madeSLA)
+        #expect(SLAPolicy.standard.breaches(of: incident, at: at(days(10))).isEmpty, "resolved incidents do not breach")
+        try incident.apply(.reopened(), at: at(hours(3)), actor: "alice")
+        #expect(incident.sla.resolutionMet == nil, "the resolution clock runs again after a reopen")
+    }
+
+    @Test func changingImpactOrUrgencyMovesTheDueTimes() throws {
+        var incident = try openIncident()
+        let targets = SLAPolicy.standard.targets(for: .critical)
+        try incident.apply(.impactUrgencyChanged(impact: .high, urgency: .high, slaTargets: targets), at: at(minutes(5)), actor: "alice")
+        #expect(incident.priority == .critical)
+        #expect(incident.sla.responseDue == at(minutes(15)))
+        #expect(incident.workNotes.last?.text == "impact 2 → 1, urgency 2 → 1: priority 3 Moderate → 1 Critical")
+    }
+
+    @Test func autoCloseIsDueAfterTheConfiguredTime() throws {
+        let resolved = try incident(in: .resolved)
+        #expect(SLAPolicy.standard.autoCloseDue(for: resolved) == at(minutes(1) + hours(72)))
+        #expect(SLAPolicy.standard.autoCloseDue(for: try incident(in: .inProgress)) == nil)
+        #expect(SLAPolicy(targets: [:], autoCloseAfter: nil).autoCloseDue(for: resolved) == nil)
+    }
+}
+
+@Suite("SLA config file")
+struct SLAConfigTests {
+    @Test func readsTheDocumentedShape() throws {
+        let policy = try SLAPolicy(yaml: """
+            priorities:
+              1: { response: 10m, resolution: 2h }
+              5: { response: none, resolution: 30d }
+            auto_close_after: never
+            """)
+        #expect(policy.targets(for: .critical) == SLATargets(response: minutes(10), resolution: hours(2)))
+        #expect(policy.targets(for: .planning) == SLATargets(response: nil, resolution: days(30)))
+        #expect(policy.targets(for: .high) == SLAPolicy.standard.targets(for: .high), "unlisted priorities keep the defaults")
+        #expect(policy.autoCloseAfter == nil)
+    }
+
+    @Test func theStandardPolicyWritesAFileThatReadsBack() throws {
+        #expect(try SLAPolicy(yaml: SLAPolicy.standard.yaml) == .standard)
+        #expect(try SLAPolicy(yaml: "") == .standard)
+        #expect(try SLAPolicy(yaml: "# only a comment\n") == .standard)
+    }
+
+    @Test("errors name the line and the key", arguments: [
+        ("priorities:\n  1: { response: 15x, resolution: 4h }\n",
+         "config/sla.yaml:2: priorities.1.response: '15x' is not a duration (use e.g. 15m, 4h, 3d, or none)"),
+        ("priorities:\n  2:\n    response: 60\n    resolution: 8h\n",
+         "config/sla.yaml:3: priorities.2.response: '60' is not a duration (use e.g. 15m, 4h, 3d, or none); give a unit, e.g. 60m"),
+        ("auto_close_after: 72h\nescalation: 5m\n",
+         "config/sla.yaml:2: escalation: unknown key (known: priorities, auto_close_after)"),
+        ("priorities:\n  6: { response: 1h, resolution: 1d }\n",
+         "config/sla.yaml:2: priorities: '6' is not a priority (1 to 5)"),
+        ("priorities:\n  1: { response: 15m }\n",
+         "config/sla.yaml:2: priorities.1.resolution: missing (write `resolution: none` for no target)"),
+        ("priorities:\n  1: { response: 15m, resolution: 4h, respnse: 1m }\n",
+         "config/sla.yaml:2: priorities.1.respnse: unknown key (known: response, resolution)"),
+        ("priorities: [1, 2]\n", "config/sla.yaml:1: priorities: expected a mapping of keys to values"),
+    ])
+    func configErrors(yaml: String, message: String) {
+        let error = #expect(throws: SLAConfigError.self) { try SLAPolicy(yaml: yaml) }
+        #expect(error?.description == message)
+    }
+
+    @Test func syntaxErrorsNameTheLine() {
+        let error = #expect(throws: SLAConfigError.self) {
+            try SLAPolicy(yaml: "priorities:\n  1: { response: 15m\n  2: x\n", path: "wiki/config/sla.yaml")
+        }
+        #expect(error?.path == "wiki/config/sla.yaml")
+        #expect(error?.line != nil)
+        #expect(error?.description.contains("not valid YAML") == true)
+    }
+}
