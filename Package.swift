@@ -26,7 +26,7 @@ let package = Package(
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["Wiki"]),
-        .testTarget(name: "ITILTests", dependencies: ["ITIL"]),
+        .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,13 +14,14 @@ public enum IncidentRecordFile {
     /// The line that opens and closes the header.
     static let delimiter = "---"
 
-    /// Where the record lives on the audit branch: `incidents/<yyyy>/<mm>/<number>/record.md`, by the UTC month it
-    /// was opened in, so no directory grows past a month's incidents.
-    public static func path(for incident: Incident) -> String {
-        let opened = Timestamp.format(incident.openedAt)
-        let year = opened.prefix(4)
-        let month = opened.dropFirst(5).prefix(2)
-        return "incidents/\(year)/\(month)/\(incident.number)/record.md"
+    /// Where the record lives on the audit branch: `incidents/000/00/INC0000042/record.md`.
+    ///
+    /// Folders by number, not by date: the digits before the last four, then the two after them, so no folder
+    /// holds more than 100 incidents (1,000 at the top) however many are opened in a month, and the trees a commit
+    /// rewrites stay small as history grows.
+    public static func path(for number: IncidentNumber) -> String {
+        let digits = String(number.description.dropFirst(3))
+        return "incidents/\(digits.dropLast(4))/\(digits.dropLast(2).suffix(2))/\(number)/record.md"
     }
 
     /// The file's text: the header, then the page.

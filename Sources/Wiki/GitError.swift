@@ -56,6 +56,7 @@ enum GitCode {
     static let exists = GIT_EEXISTS.rawValue
     static let invalidSpec = GIT_EINVALIDSPEC.rawValue
     static let modified = GIT_EMODIFIED.rawValue
+    static let locked = GIT_ELOCKED.rawValue
     static let peel = GIT_EPEEL.rawValue
     static let unbornBranch = GIT_EUNBORNBRANCH.rawValue
     static let iterationOver = GIT_ITEROVER.rawValue

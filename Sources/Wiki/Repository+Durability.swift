@@ -17,6 +17,32 @@ extension Repository {
     }
 }
 
+extension Repository {
+    /// Flushes everything written to the repository's file system to disk (`syncfs`).
+    ///
+    /// One call covers every object and reference written before it, however many: the audit log
+    /// calls it once per batch of commits instead of fsyncing each file (group commit).
+    public func syncToDisk() throws {
+        let descriptor = Foundation.open(gitDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw WikiError.syncFailed(path: gitDirectory, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        guard Self.syncFileSystem(descriptor) == 0 else {
+            throw WikiError.syncFailed(path: gitDirectory, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// `syncfs(2)`: Glibc declares it only under `_GNU_SOURCE`, which Swift's Glibc module does not
+    /// set, so it is looked up by name; where it is missing, `sync(2)` flushes every file system.
+    private static let syncFileSystem: @Sendable (Int32) -> Int32 = {
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "syncfs") else {
+            return { _ in sync(); return 0 }
+        }
+        let function = unsafeBitCast(symbol, to: SyncFS.self)
+        return { function($0) }
+    }()
+}
+
 extension LibGit2 {
     /// The C signature of `git_libgit2_opts` as called with one `int` argument after the option.
     private typealias OptionFunction = @convention(c) (Int32, Int32) -> Int32

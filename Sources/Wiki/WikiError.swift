@@ -16,6 +16,12 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidBranchName(String)
     /// The commit message or its trailers cannot be written as given (empty message, bad trailer key or value).
     case invalidCommitMessage(reason: String)
+    /// A commit the caller had seen on the branch is no longer in its history: someone rewrote it.
+    case historyRewritten(branch: String, missing: ObjectID)
+    /// The writer lock file could not be opened or locked.
+    case lockFailed(path: String, reason: String)
+    /// Syncing the repository to disk failed; what was written may not survive a crash.
+    case syncFailed(path: String, reason: String)
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {
@@ -34,6 +40,12 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid branch name '\(name)'"
         case .invalidCommitMessage(let reason):
             return "invalid commit message: \(reason)"
+        case .historyRewritten(let branch, let missing):
+            return "the history of branch '\(branch)' was rewritten: commit \(missing.short), seen on it before, is no longer there"
+        case .lockFailed(let path, let reason):
+            return "cannot lock \(path): \(reason)"
+        case .syncFailed(let path, let reason):
+            return "cannot sync \(path) to disk: \(reason)"
         }
     }
 

@@ -69,7 +69,14 @@ struct RecordFileTests {
         #expect(lines.contains("| Priority | 1 Critical (impact 1 High, urgency 1 High) |"))
         #expect(lines.contains("| delimiter | x<br>---<br>y |"))
         #expect(lines.contains("## Timeline"))
-        #expect(IncidentRecordFile.path(for: incident) == "incidents/2026/05/INC0000042/record.md")
+    }
+
+    @Test func recordsAreFiledByNumberAHundredToAFolder() throws {
+        func path(_ value: Int) throws -> String { IncidentRecordFile.path(for: try #require(IncidentNumber(value))) }
+        #expect(try path(42) == "incidents/000/00/INC0000042/record.md")
+        #expect(try path(12_345) == "incidents/001/23/INC0012345/record.md")
+        #expect(try path(9_999_999) == "incidents/999/99/INC9999999/record.md")
+        #expect(try path(12_345_678) == "incidents/1234/56/INC12345678/record.md")
     }
 
     @Test func aTransitionChangesOnlyItsLinesOfTheHeader() throws {

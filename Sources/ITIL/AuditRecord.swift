@@ -1,0 +1,45 @@
+import Foundation
+import Wiki
+
+/// How an incident event is written to the audit branch: its record file, a subject line people
+/// read in `git log --oneline audit`, and trailers machines read back.
+enum AuditRecord {
+    /// Trailer keys.
+    static let incidentKey = "Incident"
+    static let eventKey = "Event"
+    static let actorKey = "Actor"
+    static let stateKey = "State"
+    static let priorityKey = "Priority"
+    static let alertKey = "Alert"
+
+    /// The audit entry of `event` on `incident` (already applied).
+    static func entry(for incident: Incident, event: IncidentEvent, actor: String, subject: String, at time: Date) -> AuditEntry {
+        var trailers = [
+            Trailer(incidentKey, incident.number.description),
+            Trailer(eventKey, event.name),
+            Trailer(actorKey, oneLine(actor)),
+            Trailer(stateKey, incident.state.rawValue),
+            Trailer(priorityKey, String(incident.priority.rawValue)),
+        ]
+        if case .alertRepeated(let alert) = event { trailers.append(Trailer(alertKey, oneLine(alert.description))) }
+        if case .opened(let opening) = event, let alert = opening.alert { trailers.append(Trailer(alertKey, oneLine(alert.description))) }
+        let record = FileChange.write(
+            path: IncidentRecordFile.path(for: incident.number), contents: Data(IncidentRecordFile.render(incident).utf8))
+        return AuditEntry(
+            changes: [record], message: "\(incident.number): \(oneLine(subject, limit: 100))", trailers: trailers,
+            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+    }
+
+    /// `text` on one line, trimmed, at most `limit` characters: trailers and subjects must be one line,
+    /// and labels that reach them are attacker-controlled.
+    static func oneLine(_ text: String, limit: Int = 200) -> String {
+        let flat = text.map { $0.isNewline || $0 == "\0" ? " " : String($0) }.joined().trimmingCharacters(in: .whitespaces)
+        let cut = flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+        return cut.isEmpty ? "-" : cut
+    }
+
+    private static func emailSafe(_ actor: String) -> String {
+        let safe = actor.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || "._-".contains($0) ? String($0) : "-" }
+        return safe.joined().isEmpty ? "unknown" : safe.joined()
+    }
+}

@@ -1,0 +1,23 @@
+/// The store's in-memory state: every incident by number, and the open ones by alert key for dedup.
+///
+/// A cache of the audit branch, rebuilt from it at start-up and kept current by ``store(_:)``.
+struct IncidentBook: Sendable {
+    private(set) var incidents: [IncidentNumber: Incident] = [:]
+    /// The open incident of each alert key (at most one while it is open: that is dedup).
+    private(set) var openByAlert: [AlertKey: IncidentNumber] = [:]
+    /// The highest number in use.
+    private(set) var lastNumber: IncidentNumber?
+
+    /// Adds or replaces `incident`, keeping the indexes right.
+    mutating func store(_ incident: Incident) {
+        incidents[incident.number] = incident
+        for link in incident.alerts {
+            if incident.state.isOpen {
+                openByAlert[link.alertKey] = incident.number
+            } else if openByAlert[link.alertKey] == incident.number {
+                openByAlert[link.alertKey] = nil
+            }
+        }
+        if lastNumber.map({ incident.number > $0 }) ?? true { lastNumber = incident.number }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Wiki
+
+/// The changes of one batch of writes, on top of the book, until they are committed.
+///
+/// Changes go to an overlay so that a batch that fails to commit leaves the book as it was, and
+/// so that preparing a batch costs what it changes, not the size of the book.
+struct IncidentDraft {
+    let book: IncidentBook
+    let now: Date
+    private(set) var changed: [IncidentNumber: Incident] = [:]
+    private var openByAlert: [AlertKey: IncidentNumber?] = [:]
+    private(set) var lastNumber: IncidentNumber?
+    /// One entry per recorded event, in order.
+    private(set) var entries: [AuditEntry] = []
+
+    init(book: IncidentBook, now: Date) {
+        self.book = book
+        self.now = now
+        lastNumber = book.lastNumber
+    }
+
+    /// The incident as this batch sees it.
+    func incident(_ number: IncidentNumber) -> Incident? {
+        changed[number] ?? book.incidents[number]
+    }
+
+    /// The open incident for an alert key, as this batch sees it.
+    func openIncident(for alert: AlertKey) -> IncidentNumber? {
+        if let overlaid = openByAlert[alert] { return overlaid }
+        return book.openByAlert[alert]
+    }
+
+    /// The number the next new incident gets: one past the highest in use, so numbers have no gaps.
+    var nextNumber: IncidentNumber {
+        lastNumber?.next ?? .first
+    }
+
+    /// Records `incident` as changed by `event` and queues its audit entry.
+    mutating func record(_ incident: Incident, event: IncidentEvent, actor: String, subject: String) {
+        changed[incident.number] = incident
+        for link in incident.alerts {
+            if incident.state.isOpen {
+                openByAlert[link.alertKey] = .some(incident.number)
+            } else if openIncident(for: link.alertKey) == incident.number {
+                openByAlert[link.alertKey] = .some(nil)
+            }
+        }
+        if lastNumber.map({ incident.number > $0 }) ?? true { lastNumber = incident.number }
+        entries.append(AuditRecord.entry(for: incident, event: event, actor: actor, subject: subject, at: now))
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+import Wiki
+
+/// Every incident, with each change committed to the audit branch before it is acknowledged.
+///
+/// The audit branch is the source of truth: the store rebuilds its state from the branch at
+/// start-up and catches up with commits other processes made before each write. Writes queue up
+/// while a batch is being committed and go out together in the next one (group commit: one sync
+/// per batch, still one commit per event). A batch is all or nothing, so incident numbers never
+/// skip: a number is used only by an open that was committed.
+public actor IncidentStore {
+    /// The writer of the audit branch.
+    public nonisolated let auditLog: AuditLog
+    /// SLA targets and auto-close, from the wiki's `config/sla.yaml`.
+    public nonisolated let policy: SLAPolicy
+    /// Records skipped at start-up because they did not parse (only with `skippingCorrupt`).
+    public nonisolated let skipped: [IncidentStoreError]
+    private let clock: @Sendable () -> Date
+    private var book: IncidentBook
+    /// The audit commit the book reflects.
+    private var tip: ObjectID?
+    private var pending: [PendingWrite] = []
+    private var flushScheduled = false
+
+    /// The folder of the audit branch that holds records.
+    static let recordsFolder = "incidents"
+
+    /// Opens the store on `auditLog`'s branch, rebuilding every incident from it.
+    ///
+    /// - Parameter skippingCorrupt: load the incidents whose records parse and report the others in
+    ///   ``skipped``, instead of refusing to start.
+    /// - Throws: ``IncidentStoreError/corruptRecord(path:commit:problem:)`` for a record that does not parse.
+    public init(auditLog: AuditLog, policy: SLAPolicy = .standard, skippingCorrupt: Bool = false,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.auditLog = auditLog
+        self.policy = policy
+        self.clock = clock
+        let head = try auditLog.head()
+        var book = IncidentBook()
+        var skipped: [IncidentStoreError] = []
+        if let head {
+            let files = try auditLog.repository.files(at: head, under: Self.recordsFolder).filter { $0.path.hasSuffix("/record.md") }
+            for result in try Self.parse(files.map { ($0.path, $0.blob) }, at: head, in: auditLog.repository) {
+                switch result {
+                case .success(let incident): book.store(incident)
+                case .failure(let error) where skippingCorrupt: skipped.append(error)
+                case .failure(let error): throw error
+                }
+            }
+        }
+        self.book = book
+        self.tip = head
+        self.skipped = skipped
+    }
+
+    // MARK: - Reading
+
+    /// The incident with this number.
+    public func incident(_ number: IncidentNumber) throws -> Incident {
+        guard let incident = book.incidents[number] else { throw IncidentStoreError.unknownIncident(number) }
+        return incident
+    }
+
+    /// Every incident that passes `filter`, by number.
+    public func incidents(where filter: (Incident) -> Bool = { _ in true }) -> [Incident] {
+        book.incidents.values.filter(filter).sorted { $0.number < $1.number }
+    }
+
+    /// The open incident for an alert key, if any: where a repeat of that alert would go.
+    public func openIncident(for alert: AlertKey) -> Incident? {
+        book.openByAlert[alert].flatMap { book.incidents[$0] }
+    }
+
+    /// Reads what other processes committed since this store last looked.
+    public func refresh() throws {
+        try catchUp(to: auditLog.head())
+    }
+
+    // MARK: - Writing
+
+    /// Opens an incident for `request`, or, while one for the same alert is open, adds an occurrence to it.
+    ///
+    /// - Returns: the incident, and whether it was created.
+    public func open(_ request: IncidentRequest, actor: String) async throws -> (incident: Incident, created: Bool) {
+        try await write { draft in
+            if let alert = request.alert, let number = draft.openIncident(for: alert), var existing = draft.incident(number) {
+                try existing.apply(.alertRepeated(alert), at: draft.now, actor: actor)
+                let count = existing.alerts.first { $0.alertKey == alert }?.occurrences ?? 0
+                draft.record(existing, event: .alertRepeated(alert), actor: actor, subject: "alert repeated (\(count) occurrences)")
+                return (existing, false)
+            }
+            let opening = self.opening(for: request, number: draft.nextNumber)
+            let incident = try Incident(opening: opening, at: draft.now, actor: actor)
+            draft.record(incident, event: .opened(opening), actor: actor,
+                         subject: "opened (P\(incident.priority.rawValue)): \(incident.shortDescription)")
+            return (incident, true)
+        }
+    }
+
+    /// Applies `event` (a note, a transition, an assignment ...) to the incident `number`.
+    public func apply(_ event: IncidentEvent, to number: IncidentNumber, actor: String) async throws -> Incident {
+        try await write { draft in
+            guard var incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
+            let before = incident.state
+            try incident.apply(event, at: draft.now, actor: actor)
+            draft.record(incident, event: event, actor: actor, subject: Self.subject(event, from: before, to: incident))
+            return incident
+        }
+    }
+
+    /// Records the SLA breaches that are due and closes Resolved incidents whose wait is over.
+    ///
+    /// - Returns: the incidents it changed.
+    public func sweep(actor: String = "automation") async throws -> [Incident] {
+        try await write { draft in
+            var changed: [Incident] = []
+            for var incident in self.book.incidents.values.sorted(by: { $0.number < $1.number }) {
+                let before = incident
+                for breach in self.policy.breaches(of: incident, at: draft.now) {
+                    try incident.apply(.slaBreached(breach.kind), at: draft.now, actor: actor)
+                    draft.record(incident, event: .slaBreached(breach.kind), actor: actor, subject: "\(breach.kind) SLA breached")
+                }
+                if let due = self.policy.autoCloseDue(for: incident), due <= draft.now {
+                    try incident.apply(.autoClosed, at: draft.now, actor: actor)
+                    draft.record(incident, event: .autoClosed, actor: actor, subject: "closed automatically after resolution")
+                }
+                if incident != before { changed.append(incident) }
+            }
+            return changed
+        }
+    }
+
+    // MARK: - Group commit
+
+    /// A write waiting for the next batch: it runs against the batch's draft and, once the batch is
+    /// durable (or has failed), hands its result to the waiting caller.
+    private struct PendingWrite {
+        /// Applies the write to the draft; returns how to answer the caller once the batch is committed.
+        let run: (inout IncidentDraft) -> (_ committed: Result<Void, Error>) -> Void
+    }
+
+    /// Queues `body` for the next batch and waits until that batch is on disk.
+    private func write<Value: Sendable>(_ body: @escaping (inout IncidentDraft) throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append(PendingWrite { draft in
+                // A failed write must leave the draft as it was, so it runs on a copy.
+                var attempt = draft
+                do {
+                    let value = try body(&attempt)
+                    draft = attempt
+                    return { committed in continuation.resume(with: committed.map { value }) }
+                } catch {
+                    return { _ in continuation.resume(throwing: error) }
+                }
+            })
+            if !flushScheduled {
+                flushScheduled = true
+                Task { self.flush() }
+            }
+        }
+    }
+
+    /// Commits every queued write as one batch.
+    private func flush() {
+        flushScheduled = false
+        let batch = pending
+        pending = []
+        do {
+            let (commits, draft) = try auditLog.append { head in
+                try catchUp(to: head)
+                var draft = IncidentDraft(book: book, now: clock())
+                let answers = batch.map { $0.run(&draft) }
+                return (draft.entries, (draft, answers))
+            }
+            for incident in draft.0.changed.values { book.store(incident) }
+            // Our last commit, not the branch head: another writer may have appended since, unseen.
+            if let last = commits.last { tip = last }
+            draft.1.forEach { $0(.success(())) }
+        } catch {
+            // Nothing of the batch is visible: fail every write in it, validation failures included.
+            for write in batch {
+                var scratch = IncidentDraft(book: book, now: clock())
+                write.run(&scratch)(.failure(error))
+            }
+        }
+    }
+
+    /// Brings the book up to `head`, reading only the records that changed since ``tip``.
+    private func catchUp(to head: ObjectID?) throws {
+        guard let head, head != tip else { return }
+        let changes: [(String, ObjectID)]
+        if let tip {
+            changes = try auditLog.repository.changedFiles(from: tip, to: head, under: Self.recordsFolder)
+                .compactMap { change in change.blob.map { (change.path, $0) } }
+                .filter { $0.0.hasSuffix("/record.md") }
+        } else {
+            changes = try auditLog.repository.files(at: head, under: Self.recordsFolder)
+                .filter { $0.path.hasSuffix("/record.md") }.map { ($0.path, $0.blob) }
+        }
+        for result in try Self.parse(changes, at: head, in: auditLog.repository) {
+            book.store(try result.get())
+        }
+        tip = head
+    }
+
+    /// Parses record files on all cores; reading blobs is serial because the repository is.
+    private static func parse(
+        _ files: [(path: String, blob: ObjectID)], at commit: ObjectID, in repository: Repository
+    ) throws -> [Result<Incident, IncidentStoreError>] {
+        let contents = try files.map { try repository.readBlob($0.blob) }
+        return concurrentMap(files.indices) { index in
+            do {
+                return .success(try IncidentRecordFile.parse(contents[index]))
+            } catch {
+                return .failure(.corruptRecord(path: files[index].path, commit: commit, problem: "\(error)"))
+            }
+        }
+    }
+
+    // MARK: - Texts
+
+    /// The opening of a new incident: the request with its number and the SLA targets in force.
+    private nonisolated func opening(for request: IncidentRequest, number: IncidentNumber) -> IncidentOpening {
+        let impact = request.impact ?? .medium
+        let urgency = request.effectiveUrgency
+        return IncidentOpening(
+            number: number, shortDescription: request.shortDescription, description: request.description, caller: request.caller,
+            category: request.category, service: request.service, assignmentGroup: request.assignmentGroup,
+            assignedTo: request.assignedTo, impact: impact, urgency: urgency, labels: request.labels, alert: request.alert,
+            slaTargets: policy.targets(for: Priority(impact: impact, urgency: urgency)))
+    }
+
+    /// The subject line of an event in `git log --oneline audit`.
+    private static func subject(_ event: IncidentEvent, from before: IncidentState, to incident: Incident) -> String {
+        switch event {
+        case .transitioned, .reopened, .autoClosed:
+            let code = incident.state == .resolved ? incident.closeCode.map { " (\($0.title))" } ?? "" : ""
+            return "\(before.title) -> \(incident.state.title)\(code)"
+        case .noteAdded: return "work note added"
+        case .assigned: return "assigned to \(incident.assignedTo ?? incident.assignmentGroup ?? "nobody")"
+        case .slaBreached(let kind): return "\(kind) SLA breached"
+        case .impactUrgencyChanged: return "priority now P\(incident.priority.rawValue)"
+        case .runLinked(let run): return "run \(run) linked"
+        case .alertRepeated: return "alert repeated"
+        case .opened: return "opened: \(incident.shortDescription)"
+        }
+    }
+}
+
+/// `transform` over `indices` on all cores, results in order.
+func concurrentMap<Value: Sendable>(_ indices: Range<Int>, _ transform: @Sendable (Int) -> Value) -> [Value] {
+    let slots = UnsafeMutableBufferPointer<Value?>.allocate(capacity: indices.count)
+    slots.initialize(repeating: nil)
+    defer {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+    nonisolated(unsafe) let shared = slots
+    // Each index is written by exactly one iteration and read only after all of them end.
+    DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
+        shared[offset] = transform(indices.lowerBound + offset)
+    }
+    return slots.map { $0! }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The append-only writer of the audit branch: every event one commit, made durable in groups.
+///
+/// Several processes may append to the same repository at once (a server and CLI commands). They
+/// take turns through a lock file of their own (`flock`, released by the kernel when a process dies),
+/// and under it each one reads the branch head, lets its caller catch up with commits others made
+/// and plan its entries on top, writes them as a chain of commits, syncs them to disk, and only then
+/// moves the branch, with compare-and-swap, so that a writer that does not take the lock (someone
+/// running git by hand) is detected and never overwritten.
+///
+/// Durability: a call returns only after the commits and the branch update are on disk. A batch of
+/// entries costs two `syncfs` calls however many entries it has: that is group commit, with one
+/// commit per event still.
+public final class AuditLog: Sendable {
+    /// The repository written to.
+    public let repository: Repository
+    /// The branch appended to (an orphan branch: its first commit has no parent).
+    public let branch: String
+    /// Serialises appenders across processes.
+    private let lock: WriterLock
+
+    /// How long to keep retrying while a branch's lock file is held before reporting it.
+    static let lockedRetryLimit: Duration = .seconds(10)
+
+    /// The writer for `branch` of `repository`.
+    public init(repository: Repository, branch: String = "audit") throws {
+        _ = try Repository.branchReference(branch)
+        self.repository = repository
+        self.branch = branch
+        let name = branch.replacingOccurrences(of: "/", with: "-")
+        lock = WriterLock(path: repository.gitDirectory + "/runbook-\(name).lock")
+    }
+
+    /// The branch's current head; nil before the first entry.
+    public func head() throws -> ObjectID? {
+        try repository.branchHead(branch)
+    }
+
+    /// Appends entries as commits on the branch.
+    ///
+    /// `plan` runs under the writer lock with the branch head found there; it returns the entries
+    /// to append on top of that head (having first read the commits it had not seen, see
+    /// ``commits(after:upTo:)``) and a value of its own, handed back with the new commits' ids,
+    /// oldest first. An empty plan writes nothing. If a writer that ignores the lock moves the branch
+    /// in between, `plan` runs again on the new head.
+    public func append<Plan>(_ plan: (ObjectID?) throws -> (entries: [AuditEntry], plan: Plan)) throws -> (commits: [ObjectID], plan: Plan) {
+        try lock.withLock {
+            while true {
+                let head = try self.head()
+                let (entries, planned) = try plan(head)
+                guard !entries.isEmpty else { return ([], planned) }
+                let commits = try writeChain(entries, onto: head)
+                try repository.syncToDisk()
+                do {
+                    try moveBranchRetryingLocks(to: commits.last!, expected: head)
+                } catch WikiError.branchMoved {
+                    continue
+                }
+                try repository.syncToDisk()
+                return (commits, planned)
+            }
+        }
+    }
+
+    /// The commits after `known` up to `head`, oldest first: what other writers appended.
+    ///
+    /// - Throws: ``WikiError/historyRewritten(branch:missing:)`` when `known` is not in `head`'s
+    ///   history: someone rewrote the audit branch.
+    public func commits(after known: ObjectID?, upTo head: ObjectID) throws -> [Commit] {
+        var newer: [Commit] = []
+        var found = known == nil
+        try repository.walk(head.hex) { commit in
+            if commit.id == known {
+                found = true
+                return false
+            }
+            newer.append(commit)
+            return true
+        }
+        guard found else { throw WikiError.historyRewritten(branch: branch, missing: known!) }
+        return newer.reversed()
+    }
+
+    /// Writes each entry as a commit whose parent is the one before.
+    private func writeChain(_ entries: [AuditEntry], onto head: ObjectID?) throws -> [ObjectID] {
+        var parent = head
+        return try entries.map { entry in
+            let commit = try repository.writeCommit(
+                changes: entry.changes, parent: parent, author: entry.author, message: entry.message, trailers: entry.trailers)
+            parent = commit
+            return commit
+        }
+    }
+
+    /// Moves the branch, waiting out another process's lock file; a lock file that outlives any
+    /// real update is left by a killed process and removed, since every cooperating writer holds
+    /// our lock while it has one.
+    private func moveBranchRetryingLocks(to commit: ObjectID, expected: ObjectID?) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + Self.lockedRetryLimit
+        while true {
+            do {
+                return try repository.moveBranch(branch, to: commit, expected: expected)
+            } catch let error as GitError where error.code == GitCode.locked && clock.now < deadline {
+                removeStaleReferenceLock()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    /// Removes `refs/heads/<branch>.lock` if it is older than any update takes.
+    private func removeStaleReferenceLock() {
+        let path = repository.gitDirectory + "/refs/heads/\(branch).lock"
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+              Date().timeIntervalSince(modified) > 1 else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

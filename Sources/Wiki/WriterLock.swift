@@ -1,0 +1,29 @@
+import Foundation
+
+/// An exclusive lock shared by processes through `flock` on a file; the kernel releases it when
+/// its holder exits, even by SIGKILL, so a crash never leaves it held.
+final class WriterLock: Sendable {
+    /// The lock file; created when missing, never deleted (deleting would race with lockers).
+    let path: String
+    /// Serialises threads of this process; `flock` on separate descriptors would too, but a
+    /// mutex is cheaper and keeps one descriptor.
+    private let threads = NSLock()
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Runs `body` holding the lock.
+    func withLock<Result>(_ body: () throws -> Result) throws -> Result {
+        threads.lock()
+        defer { threads.unlock() }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WikiError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw WikiError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import Wiki
+
+/// The append-only audit writer: chains, compare-and-swap against writers that skip the lock, stale locks.
+@Suite struct AuditLogTests {
+    private func entry(_ name: String) -> AuditEntry {
+        AuditEntry(changes: [.write(path: "events/\(name).md", contents: Data(name.utf8))], message: "Event \(name)",
+                   trailers: [Trailer("Event", name)], author: People.alice)
+    }
+
+    @Test func appendsABatchAsAChainOfCommitsOnAnOrphanBranch() throws {
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"))
+        try repository.write(["runbooks/a.md": "a"])
+        let log = try AuditLog(repository: repository)
+        let (commits, seen) = try log.append { head in ([entry("one"), entry("two"), entry("three")], head) }
+        #expect(seen == nil, "the branch did not exist")
+        #expect(commits.count == 3)
+        #expect(try log.head() == commits.last)
+        #expect(try repository.commit(commits[0]).parents.isEmpty, "orphan: no parent from main")
+        #expect(try repository.commit(commits[2]).parents == [commits[1]])
+        #expect(try repository.commit(commits[1]).trailers == [Trailer("Event", "two")])
+        #expect(try log.commits(after: commits[0], upTo: commits[2]).map(\.id) == Array(commits[1...]))
+        #expect(try log.commits(after: nil, upTo: commits[2]).map(\.id) == commits)
+        // An empty plan writes nothing.
+        #expect(try log.append { _ in ([], ()) }.commits.isEmpty)
+        #expect(try log.head() == commits.last)
+    }
+
+    @Test func aWriterThatSkipsTheLockIsNeverOverwritten() throws {
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let log = try AuditLog(repository: repository)
+        let first = try log.append { _ in ([entry("first")], ()) }.commits[0]
+        var heads: [ObjectID?] = []
+        var foreign: ObjectID?
+        let (commits, _) = try log.append { head in
+            heads.append(head)
+            if foreign == nil {
+                // Someone commits with plain git while this writer is planning on `head`.
+                foreign = try repository.commit(changes: [.write(path: "manual.md", contents: Data())], to: "audit",
+                                                expectedParent: head, author: People.bob, message: "Manual edit")
+            }
+            return ([entry("mine")], ())
+        }
+        #expect(heads == [first, foreign], "planned again on the new head")
+        #expect(try repository.commit(commits[0]).parents == [foreign!])
+        #expect(try repository.files(at: commits[0]).map(\.path).contains("manual.md"))
+    }
+
+    @Test func aRewrittenHistoryIsReported() throws {
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let log = try AuditLog(repository: repository)
+        let seen = try log.append { _ in ([entry("one"), entry("two")], ()) }.commits[1]
+        // Rewrite: point audit at a different history.
+        let replacement = try repository.writeCommit(
+            changes: [.write(path: "x.md", contents: Data())], parent: nil, author: People.bob, message: "Replacement")
+        try repository.moveBranch("audit", to: replacement, expected: seen)
+        #expect(throws: WikiError.historyRewritten(branch: "audit", missing: seen)) {
+            try log.commits(after: seen, upTo: replacement)
+        }
+    }
+
+    @Test func aLockFileLeftByAKilledProcessIsCleared() throws {
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let log = try AuditLog(repository: repository)
+        _ = try log.append { _ in ([entry("one")], ()) }
+        let lockPath = repository.gitDirectory + "/refs/heads/audit.lock"
+        #expect(FileManager.default.createFile(atPath: lockPath, contents: Data("0000000000000000000000000000000000000000\n".utf8)))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lockPath)
+        let commits = try log.append { _ in ([entry("two")], ()) }.commits
+        #expect(try log.head() == commits.last)
+        #expect(!FileManager.default.fileExists(atPath: lockPath))
+    }
+}
