@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .executableTarget(
             name: "runbook",
-            dependencies: ["Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Wiki", "Runbooks", "ITIL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),

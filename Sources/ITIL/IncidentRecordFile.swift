@@ -37,6 +37,11 @@ public enum IncidentRecordFile {
             + IncidentPage(incident: incident).markdown
     }
 
+    /// The human half of the file alone: what `runbook incidents show` prints.
+    public static func page(for incident: Incident) -> String {
+        IncidentPage(incident: incident).markdown
+    }
+
     /// Reads the incident back from a file's text.
     ///
     /// - Throws: ``RecordFileError`` with the line and field of the first problem: no header, an unterminated one,

@@ -12,12 +12,31 @@ enum Console {
         FileHandle.standardError.write(Data("runbook: \(line)\n".utf8))
     }
 
+    /// `text` with control characters shown as `\u{1B}` escapes: labels and notes come from
+    /// outside, and an escape sequence printed raw could rewrite the reader's terminal.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control, scalar != "\n", scalar != "\t" {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// Encodes a value as the JSON the CLI prints with `--json`: snake_case keys, sorted, indented.
-    static func json<Value: Encodable>(_ value: Value) throws {
+    static func json<Value: Encodable>(_ value: Value, encoder: JSONEncoder = defaultEncoder) throws {
+        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Snake-case keys, sorted and indented, so output diffs and greps well.
+    static var defaultEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return encoder
     }
 }
 

@@ -13,7 +13,7 @@ enum RunbookText {
             return [runbook.id, String(runbook.steps.count), runbook.title, runbook.matchers.map(\.description).joined(separator: ", ")]
         }
         let footer = "\(library.runbooks.count) of \(library.pages.count) runbooks load at \(library.commit.short)"
-        return columns([["ID", "STEPS", "TITLE", "MATCH"]] + rows) + "\n" + footer
+        return TextTable.columns([["ID", "STEPS", "TITLE", "MATCH"]] + rows) + "\n" + footer
     }
 
     /// `runbooks show`: everything the parser found, in the order a reader wants it.
@@ -26,7 +26,7 @@ enum RunbookText {
             ("timeout", runbook.timeout?.description), ("concurrency", runbook.concurrency.map(String.init)),
             ("resolve", runbook.resolve.rawValue),
         ]
-        for case let (name, value?) in facts { lines.append("  \(pad(name + ":", 12)) \(value)") }
+        for case let (name, value?) in facts { lines.append("  \(TextTable.pad(name + ":", 12)) \(value)") }
         lines += labelled("match:", runbook.matchers.isEmpty ? ["(none: runs only when asked for by id)"] : runbook.matchers.map(\.description))
         lines += labelled("params:", runbook.parameters.map(describe))
         if !runbook.summary.isEmpty { lines += ["", indent(runbook.summary, by: 2)] }
@@ -50,7 +50,7 @@ enum RunbookText {
         let others = decision.candidates.filter { $0.runbook.id != decision.chosen?.id }
         if !others.isEmpty {
             lines.append("")
-            lines += columns(others.map { [$0.runbook.id, $0.reason] }).split(separator: "\n").map { "  " + $0 }
+            lines += TextTable.columns(others.map { [$0.runbook.id, $0.reason] }).split(separator: "\n").map { "  " + $0 }
         }
         let broken = library.pages.filter { $0.runbook == nil }.map(\.path)
         if !broken.isEmpty {
@@ -80,25 +80,11 @@ enum RunbookText {
     }
 
     private static func labelled(_ label: String, _ values: [String]) -> [String] {
-        values.enumerated().map { index, value in "  \(pad(index == 0 ? label : "", 12)) \(value)" }
+        values.enumerated().map { index, value in "  \(TextTable.pad(index == 0 ? label : "", 12)) \(value)" }
     }
 
     private static func indent(_ text: String, by width: Int, prefix: String = "") -> String {
         let margin = String(repeating: " ", count: width) + prefix
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { margin + $0 }.joined(separator: "\n")
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
-
-    /// Left-aligned columns, two spaces apart; the last column is not padded.
-    private static func columns(_ rows: [[String]]) -> String {
-        guard let count = rows.map(\.count).max() else { return "" }
-        let widths = (0..<count).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in column == row.count - 1 ? cell : pad(cell, widths[column]) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }

@@ -20,9 +20,15 @@ struct WikiOptions: ParsableArguments {
         if FileManager.default.fileExists(atPath: path) {
             return try Repository.open(path)
         }
-        let (repository, count) = try BundledExamples.seed(at: path)
-        Console.note("created the embedded wiki at \(path) with \(count) example runbooks")
-        return repository
+        do {
+            let (repository, count) = try BundledExamples.seed(at: path)
+            Console.note("created the embedded wiki at \(path) with \(count) example runbooks")
+            return repository
+        } catch let error as GitError {
+            // Another command started at the same moment created it first.
+            guard let repository = try? Repository.open(path) else { throw error }
+            return repository
+        }
     }
 
     /// The commit to read: `--revision`, else the head of the branch HEAD names.

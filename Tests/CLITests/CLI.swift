@@ -34,8 +34,29 @@ struct CLI {
         return here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("runbook")
     }()
 
+    /// A started `runbook` process; `wait()` collects its output.
+    struct Running {
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+
+        func wait() throws -> Result {
+            // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
+            let outData = out.fileHandleForReading.readDataToEndOfFile()
+            let errData = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+
     /// Runs `runbook arguments` with RUNBOOK_HOME inside the scratch directory and no RUNBOOK_WIKI.
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        try start(arguments, environment: extra).wait()
+    }
+
+    /// Starts `runbook arguments` without waiting for it.
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -49,12 +70,7 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Running(process: process, out: out, err: err)
     }
 
     /// Runs the system `git` in `repository`, for checking what the CLI wrote with the tools users have.

@@ -34,22 +34,8 @@ struct MatchCommand: ParsableCommand {
         if decision.chosen == nil { throw ExitCode(1) }
     }
 
-    /// `--label` values as a label set; a key given twice is an error, as it would be in an alert.
     private func parsedLabels() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for label in labels {
-            guard let equals = label.firstIndex(of: "="), equals != label.startIndex else {
-                throw ValidationError("--label '\(label)' is not KEY=VALUE")
-            }
-            let key = String(label[..<equals])
-            guard key.wholeMatch(of: /[a-zA-Z_][a-zA-Z0-9_]*/) != nil else {
-                throw ValidationError("--label '\(label)': '\(key)' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)")
-            }
-            guard result.updateValue(String(label[label.index(after: equals)...]), forKey: key) == nil else {
-                throw ValidationError("--label '\(key)' is given twice")
-            }
-        }
-        return result
+        try LabelArguments.parse(labels)
     }
 }
 
