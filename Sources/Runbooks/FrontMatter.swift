@@ -92,49 +92,105 @@ struct FrontMatter {
 
 /// Cheap checks before handing text to libyaml: constructs that are valid YAML but can make composing
 /// (or comparing keys) explode in time or stack, and that no runbook needs.
+///
+/// The scan is defined on Characters but runs on bytes: every character it looks at is ASCII, so a line
+/// of ASCII is read byte by byte (each byte is one Character), and only a line with other text pays for
+/// grapheme breaking, its Characters reduced to the codes the scan distinguishes (see `code(of:)`).
 enum YAMLPrecheck {
     /// Deeper than this is certainly not a runbook's front matter and risks the composer's recursion.
     static let maximumDepth = 64
 
     /// The first problem as (line within the YAML, message), or `nil`.
     static func problem(in yaml: String) -> (Int, String)? {
-        var flowDepth = 0
-        for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let indent = line.prefix { $0 == " " || $0 == "-" }.count
-            var quote: Character?
-            var previous: Character = " "
-            var anchorIndicator: Character?
-            for character in line {
-                if let indicator = anchorIndicator, !character.isWhitespace {
-                    return (index + 1, anchorMessage(indicator))
-                }
-                anchorIndicator = nil
-                if let open = quote {
-                    if character == open { quote = nil }
-                } else if character == "#" && previous.isWhitespace {
-                    break
-                } else if character == "\"" || character == "'" {
-                    quote = previous.isWhitespace || "[{,:".contains(previous) ? character : nil
-                } else if character == "[" || character == "{" {
-                    flowDepth += 1
-                } else if character == "]" || character == "}" {
-                    flowDepth = max(0, flowDepth - 1)
-                } else if (character == "&" || character == "*") && (previous.isWhitespace || "[{,".contains(previous)) {
-                    anchorIndicator = character
-                }
-                if indent / 2 + flowDepth > maximumDepth {
-                    return (index + 1, "front matter is nested more than \(maximumDepth) levels deep")
-                }
-                previous = character
+        var scan = Scan()
+        guard !yaml.utf8.contains(UInt8(ascii: "\r")) else {
+            // `\r\n` is one Character, which splitting at the byte `\n` would cut in two. Normalised
+            // source text has no `\r`, so this is only for other callers.
+            for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if let message = scan.line(line.map(code(of:))) { return (index + 1, message) }
             }
+            return nil
+        }
+        var lineNumber = 0
+        for line in yaml.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let message = line.allSatisfy { $0 < 0x80 } ? scan.line(line) : scan.line(Substring(line).map(code(of:)))
+            if let message { return (lineNumber, message) }
         }
         return nil
     }
 
+    /// Stands for a whitespace Character that is not ASCII (or is `\r\n`).
+    static let otherWhitespace: UInt8 = 0x80
+    /// Stands for any other Character that is not a single ASCII character.
+    static let otherCharacter: UInt8 = 0x81
+
+    /// The scan's view of `character`: its ASCII code if it is exactly one ASCII scalar, else one of the
+    /// two `other` codes, keeping the only property the scan asks of such characters (`isWhitespace`).
+    static func code(of character: Character) -> UInt8 {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1, let scalar = scalars.first, scalar.isASCII { return UInt8(scalar.value) }
+        return character.isWhitespace ? otherWhitespace : otherCharacter
+    }
+
+    /// `Character.isWhitespace` of the character behind `code`.
+    static func isWhitespace(_ code: UInt8) -> Bool {
+        code == 0x20 || (0x09...0x0D).contains(code) || code == otherWhitespace
+    }
+
+    /// The state carried from line to line (flow brackets may span lines) and the per-line rules.
+    private struct Scan {
+        var flowDepth = 0
+
+        /// Scans one line given as character codes; the problem's message, or `nil`.
+        mutating func line(_ codes: some Collection<UInt8>) -> String? {
+            let indent = codes.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }.count
+            var quote: UInt8?
+            var previous = UInt8(ascii: " ")
+            var anchorIndicator: UInt8?
+            for code in codes {
+                if let indicator = anchorIndicator, !isWhitespace(code) {
+                    return anchorMessage(indicator)
+                }
+                anchorIndicator = nil
+                if let open = quote {
+                    if code == open { quote = nil }
+                } else if code == UInt8(ascii: "#") && isWhitespace(previous) {
+                    break
+                } else if code == UInt8(ascii: "\"") || code == UInt8(ascii: "'") {
+                    quote = isWhitespace(previous) || Self.opensFlowOrValue(previous) ? code : nil
+                } else if code == UInt8(ascii: "[") || code == UInt8(ascii: "{") {
+                    flowDepth += 1
+                } else if code == UInt8(ascii: "]") || code == UInt8(ascii: "}") {
+                    flowDepth = max(0, flowDepth - 1)
+                } else if (code == UInt8(ascii: "&") || code == UInt8(ascii: "*"))
+                    && (isWhitespace(previous) || Self.opensFlowItem(previous)) {
+                    anchorIndicator = code
+                }
+                if indent / 2 + flowDepth > maximumDepth {
+                    return "front matter is nested more than \(maximumDepth) levels deep"
+                }
+                previous = code
+            }
+            return nil
+        }
+
+        /// `[`, `{` or `,`: what may precede an anchor or alias in flow style.
+        private static func opensFlowItem(_ code: UInt8) -> Bool {
+            code == UInt8(ascii: "[") || code == UInt8(ascii: "{") || code == UInt8(ascii: ",")
+        }
+
+        /// `[`, `{`, `,` or `:`: what may precede a quoted scalar.
+        private static func opensFlowOrValue(_ code: UInt8) -> Bool {
+            opensFlowItem(code) || code == UInt8(ascii: ":")
+        }
+    }
+
     /// Anchors and aliases let a few lines describe an exponentially large document (the "billion laughs"),
     /// so they are refused outright; `&`/`*` followed by a space is ordinary text.
-    private static func anchorMessage(_ indicator: Character) -> String {
-        "YAML anchors and aliases (\(indicator)name) are not supported in front matter; quote the value if you meant "
+    private static func anchorMessage(_ indicator: UInt8) -> String {
+        let indicator = Character(Unicode.Scalar(indicator))
+        return "YAML anchors and aliases (\(indicator)name) are not supported in front matter; quote the value if you meant "
             + "a literal '\(indicator)'"
     }
 }
