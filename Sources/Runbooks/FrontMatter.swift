@@ -32,20 +32,40 @@ struct FrontMatter {
         var yaml: String
         /// The number of file lines before the Markdown body (both delimiters included).
         var bodyLineOffset: Int
+        /// The text after the closing delimiter's line: the Markdown body.
+        var body: Substring
     }
 
-    /// Finds the front matter in `lines`; `nil` if the file has none; throws the line-1 error if it never ends.
-    static func locate(in lines: [Substring]) throws(SourceText.Rejection) -> Location? {
-        guard let first = lines.first, isDelimiter(first, closing: false) else { return nil }
-        guard let end = lines.indices.dropFirst().first(where: { isDelimiter(lines[$0], closing: true) }) else {
-            throw SourceText.Rejection(line: 1, message: "front matter is not terminated: add a '---' line after the YAML")
+    /// Finds the front matter in `text`; `nil` if the file has none; throws the line-1 error if it never ends.
+    ///
+    /// Works on slices of `text` rather than an array of lines, so that neither the YAML nor the body is
+    /// re-joined from lines: `lines[a..<b].joined(separator: "\n")` is exactly the text between them.
+    static func locate(in text: String) throws(SourceText.Rejection) -> Location? {
+        let utf8 = text.utf8
+        var lines = SourceText.Lines(text)
+        guard let opening = lines.next(), isDelimiter(utf8[opening], closing: false) else { return nil }
+        var lineIndex = 0
+        while let line = lines.next() {
+            lineIndex += 1
+            guard isDelimiter(utf8[line], closing: true) else { continue }
+            // From the line after the opening one up to the `\n` that ends the line before this one (none if empty).
+            let yaml = utf8[utf8.index(after: opening.upperBound)..<line.lowerBound].dropLast()
+            let bodyStart = line.upperBound == utf8.endIndex ? line.upperBound : utf8.index(after: line.upperBound)
+            return Location(yaml: String(Substring(yaml)), bodyLineOffset: lineIndex + 1, body: text[bodyStart...])
         }
-        return Location(yaml: lines[1..<end].joined(separator: "\n"), bodyLineOffset: end + 1)
+        throw SourceText.Rejection(line: 1, message: "front matter is not terminated: add a '---' line after the YAML")
     }
 
-    private static func isDelimiter(_ line: Substring, closing: Bool) -> Bool {
-        let trimmed = line.trimmingSuffix { $0 == " " || $0 == "\t" }
-        return trimmed == "---" || (closing && trimmed == "...")
+    /// Whether `line` is `---` (or, closing, `...`) with optional trailing blanks.
+    ///
+    /// Compared as bytes: the delimiters and blanks are ASCII, each byte of them is one Character, and no
+    /// other text is canonically equivalent to them, so this is the Character comparison without its cost.
+    private static func isDelimiter(_ line: Substring.UTF8View, closing: Bool) -> Bool {
+        var trimmed = line
+        while let last = trimmed.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            trimmed = trimmed.dropLast()
+        }
+        return trimmed.elementsEqual("---".utf8) || (closing && trimmed.elementsEqual("...".utf8))
     }
 
     /// No front matter: every setting at its default.
