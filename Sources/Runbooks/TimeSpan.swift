@@ -69,10 +69,10 @@ public struct TimeSpan: Sendable, Equatable, Hashable, Codable, CustomStringConv
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             // Nine digits are plenty below the cap and keep the multiplication far from overflow.
             guard !digits.isEmpty, digits.count <= 9, let count = Int64(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
+            rest = rest[digits.endIndex...] // not dropFirst(digits.count): counting Characters is O(n)
             let symbol = rest.prefix { $0.isASCII && $0.isLetter }
             guard let index = units.firstIndex(where: { $0.symbol == symbol }), index >= nextUnitIndex else { return nil }
-            rest = rest.dropFirst(symbol.count)
+            rest = rest[symbol.endIndex...]
             nextUnitIndex = index + 1
             total += count * units[index].milliseconds
             guard total <= maximumMilliseconds else { return nil }

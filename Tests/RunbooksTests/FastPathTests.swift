@@ -52,6 +52,24 @@ import Testing
     }
 }
 
+extension FastPathTests {
+    /// The UTF-8 check skips ASCII a word at a time; a bad byte must be found wherever it falls in a word.
+    @Test func invalidUTF8IsFoundAtEveryOffset() {
+        for length in [1, 7, 8, 9, 16, 23, 40] {
+            for offset in 0..<length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                bytes[offset] = 0xFF
+                #expect(SourceText.firstInvalidUTF8Offset(bytes) == offset)
+                bytes[offset] = 0xC3  // a truncated or ASCII-followed two-byte sequence
+                #expect(SourceText.firstInvalidUTF8Offset(bytes) == offset)
+            }
+            let valid = Array(String(repeating: "ab\u{E9}c\u{1F600}", count: length).utf8)
+            #expect(SourceText.firstInvalidUTF8Offset(valid) == nil)
+            #expect(SourceText.firstInvalidUTF8Offset(valid + [0xED, 0xA0, 0x80]) == valid.count)  // a surrogate
+        }
+    }
+}
+
 /// The YAML precheck as first written, one Character at a time: the reference the byte scan must match.
 private enum CharacterYAMLPrecheck {
     static func problem(in yaml: String) -> (Int, String)? {
