@@ -122,22 +122,41 @@ enum YAMLPrecheck {
 
     /// The first problem as (line within the YAML, message), or `nil`.
     static func problem(in yaml: String) -> (Int, String)? {
-        var scan = Scan()
         guard !yaml.utf8.contains(UInt8(ascii: "\r")) else {
             // `\r\n` is one Character, which splitting at the byte `\n` would cut in two. Normalised
             // source text has no `\r`, so this is only for other callers.
+            var scan = Scan()
             for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 if let message = scan.line(line.map(code(of:))) { return (index + 1, message) }
             }
             return nil
         }
-        var lineNumber = 0
-        for line in yaml.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let message = line.allSatisfy { $0 < 0x80 } ? scan.line(line) : scan.line(Substring(line).map(code(of:)))
+        var contiguous = yaml
+        return contiguous.withUTF8 { problem(inLinesOf: $0, of: yaml) }
+    }
+
+    /// Scans `bytes`, the UTF-8 of `text`, line by line (split at `\n`, as `split` with empty lines kept).
+    private static func problem(inLinesOf bytes: UnsafeBufferPointer<UInt8>, of text: String) -> (Int, String)? {
+        var scan = Scan()
+        var lineNumber = 1
+        var lineStart = 0
+        while true {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            let message = line.allSatisfy { $0 < 0x80 } ? scan.line(line) : scan.line(characterCodes(of: text, in: lineStart..<lineEnd))
             if let message { return (lineNumber, message) }
+            guard lineEnd < bytes.count else { return nil }
+            lineStart = lineEnd + 1
+            lineNumber += 1
         }
-        return nil
+    }
+
+    /// The codes of the Characters of the line at UTF-8 offsets `range` of `text` (a line with non-ASCII text).
+    private static func characterCodes(of text: String, in range: Range<Int>) -> [UInt8] {
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        let end = utf8.index(start, offsetBy: range.count)
+        return text[start..<end].map(code(of:))
     }
 
     /// Stands for a whitespace Character that is not ASCII (or is `\r\n`).

@@ -28,13 +28,21 @@ struct SourceText {
         if let bad = Self.firstInvalidUTF8Offset(bytes) {
             throw Rejection(line: Self.line(at: bad, in: bytes), message: "not valid UTF-8 (first bad byte at offset \(bad))")
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = Self.firstIndex(of: 0, in: bytes) {
             throw Rejection(line: Self.line(at: nul, in: bytes), message: "contains a NUL byte; runbooks are text")
         }
         let normalised = Self.normalisingLineEndings(bytes)
         // Counted, not split into an array of lines: the parser only walks the lines of the front matter.
         lineCount = Self.newlineCount(normalised) + 1
         text = String(decoding: normalised, as: UTF8.self)
+    }
+
+    /// The offset of the first `byte` in `bytes`; `memchr`, because every byte of every runbook is searched.
+    private static func firstIndex(of byte: UInt8, in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let found = memchr(base, Int32(byte), buffer.count) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     /// How many `\n` bytes `bytes` holds; a plain loop over a buffer, which the compiler vectorises.
@@ -131,7 +139,7 @@ struct SourceText {
     }
 
     private static func normalisingLineEndings(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.contains(UInt8(ascii: "\r")) else { return bytes }
+        guard firstIndex(of: UInt8(ascii: "\r"), in: bytes) != nil else { return bytes }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var index = 0
