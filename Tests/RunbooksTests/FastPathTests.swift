@@ -70,6 +70,17 @@ extension FastPathTests {
     }
 }
 
+extension FastPathTests {
+    /// Durations test digits and unit letters by ASCII code; other digits and letters stay invalid.
+    @Test func timeSpansTakeOnlyASCIIDigitsAndUnits() {
+        #expect(TimeSpan(parsing: "1h30m")?.seconds == 5400)
+        #expect(TimeSpan(parsing: "500ms")?.seconds == 0.5)
+        for text in ["\u{663}s", "\u{FF11}s", "5\u{FF4D}", "5M", "5m\r\n", "1\u{301}s", "5@", "5[", "5`", "5{", "/5s", ":5s"] {
+            #expect(TimeSpan(parsing: text) == nil, "\(text.debugDescription)")
+        }
+    }
+}
+
 /// The YAML precheck as first written, one Character at a time: the reference the byte scan must match.
 private enum CharacterYAMLPrecheck {
     static func problem(in yaml: String) -> (Int, String)? {
