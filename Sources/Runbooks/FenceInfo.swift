@@ -1,3 +1,5 @@
+import Foundation
+
 /// The info string of a fenced code block, Runme style: a language, then optional `{key=value ...}`.
 ///
 /// Only the syntax is checked here (braces, quotes, `key=value` shape); what the keys mean is up to
@@ -18,17 +20,32 @@ struct FenceInfo: Equatable {
     /// The first syntax problem, if any; parsing stops there.
     var problem: String?
 
+    /// Parses `info`, reading it as Characters, or as UTF-8 bytes when that cannot differ.
+    ///
+    /// Almost every info string is ASCII, where each byte is exactly one Character (except `\r\n`, which
+    /// is one Character of two bytes, hence the `\r` test), so the byte reading gives the same result
+    /// without grapheme breaking, which made this the costliest part of reading a runbook body.
     init(_ info: String) {
-        var rest = Substring(info).drop { $0.isWhitespace }
-        language = String(rest.prefix { !$0.isWhitespace && $0 != "{" })
-        rest = rest.dropFirst(language.count).drop { $0.isWhitespace }
+        if info.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+            self.init(scanning: Substring(info).utf8)
+        } else {
+            self.init(scanning: Substring(info))
+        }
+    }
+
+    /// Parses `info` read as units of `Text` (Characters or ASCII bytes); `FenceInfo(_:)` picks the reading.
+    init<Text: FenceInfoText>(scanning info: Text) {
+        var rest = info.drop { $0.isWhitespace }
+        let languageText = rest.prefix { !$0.isWhitespace && !$0.is("{") }
+        language = languageText.text
+        rest = rest[languageText.endIndex...].drop { $0.isWhitespace }
         guard !rest.isEmpty else { return }
-        guard rest.first == "{" else {
-            problem = "unexpected text '\(rest)' after the fence language '\(language)'; attributes go in braces: \(language) {key=value}"
+        guard let open = rest.first, open.is("{") else {
+            problem = "unexpected text '\(rest.text)' after the fence language '\(language)'; attributes go in braces: \(language) {key=value}"
             return
         }
         hasAttributeBlock = true
-        var scanner = AttributeScanner(rest: rest.dropFirst(), language: language)
+        var scanner = AttributeScanner(rest: rest.dropFirst())
         do {
             attributes = try scanner.scan()
         } catch {
@@ -37,10 +54,57 @@ struct FenceInfo: Equatable {
     }
 }
 
+/// Text the fence-info scanner can read: a `Substring` (Characters), or the UTF-8 view of an ASCII one.
+protocol FenceInfoText: BidirectionalCollection where SubSequence == Self, Element: FenceInfoUnit {
+    /// The units as a `String`, for keys, values and messages.
+    var text: String { get }
+    /// Whether the text contains `{`.
+    var containsOpeningBrace: Bool { get }
+}
+
+/// One unit of fence-info text: a `Character`, or a byte of ASCII text (which is one Character).
+protocol FenceInfoUnit: Equatable {
+    /// `Character.isWhitespace` of the character this unit is.
+    var isWhitespace: Bool { get }
+    /// Whether this unit is the ASCII character `ascii`.
+    func `is`(_ ascii: Unicode.Scalar) -> Bool
+    /// Appends the character this unit is to `string`.
+    func append(to string: inout String)
+}
+
+extension FenceInfoUnit {
+    /// Whether this unit may be part of an attribute key: not blank, not `=`, `,`, a brace or a quote.
+    var canBeInKey: Bool {
+        !isWhitespace && !self.is("=") && !self.is(",") && !self.is("{") && !self.is("}") && !self.is("\"") && !self.is("'")
+    }
+}
+
+extension Substring: FenceInfoText {
+    var text: String { String(self) }
+    // Foundation's substring search, as this has always been, so non-ASCII text behaves exactly as before.
+    var containsOpeningBrace: Bool { contains("{") }
+}
+
+extension Substring.UTF8View: FenceInfoText {
+    var text: String { String(Substring(self)) }
+    var containsOpeningBrace: Bool { contains(UInt8(ascii: "{")) }
+}
+
+extension Character: FenceInfoUnit {
+    func `is`(_ ascii: Unicode.Scalar) -> Bool { self == Character(ascii) }
+    func append(to string: inout String) { string.append(self) }
+}
+
+extension UInt8: FenceInfoUnit {
+    /// Only meaningful for ASCII: the bytes whose Character is whitespace (tab, LF, VT, FF, CR, space).
+    var isWhitespace: Bool { self == 0x20 || (0x09...0x0D).contains(self) }
+    func `is`(_ ascii: Unicode.Scalar) -> Bool { UInt32(self) == ascii.value }
+    func append(to string: inout String) { string.unicodeScalars.append(Unicode.Scalar(self)) }
+}
+
 /// Reads `key=value` pairs up to the closing brace.
-private struct AttributeScanner {
-    var rest: Substring
-    let language: String
+private struct AttributeScanner<Text: FenceInfoText> {
+    var rest: Text
 
     struct Problem: Error {
         let message: String
@@ -49,11 +113,11 @@ private struct AttributeScanner {
     mutating func scan() throws(Problem) -> [FenceInfo.Attribute] {
         var attributes: [FenceInfo.Attribute] = []
         while true {
-            rest = rest.drop { $0.isWhitespace || $0 == "," }
+            rest = rest.drop { $0.isWhitespace || $0.is(",") }
             guard let next = rest.first else { throw Problem(message: "unbalanced braces in fence info: missing '}'") }
-            if next == "}" {
+            if next.is("}") {
                 rest = rest.dropFirst().drop { $0.isWhitespace }
-                guard rest.isEmpty else { throw Problem(message: "unexpected text '\(rest)' after '}' in fence info") }
+                guard rest.isEmpty else { throw Problem(message: "unexpected text '\(rest.text)' after '}' in fence info") }
                 return attributes
             }
             attributes.append(try attribute())
@@ -61,12 +125,14 @@ private struct AttributeScanner {
     }
 
     private mutating func attribute() throws(Problem) -> FenceInfo.Attribute {
-        let key = String(rest.prefix { !$0.isWhitespace && !"=,{}\"'".contains($0) })
-        rest = rest.dropFirst(key.count)
+        let keyText = rest.prefix { $0.canBeInKey }
+        let key = keyText.text
+        // Slicing at the prefix's end, not dropping `key.count` Characters: counting is O(n) for a Substring.
+        rest = rest[keyText.endIndex...]
         guard !key.isEmpty else {
-            throw Problem(message: "unexpected '\(rest.prefix(1))' in fence attributes; expected key=value")
+            throw Problem(message: "unexpected '\(rest.prefix(1).text)' in fence attributes; expected key=value")
         }
-        guard rest.first == "=" else {
+        guard let equals = rest.first, equals.is("=") else {
             throw Problem(message: "attribute '\(key)' has no value; write \(key)=value")
         }
         rest = rest.dropFirst()
@@ -74,21 +140,21 @@ private struct AttributeScanner {
     }
 
     private mutating func value(for key: String) throws(Problem) -> String {
-        guard let quote = rest.first, quote == "\"" || quote == "'" else {
-            let value = rest.prefix { !$0.isWhitespace && $0 != "," && $0 != "}" }
-            if value.contains("{") { throw Problem(message: "unbalanced braces in fence info: unexpected '{'") }
-            rest = rest.dropFirst(value.count)
-            return String(value)
+        guard let quote = rest.first, quote.is("\"") || quote.is("'") else {
+            let value = rest.prefix { !$0.isWhitespace && !$0.is(",") && !$0.is("}") }
+            if value.containsOpeningBrace { throw Problem(message: "unbalanced braces in fence info: unexpected '{'") }
+            rest = rest[value.endIndex...]
+            return value.text
         }
         rest = rest.dropFirst()
         var value = ""
-        while let character = rest.popFirst() {
-            if character == quote { return value }
-            if character == "\\", quote == "\"", let escaped = rest.first, escaped == "\"" || escaped == "\\" {
+        while let unit = rest.popFirst() {
+            if unit == quote { return value }
+            if unit.is("\\"), quote.is("\""), let escaped = rest.first, escaped.is("\"") || escaped.is("\\") {
                 rest = rest.dropFirst()
-                value.append(escaped)
+                escaped.append(to: &value)
             } else {
-                value.append(character)
+                unit.append(to: &value)
             }
         }
         throw Problem(message: "unterminated quoted value for attribute '\(key)'")

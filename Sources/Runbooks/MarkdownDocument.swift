@@ -6,7 +6,9 @@ internal import CCmark
 /// cmark's iterator rather than recursion, so thousands of nested lists or quotes cannot exhaust the stack.
 enum MarkdownDocument {
     /// Parses CommonMark `text` and returns its headings, paragraphs and code blocks.
-    static func blocks(of text: String) -> [MarkdownBlock] {
+    ///
+    /// `text` is a slice (the body after the front matter), handed to cmark in place rather than copied.
+    static func blocks(of text: Substring) -> [MarkdownBlock] {
         var text = text
         return text.withUTF8 { buffer in
             let document = buffer.withMemoryRebound(to: CChar.self) { chars in

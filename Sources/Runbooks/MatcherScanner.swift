@@ -14,7 +14,7 @@ struct MatcherScanner {
         skipWhitespace()
         guard !rest.isEmpty else { throw MatcherError("empty matcher") }
         let name = rest.prefix { $0.unicodeScalars.allSatisfy(Matcher.isLabelScalar) }
-        rest = rest.dropFirst(name.count)
+        rest = rest[name.endIndex...] // not dropFirst(name.count): counting Characters is O(n)
         guard !name.isEmpty else { throw MatcherError("missing label name in '\(text)'") }
         skipWhitespace()
         guard let op = readOperator() else {

@@ -27,7 +27,7 @@ public enum RunbookParser {
             early.error(error.line, error.message)
             return ParsedRunbook(path: path, runbook: nil, diagnostics: early.diagnostics)
         }
-        var findings = Findings(file: path, lineCount: source.lines.count)
+        var findings = Findings(file: path, lineCount: source.lineCount)
         early.diagnostics.forEach { findings.error($0.line, $0.message) }
         let runbook = parse(source, path: path, findings: &findings)
         return ParsedRunbook(path: path, runbook: runbook, diagnostics: findings.diagnostics)
@@ -40,14 +40,14 @@ public enum RunbookParser {
         }
         let location: FrontMatter.Location?
         do {
-            location = try FrontMatter.locate(in: source.lines)
+            location = try FrontMatter.locate(in: source.text)
         } catch {
             findings.error(error.line, error.message)
             return nil
         }
         let frontMatter = location.map { FrontMatter(yaml: $0.yaml, firstLine: 2, findings: &findings) }
         let bodyLineOffset = location?.bodyLineOffset ?? 0
-        let bodyText = source.lines.dropFirst(bodyLineOffset).joined(separator: "\n")
+        let bodyText = location?.body ?? source.text[...]
         let body = RunbookBody(blocks: MarkdownDocument.blocks(of: bodyText), lineOffset: bodyLineOffset, findings: &findings)
         if body.steps.isEmpty {
             findings.warning(1, "runbook has no executable steps (fences in \(executableLanguages.sorted().joined(separator: ", ")))")

@@ -66,17 +66,31 @@ public struct TimeSpan: Sendable, Equatable, Hashable, Codable, CustomStringConv
         var nextUnitIndex = 0
         guard !rest.isEmpty else { return nil }
         while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            let digits = rest.prefix(while: isASCIIDigit)
             // Nine digits are plenty below the cap and keep the multiplication far from overflow.
             guard !digits.isEmpty, digits.count <= 9, let count = Int64(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            let symbol = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest[digits.endIndex...] // not dropFirst(digits.count): counting Characters is O(n)
+            let symbol = rest.prefix(while: isASCIILetter)
             guard let index = units.firstIndex(where: { $0.symbol == symbol }), index >= nextUnitIndex else { return nil }
-            rest = rest.dropFirst(symbol.count)
+            rest = rest[symbol.endIndex...]
             nextUnitIndex = index + 1
             total += count * units[index].milliseconds
             guard total <= maximumMilliseconds else { return nil }
         }
         return total
+    }
+
+    // The ASCII digits and letters are exactly the ASCII characters with `isNumber` and `isLetter`;
+    // tested by code, these avoid a Unicode property lookup per character.
+
+    /// `character.isASCII && character.isNumber`.
+    private static func isASCIIDigit(_ character: Character) -> Bool {
+        character.asciiValue.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false
+    }
+
+    /// `character.isASCII && character.isLetter`.
+    private static func isASCIILetter(_ character: Character) -> Bool {
+        guard let code = character.asciiValue else { return false }
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(code) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(code)
     }
 }
