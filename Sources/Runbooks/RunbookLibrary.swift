@@ -50,8 +50,8 @@ public struct RunbookLibrary: Sendable {
     public static func load(from repository: Repository, at commit: ObjectID, reusing previous: RunbookLibrary? = nil) throws -> RunbookLibrary {
         guard let previous else { return try loadAll(from: repository, at: commit) }
         let changes = try repository.changedFiles(from: previous.commit, to: commit, under: directory).filter { isPage($0.path) }
-        let updated = try changes.compactMap { change in try change.blob.map { (change.path, try repository.readBlob($0)) } }
-        let parsed = Dictionary(uniqueKeysWithValues: parseAll(updated).map { ($0.path, $0) })
+        let updated = changes.compactMap { change in change.blob.map { (path: change.path, blob: $0) } }
+        let parsed = Dictionary(uniqueKeysWithValues: try readAndParse(updated, from: repository).map { ($0.path, $0) })
         var pages = previous.pages
         var blobs = previous.blobs
         for change in changes {
@@ -70,9 +70,9 @@ public struct RunbookLibrary: Sendable {
     /// Reads and parses every page at `commit`.
     private static func loadAll(from repository: Repository, at commit: ObjectID) throws -> RunbookLibrary {
         let entries = try repository.files(at: commit, under: directory).filter { isPage($0.path) }
-        let files = try entries.map { ($0.path, try repository.readBlob($0.blob)) }
+        let pages = try readAndParse(entries.map { ($0.path, $0.blob) }, from: repository)
         let blobs = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0.blob) })
-        return RunbookLibrary(commit: commit, pages: parseAll(files), reparsedCount: entries.count, blobs: blobs)
+        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: entries.count, blobs: blobs)
     }
 
     /// Whether a file under `runbooks/` is a runbook page; other files (images, notes) are not.
@@ -91,13 +91,17 @@ public struct RunbookLibrary: Sendable {
         return low
     }
 
-    /// Parses files concurrently; the result is in input order.
-    private static func parseAll(_ files: [(path: String, data: Data)]) -> [ParsedRunbook] {
-        let results = ResultSlots<ParsedRunbook>(count: files.count)
+    /// Reads and parses files on all cores; the result is in input order.
+    ///
+    /// Each worker reads its blob and parses it. Reads take the repository's lock, so they run
+    /// one at a time, but while one worker reads, the others parse: reading overlaps parsing
+    /// instead of preceding it.
+    private static func readAndParse(_ files: [(path: String, blob: ObjectID)], from repository: Repository) throws -> [ParsedRunbook] {
+        let results = ResultSlots<Result<ParsedRunbook, Error>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results[index] = RunbookParser.parse(files[index].data, path: files[index].path)
+            results[index] = Result { RunbookParser.parse(try repository.readBlob(files[index].blob), path: files[index].path) }
         }
-        return results.values
+        return try results.values.map { try $0.get() }
     }
 }
 
