@@ -19,13 +19,13 @@ let package = Package(
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .executableTarget(
             name: "runbook",
-            dependencies: ["Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ITIL", "Wiki", "Runbooks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
-        .testTarget(name: "CLITests", dependencies: ["Wiki"]),
+        .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
     ],
     swiftLanguageModes: [.v6]

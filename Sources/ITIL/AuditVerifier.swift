@@ -40,8 +40,9 @@ public struct AuditVerifier: Sendable {
     /// - Returns: the report; a bad commit is a result, not an error.
     /// - Throws: only when the repository cannot be read or the mark cannot be written.
     public func verify(full: Bool = false, progressInterval: Int = 5_000, progress: (Int) -> Void = { _ in }) throws -> AuditVerification {
-        let markName = Self.markReference(for: branch)
-        let mark = try repository.mark(markName)
+        _ = try repository.branchHead(branch)  // reports a bad branch name as such, not as a bad mark name
+        // The mark before the head: a run that marks in between then marks an ancestor of the head read here.
+        let mark = try repository.mark(Self.markReference(for: branch))
         guard let head = try repository.branchHead(branch) else {
             let failure = mark.map { AuditFailure(commit: nil, subject: "", problem: .branchDeleted(branch: branch, verified: $0.commit, verifiedAt: $0.tagger?.time)) }
             return AuditVerification(branch: branch, head: nil, since: nil, commitsChecked: 0, incidents: 0, failure: failure)

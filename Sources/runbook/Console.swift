@@ -12,6 +12,12 @@ enum Console {
         FileHandle.standardError.write(Data("runbook: \(line)\n".utf8))
     }
 
+    /// Writes a failure line to stderr as given (`audit verify: 1a2b3c4 …`), for results that are not errors of the
+    /// command itself.
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
+    }
+
     /// Encodes a value as the JSON the CLI prints with `--json`: snake_case keys, sorted, indented.
     static func json<Value: Encodable>(_ value: Value) throws {
         let encoder = JSONEncoder()
