@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
-        .testTarget(name: "CLITests", dependencies: ["Wiki"]),
+        .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
     ],
     swiftLanguageModes: [.v6]

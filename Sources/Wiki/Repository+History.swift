@@ -30,6 +30,33 @@ extension Repository {
         }
     }
 
+    /// Visits the commits in `head`'s history that are not in `base`'s, oldest first (every parent before its
+    /// children): what a reader that has seen `base` has yet to read, in the order they were made.
+    ///
+    /// - Parameters:
+    ///   - base: nil to visit `head`'s whole history, from its root commit.
+    ///   - body: returns false to stop; runs under this repository's lock, as for ``walk(_:path:_:)``.
+    /// - Throws: a ``GitError`` when `head` or `base` is not a commit here, or what `body` throws.
+    public func walkForward(after base: ObjectID?, upTo head: ObjectID, _ body: (Commit) throws -> Bool) throws {
+        try withHandle { repo in
+            var walker: OpaquePointer?
+            try check(git_revwalk_new(&walker, repo), "git_revwalk_new")
+            defer { git_revwalk_free(walker) }
+            try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "git_revwalk_sorting")
+            var headOID = head.oid
+            try check(git_revwalk_push(walker, &headOID), "git_revwalk_push")
+            if let base {
+                var baseOID = base.oid
+                try check(git_revwalk_hide(walker, &baseOID), "git_revwalk_hide")
+            }
+            while let id = try Self.next(walker!) {
+                let commit = try Self.lookupCommit(id, in: repo)
+                defer { git_commit_free(commit) }
+                guard try body(Commit(commit)) else { return }
+            }
+        }
+    }
+
     /// The commits ``walk(_:path:_:)`` visits, at most `limit` of them.
     public func history(_ revision: String, path: String? = nil, limit: Int? = nil) throws -> [Commit] {
         var commits: [Commit] = []

@@ -14,6 +14,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPath(String, reason: String)
     /// `refs/heads/<name>` is not a valid git reference name.
     case invalidBranchName(String)
+    /// A full reference name (`refs/...`) is not valid, or not under `refs/`.
+    case invalidReferenceName(String)
     /// The commit message or its trailers cannot be written as given (empty message, bad trailer key or value).
     case invalidCommitMessage(reason: String)
     /// A commit the caller had seen on the branch is no longer in its history: someone rewrote it.
@@ -38,6 +40,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid path '\(path)': \(reason)"
         case .invalidBranchName(let name):
             return "invalid branch name '\(name)'"
+        case .invalidReferenceName(let name):
+            return "invalid reference name '\(name)' (expected a full name like refs/runbook/verified/audit)"
         case .invalidCommitMessage(let reason):
             return "invalid commit message: \(reason)"
         case .historyRewritten(let branch, let missing):

@@ -26,6 +26,12 @@ enum Console {
         return result
     }
 
+    /// Writes a failure line to stderr as given (`audit verify: 1a2b3c4 …`), for results that are not errors of the
+    /// command itself.
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
+    }
+
     /// Encodes a value as the JSON the CLI prints with `--json`: snake_case keys, sorted, indented.
     static func json<Value: Encodable>(_ value: Value, encoder: JSONEncoder = defaultEncoder) throws {
         out(String(decoding: try encoder.encode(value), as: UTF8.self))

@@ -1,0 +1,99 @@
+import Foundation
+import Wiki
+
+/// The checks of one commit.
+extension AuditVerifier {
+    /// The trailers every event commit carries, in the order they are checked.
+    static let requiredTrailers = [
+        AuditRecord.incidentKey, AuditRecord.eventKey, AuditRecord.actorKey, AuditRecord.stateKey, AuditRecord.priorityKey,
+    ]
+
+    /// ``IncidentEvent/name`` of ``IncidentEvent/opened(_:)``, which needs an opening to be asked.
+    static let openedEvent = "opened"
+
+    /// Checks `commit`, whose parent passed, and moves `highest` to the number it opens, if any.
+    ///
+    /// - Throws: ``AuditFailure`` naming the commit at its first problem; a repository error when it cannot be read.
+    func check(_ commit: Commit, highest: inout IncidentNumber?) throws {
+        guard commit.parents.count <= 1 else { throw AuditFailure(commit, .mergeCommit(parents: commit.parents.count)) }
+        let trailers = try Self.trailers(of: commit)
+        let number = try Self.incidentNumber(trailers[AuditRecord.incidentKey]!, in: commit)
+        let event = trailers[AuditRecord.eventKey]!
+        let blob = try recordBlob(changedBy: commit, for: number)
+        let prefix = "\(number): "
+        guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
+        try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
+        let record = try parseRecord(blob, path: IncidentRecordFile.path(for: number), in: commit)
+        try Self.checkAgreement(trailers, with: record, in: commit)
+        if event == Self.openedEvent { highest = number }
+    }
+
+    /// The required trailers by key, each present exactly once.
+    private static func trailers(of commit: Commit) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for key in requiredTrailers {
+            let found = commit.trailers.filter { $0.key == key }
+            guard let first = found.first else { throw AuditFailure(commit, .missingTrailer(key)) }
+            guard found.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(key, count: found.count)) }
+            values[key] = first.value
+        }
+        return values
+    }
+
+    private static func incidentNumber(_ value: String, in commit: Commit) throws -> IncidentNumber {
+        guard let number = IncidentNumber(parsing: value) else { throw AuditFailure(commit, .invalidIncidentTrailer(value)) }
+        return number
+    }
+
+    /// The blob of the record `commit` writes, after checking that it changes that record and nothing else.
+    private func recordBlob(changedBy commit: Commit, for number: IncidentNumber) throws -> ObjectID {
+        let expected = IncidentRecordFile.path(for: number)
+        let changes = try changedFiles(commit)
+        guard changes.count == 1, changes[0].path == expected else {
+            throw AuditFailure(commit, .unexpectedFiles(expected: expected, changed: changes.map(\.path)))
+        }
+        guard let blob = changes[0].blob else { throw AuditFailure(commit, .recordDeleted(path: expected)) }
+        return blob
+    }
+
+    /// What `commit` changes: against its parent, or, for the root commit, against nothing (every file it has).
+    private func changedFiles(_ commit: Commit) throws -> [ChangedFile] {
+        guard let parent = commit.parents.first else {
+            return try repository.files(at: commit.id).map { ChangedFile(path: $0.path, blob: $0.blob) }
+        }
+        return try repository.changedFiles(from: parent, to: commit.id)
+    }
+
+    /// `opened` takes the next number; every other event needs an incident opened before. Records exist exactly
+    /// for the numbers 1 through `highest`, because every earlier commit passed these checks.
+    private static func checkSequence(event: String, number: IncidentNumber, highest: IncidentNumber?, in commit: Commit) throws {
+        let next = highest?.next ?? .first
+        if event == Self.openedEvent {
+            guard number >= next else { throw AuditFailure(commit, .openedTwice(number)) }
+            guard number == next else { throw AuditFailure(commit, .numberGap(opened: number, expected: next)) }
+        } else if number >= next {
+            throw AuditFailure(commit, .unknownIncident(number, event: event))
+        }
+    }
+
+    private func parseRecord(_ blob: ObjectID, path: String, in commit: Commit) throws -> Incident {
+        let contents = try repository.readBlob(blob)
+        do {
+            return try IncidentRecordFile.parse(contents)
+        } catch {
+            throw AuditFailure(commit, .corruptRecord(path: path, problem: error.description))
+        }
+    }
+
+    /// The `Incident`, `State` and `Priority` trailers say what the record says.
+    private static func checkAgreement(_ trailers: [String: String], with record: Incident, in commit: Commit) throws {
+        let facts = [
+            (AuditRecord.incidentKey, record.number.description),
+            (AuditRecord.stateKey, record.state.rawValue),
+            (AuditRecord.priorityKey, String(record.priority.rawValue)),
+        ]
+        for (key, value) in facts where trailers[key] != value {
+            throw AuditFailure(commit, .trailerDisagrees(key: key, trailer: trailers[key] ?? "", record: value))
+        }
+    }
+}
