@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
+        // Not part of the product: drives the incident store for bench/incidents.sh and the kill -9 test in ITILTests.
+        .executableTarget(name: "IncidentBench", dependencies: ["ITIL", "Wiki"], path: "bench/IncidentBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
