@@ -113,20 +113,23 @@ public actor IncidentStore {
     /// - Returns: the incidents it changed.
     public func sweep(actor: String = "automation") async throws -> [Incident] {
         try await write { draft in
-            var changed: [Incident] = []
+            // Work out every change first and record them after, so a refusal records nothing.
+            // Each step keeps the record as it was after that event, for its own commit.
+            var steps: [(incident: Incident, event: IncidentEvent, subject: String)] = []
             for var incident in self.book.incidents.values.sorted(by: { $0.number < $1.number }) {
-                let before = incident
                 for breach in self.policy.breaches(of: incident, at: draft.now) {
                     try incident.apply(.slaBreached(breach.kind), at: draft.now, actor: actor)
-                    draft.record(incident, event: .slaBreached(breach.kind), actor: actor, subject: "\(breach.kind) SLA breached")
+                    steps.append((incident, .slaBreached(breach.kind), "\(breach.kind) SLA breached"))
                 }
                 if let due = self.policy.autoCloseDue(for: incident), due <= draft.now {
                     try incident.apply(.autoClosed, at: draft.now, actor: actor)
-                    draft.record(incident, event: .autoClosed, actor: actor, subject: "closed automatically after resolution")
+                    steps.append((incident, .autoClosed, "closed automatically after resolution"))
                 }
-                if incident != before { changed.append(incident) }
             }
-            return changed
+            for step in steps { draft.record(step.incident, event: step.event, actor: actor, subject: step.subject) }
+            var changed: [IncidentNumber: Incident] = [:]
+            for step in steps { changed[step.incident.number] = step.incident }
+            return changed.values.sorted { $0.number < $1.number }
         }
     }
 
@@ -140,14 +143,15 @@ public actor IncidentStore {
     }
 
     /// Queues `body` for the next batch and waits until that batch is on disk.
+    ///
+    /// `body` must call ``IncidentDraft/record(_:event:actor:subject:)`` only after everything that
+    /// can throw, so that a refused write leaves the draft untouched (copying the draft per write
+    /// instead would make a batch cost the square of its size).
     private func write<Value: Sendable>(_ body: @escaping (inout IncidentDraft) throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             pending.append(PendingWrite { draft in
-                // A failed write must leave the draft as it was, so it runs on a copy.
-                var attempt = draft
                 do {
-                    let value = try body(&attempt)
-                    draft = attempt
+                    let value = try body(&draft)
                     return { committed in continuation.resume(with: committed.map { value }) }
                 } catch {
                     return { _ in continuation.resume(throwing: error) }
@@ -166,16 +170,18 @@ public actor IncidentStore {
         let batch = pending
         pending = []
         do {
-            let (commits, draft) = try auditLog.append { head in
+            let (commits, (changed, answers)) = try auditLog.append { head in
                 try catchUp(to: head)
                 var draft = IncidentDraft(book: book, now: clock())
                 let answers = batch.map { $0.run(&draft) }
-                return (draft.entries, (draft, answers))
+                // Only the changes leave this closure: the draft holds a reference to the book's
+                // storage, and keeping it alive would make the first store below copy the whole book.
+                return (draft.entries, (draft.changed, answers))
             }
-            for incident in draft.0.changed.values { book.store(incident) }
+            for incident in changed.values { book.store(incident) }
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
-            draft.1.forEach { $0(.success(())) }
+            answers.forEach { $0(.success(())) }
         } catch {
             // Nothing of the batch is visible: fail every write in it, validation failures included.
             for write in batch {

@@ -10,8 +10,8 @@ import Foundation
 /// running git by hand) is detected and never overwritten.
 ///
 /// Durability: a call returns only after the commits and the branch update are on disk. A batch of
-/// entries costs two `syncfs` calls however many entries it has: that is group commit, with one
-/// commit per event still.
+/// entries is written as one pack file and costs two `syncfs` calls however many entries it has:
+/// that is group commit, with one commit per event still.
 public final class AuditLog: Sendable {
     /// The repository written to.
     public let repository: Repository
@@ -24,9 +24,13 @@ public final class AuditLog: Sendable {
     static let lockedRetryLimit: Duration = .seconds(10)
 
     /// The writer for `branch` of `repository`.
+    ///
+    /// It opens a handle of its own on the repository, whose object writes are buffered in memory
+    /// and written as one pack per batch (see ``Repository/bufferObjectsInMemory()``).
     public init(repository: Repository, branch: String = "audit") throws {
         _ = try Repository.branchReference(branch)
-        self.repository = repository
+        self.repository = try Repository.open(repository.gitDirectory)
+        try self.repository.bufferObjectsInMemory()
         self.branch = branch
         let name = branch.replacingOccurrences(of: "/", with: "-")
         lock = WriterLock(path: repository.gitDirectory + "/runbook-\(name).lock")
@@ -50,7 +54,14 @@ public final class AuditLog: Sendable {
                 let head = try self.head()
                 let (entries, planned) = try plan(head)
                 guard !entries.isEmpty else { return ([], planned) }
-                let commits = try writeChain(entries, onto: head)
+                let commits: [ObjectID]
+                do {
+                    commits = try writeChain(entries, onto: head)
+                    try repository.writeBufferedObjects()
+                } catch {
+                    try? repository.discardBufferedObjects()
+                    throw error
+                }
                 try repository.syncToDisk()
                 do {
                     try moveBranchRetryingLocks(to: commits.last!, expected: head)

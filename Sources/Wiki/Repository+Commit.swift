@@ -60,8 +60,10 @@ extension Repository {
             defer { git_tree_free(baseline) }
             try Self.checkApplicable(changes, to: baseline)
             let tree = try Self.updatedTree(baseline, applying: changes, in: repo)
-            return try Self.createCommit(
+            let commit = try Self.createCommit(
                 tree: tree, parent: parentCommit, author: author, committer: committer ?? author, message: fullMessage, in: repo)
+            try noteBufferedObjects(commit: commit, tree: tree, changedPaths: changes.map(\.path), in: repo)
+            return commit
         }
     }
 

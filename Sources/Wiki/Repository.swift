@@ -14,6 +14,14 @@ public final class Repository: @unchecked Sendable {
     /// from the same repository.
     private let lock = NSRecursiveLock()
 
+    /// The in-memory object backend (a `git_odb_backend *`) once ``bufferObjectsInMemory()`` ran;
+    /// owned by libgit2's object database. Only touched while `lock` is held.
+    var memoryPack: OpaquePointer?
+    /// Packs written by ``writeBufferedObjects()``; only touched while `lock` is held.
+    var packsWritten = 0
+    /// The objects buffered since the last pack; only touched while `lock` is held.
+    var bufferedObjects: [ObjectID] = []
+
     /// The git directory (`…/.git` for a work tree, the repository itself when bare), without trailing slash.
     public let gitDirectory: String
     /// The work tree's directory without trailing slash, or nil for a bare repository.

@@ -1,0 +1,107 @@
+internal import CLibGit2
+
+extension Repository {
+    /// From now on, keeps every object written through this handle in memory until
+    /// ``writeBufferedObjects()`` writes them to disk as one pack.
+    ///
+    /// An event's commit is a blob, a few trees and a commit: as loose objects, that is seven new
+    /// files each. Buffered, a whole batch of events becomes one pack and its index, which is what
+    /// lets the audit log commit thousands of events a second. Affects only this `Repository`
+    /// instance, so the audit log uses a handle of its own. Objects stay readable through it
+    /// meanwhile.
+    public func bufferObjectsInMemory() throws {
+        try withHandle { repo in
+            guard memoryPack == nil else { return }
+            var backend: OpaquePointer?
+            try check(git_mempack_new(&backend), "git_mempack_new")
+            var odb: OpaquePointer?
+            try check(git_repository_odb(&odb, repo), "git_repository_odb")
+            defer { git_odb_free(odb) }
+            // The highest priority of all backends, so writes go here; the odb owns it from now on.
+            try check(git_odb_add_backend(odb, backend, 999), "git_odb_add_backend")
+            memoryPack = backend
+        }
+    }
+
+    /// Writes the objects buffered since the last call as one pack (and its index), then empties
+    /// the buffer. Does nothing when nothing is buffered. Call ``syncToDisk()`` to make it durable.
+    public func writeBufferedObjects() throws {
+        try withHandle { repo in
+            guard let memoryPack else { return }
+            if !bufferedObjects.isEmpty {
+                var pack = git_buf()
+                defer { git_buf_dispose(&pack) }
+                try Self.buildPack(of: bufferedObjects, into: &pack, in: repo)
+                try Self.writePack(pack, in: repo)
+                packsWritten += 1
+                if packsWritten.isMultiple(of: Self.packsPerIndex) { try Self.writeMultiPackIndex(in: repo) }
+                bufferedObjects = []
+            }
+            try check(git_mempack_reset(memoryPack), "git_mempack_reset")
+        }
+    }
+
+    /// Drops the objects buffered since the last write, as if they had never been written.
+    public func discardBufferedObjects() throws {
+        try withHandle { _ in
+            guard let memoryPack else { return }
+            bufferedObjects = []
+            try check(git_mempack_reset(memoryPack), "git_mempack_reset")
+        }
+    }
+
+    /// How many packs to write between two multi-pack indexes: lookups search the index once and
+    /// then each pack written since, so this bounds the packs searched one by one.
+    static let packsPerIndex = 16
+
+    /// Notes the objects a commit wrote while buffering: the commit, and along each changed path
+    /// the trees from the root down and the file's blob. (`git_mempack_dump` would pack each
+    /// commit's whole tree, which grows with history; this packs only what is new.)
+    func noteBufferedObjects(commit: ObjectID, tree: ObjectID, changedPaths: [String], in repo: OpaquePointer) throws {
+        guard memoryPack != nil else { return }
+        var objects: Set<ObjectID> = [commit, tree]
+        let root = try Self.lookupTree(tree, in: repo)
+        defer { git_tree_free(root) }
+        for path in changedPaths {
+            for prefix in RepositoryPath.ancestors(of: path) + [path] {
+                if let entry = try Self.entry(at: prefix, in: root) { objects.insert(entry.id) }
+            }
+        }
+        bufferedObjects += objects
+    }
+
+    /// A pack of exactly `objects` (deltas among them allowed), built in memory.
+    private static func buildPack(of objects: [ObjectID], into pack: inout git_buf, in repo: OpaquePointer) throws {
+        var builder: OpaquePointer?
+        try check(git_packbuilder_new(&builder, repo), "git_packbuilder_new")
+        defer { git_packbuilder_free(builder) }
+        git_packbuilder_set_threads(builder, 1)
+        for object in objects {
+            var oid = object.oid
+            try check(git_packbuilder_insert(builder, &oid, nil), "git_packbuilder_insert")
+        }
+        try check(git_packbuilder_write_buf(&pack, builder), "git_packbuilder_write_buf")
+    }
+
+    /// Streams a pack into the object database through libgit2's indexer, which writes the
+    /// `.pack` and `.idx` files under `objects/pack`.
+    private static func writePack(_ pack: git_buf, in repo: OpaquePointer) throws {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repo), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        var writer: UnsafeMutablePointer<git_odb_writepack>?
+        try check(git_odb_write_pack(&writer, odb, nil, nil), "git_odb_write_pack")
+        defer { writer?.pointee.free(writer) }
+        var stats = git_indexer_progress()
+        try check(writer!.pointee.append(writer, pack.ptr, pack.size, &stats), "git_odb_writepack.append")
+        try check(writer!.pointee.commit(writer, &stats), "git_odb_writepack.commit")
+    }
+
+    /// Indexes every pack in one `multi-pack-index` file, so lookups stay fast as packs pile up.
+    private static func writeMultiPackIndex(in repo: OpaquePointer) throws {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repo), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        try check(git_odb_write_multi_pack_index(odb), "git_odb_write_multi_pack_index")
+    }
+}
