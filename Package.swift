@@ -17,9 +17,10 @@ let package = Package(
         .target(name: "Wiki", dependencies: ["CLibGit2"]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
+        .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .executableTarget(
             name: "runbook",
-            dependencies: ["Wiki", "Runbooks", "ITIL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Wiki", "Runbooks", "ITIL", "Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
@@ -27,6 +28,7 @@ let package = Package(
         .executableTarget(name: "IncidentBench", dependencies: ["ITIL", "Wiki"], path: "bench/IncidentBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
     ],
