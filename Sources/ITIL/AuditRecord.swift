@@ -30,6 +30,24 @@ enum AuditRecord {
             author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
     }
 
+    /// The audit entry of an event that writes files next to the incident's record (a run's
+    /// record, a step's log) without changing the record; the trailers still carry the
+    /// incident's state and priority, so every commit says where its incident stood.
+    static func entry(
+        files: [FileChange], of incident: Incident, event: String, actor: String, subject: String, trailers extra: [Trailer], at time: Date
+    ) -> AuditEntry {
+        let trailers = [
+            Trailer(incidentKey, incident.number.description),
+            Trailer(eventKey, event),
+            Trailer(actorKey, oneLine(actor)),
+            Trailer(stateKey, incident.state.rawValue),
+            Trailer(priorityKey, String(incident.priority.rawValue)),
+        ] + extra.map { Trailer($0.key, oneLine($0.value)) }
+        return AuditEntry(
+            changes: files, message: "\(incident.number): \(oneLine(subject, limit: 100))", trailers: trailers,
+            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+    }
+
     /// `text` on one line, trimmed, at most `limit` characters: trailers and subjects must be one line,
     /// and labels that reach them are attacker-controlled.
     static func oneLine(_ text: String, limit: Int = 200) -> String {

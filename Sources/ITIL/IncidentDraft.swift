@@ -36,6 +36,11 @@ struct IncidentDraft {
         lastNumber?.next ?? .first
     }
 
+    /// Queues an event that writes `files` beside the incident's record without changing it.
+    mutating func record(files: [FileChange], of incident: Incident, event: String, actor: String, subject: String, trailers: [Trailer]) {
+        entries.append(AuditRecord.entry(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers, at: now))
+    }
+
     /// Records `incident` as changed by `event` and queues its audit entry.
     mutating func record(_ incident: Incident, event: IncidentEvent, actor: String, subject: String) {
         changed[incident.number] = incident

@@ -20,8 +20,13 @@ public enum IncidentRecordFile {
     /// holds more than 100 incidents (1,000 at the top) however many are opened in a month, and the trees a commit
     /// rewrites stay small as history grows.
     public static func path(for number: IncidentNumber) -> String {
+        folder(for: number) + "/record.md"
+    }
+
+    /// The incident's folder on the audit branch (`incidents/000/00/INC0000042`): its record, and its runs below.
+    public static func folder(for number: IncidentNumber) -> String {
         let digits = String(number.description.dropFirst(3))
-        return "incidents/\(digits.dropLast(4))/\(digits.dropLast(2).suffix(2))/\(number)/record.md"
+        return "incidents/\(digits.dropLast(4))/\(digits.dropLast(2).suffix(2))/\(number)"
     }
 
     /// The file's text: the header, then the page.

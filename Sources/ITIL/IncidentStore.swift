@@ -108,6 +108,37 @@ public actor IncidentStore {
         }
     }
 
+    /// Links the incident's next run (`INC0000042-1`, `-2` ...) and returns its id.
+    public func linkNextRun(to number: IncidentNumber, actor: String) async throws -> (incident: Incident, run: String) {
+        try await write { draft in
+            guard var incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
+            let run = "\(number)-\(incident.runs.count + 1)"
+            try incident.apply(.runLinked(run), at: draft.now, actor: actor)
+            draft.record(incident, event: .runLinked(run), actor: actor, subject: "run \(run) linked")
+            return (incident, run)
+        }
+    }
+
+    /// Commits `files`, which must lie in the incident's folder (a run's record, a step's log),
+    /// as one event of the incident that leaves its record as it is.
+    ///
+    /// - Parameters:
+    ///   - event: the `Event:` trailer (`run-started`, `step-ended` ...).
+    ///   - trailers: more trailers (`Run:`, `Step:`, `Runbook:`, `Runbook-Commit:` ...).
+    public func appendEvent(
+        to number: IncidentNumber, event: String, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String
+    ) async throws {
+        let folder = IncidentRecordFile.folder(for: number) + "/"
+        let record = IncidentRecordFile.path(for: number)
+        for file in files where !file.path.hasPrefix(folder) || file.path == record {
+            throw IncidentStoreError.outsideIncident(path: file.path, number: number)
+        }
+        try await write { draft in
+            guard let incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
+            draft.record(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers)
+        }
+    }
+
     /// Records the SLA breaches that are due and closes Resolved incidents whose wait is over.
     ///
     /// - Returns: the incidents it changed.

@@ -7,6 +7,8 @@ public enum IncidentStoreError: Error, Sendable, CustomStringConvertible {
     /// A record file on the audit branch does not parse; the store will not start on a corrupt history
     /// unless told to skip such records.
     case corruptRecord(path: String, commit: ObjectID, problem: String)
+    /// An event's file lies outside its incident's folder, or is the record itself.
+    case outsideIncident(path: String, number: IncidentNumber)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum IncidentStoreError: Error, Sendable, CustomStringConvertible {
         case .corruptRecord(let path, let commit, let problem):
             "the audit branch holds a corrupt record at \(commit.short):\(path): \(problem) "
                 + "(run `runbook audit verify`; start with --skip-corrupt to load the rest)"
+        case .outsideIncident(let path, let number):
+            "\(path) is not a file an event of \(number) may write (only files in its folder, not its record)"
         }
     }
 }

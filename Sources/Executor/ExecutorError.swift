@@ -1,0 +1,26 @@
+/// Failures of the executor itself (as opposed to a step failing, which is a run's outcome).
+public enum ExecutorError: Error, Sendable, CustomStringConvertible {
+    /// A lock file could not be opened.
+    case lockFailed(path: String, reason: String)
+    /// No run with this id on the audit branch.
+    case unknownRun(String)
+    /// The run is over: it cannot be approved, denied or canceled any more.
+    case runFinished(RunID, RunState)
+    /// The run is not waiting for an approval.
+    case notAwaitingApproval(RunID, RunState)
+    /// The run's record on the audit branch does not parse.
+    case corruptRun(path: String, problem: String)
+    /// The work directory of a run could not be made.
+    case workDirectory(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .lockFailed(let path, let reason): "cannot lock \(path): \(reason)"
+        case .unknownRun(let id): "no run \(id)"
+        case .runFinished(let id, let state): "run \(id) is \(state.rawValue): it is over"
+        case .notAwaitingApproval(let id, let state): "run \(id) is \(state.rawValue), not awaiting approval"
+        case .corruptRun(let path, let problem): "the run record \(path) does not parse: \(problem)"
+        case .workDirectory(let path, let reason): "cannot make the run's work directory \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import ITIL
+import Wiki
+
+/// A run of a runbook for an incident: the record kept in `runs/<n>/run.json` next to the
+/// incident's record on the audit branch, rewritten by each of the run's events.
+public struct Run: Sendable, Codable, Equatable {
+    /// `INC0000042-1`.
+    public var id: RunID
+    /// The runbook's id and path, and the wiki commit it was read at: what ran is pinned.
+    public var runbook: String
+    public var runbookPath: String
+    public var runbookCommit: ObjectID
+    /// Where it is.
+    public var state: RunState
+    /// The parameters the steps got, as environment variables.
+    public var parameters: [String: String]
+    /// One per step of the runbook, in order.
+    public var steps: [StepRecord]
+    /// Who or what started it.
+    public var actor: String
+    /// Times.
+    public var createdAt: Date
+    public var endedAt: Date?
+    /// Why it ended as it did, in a sentence (failed step and status, who canceled, ...).
+    public var outcome: String?
+    /// The process running it (`host:pid`), to tell a live run from an interrupted one.
+    public var owner: String?
+
+    /// A queued run of `runbook` for its incident.
+    public init(id: RunID, runbook: String, runbookPath: String, runbookCommit: ObjectID, parameters: [String: String],
+                steps: [StepRecord], actor: String, createdAt: Date, owner: String?) {
+        self.id = id
+        self.runbook = runbook
+        self.runbookPath = runbookPath
+        self.runbookCommit = runbookCommit
+        state = .queued
+        self.parameters = parameters
+        self.steps = steps
+        self.actor = actor
+        self.createdAt = createdAt
+        self.owner = owner
+    }
+}

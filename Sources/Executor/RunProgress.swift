@@ -1,0 +1,17 @@
+/// What a run reports as it goes, for live progress on the CLI (and, later, the server's event stream).
+public enum RunProgress: Sendable {
+    /// The run exists and waits for a worker.
+    case queued(Run)
+    /// It started.
+    case started(Run)
+    /// A step's attempt started (`attempt` counts from 1).
+    case stepStarted(index: Int, step: StepRecord, attempt: Int)
+    /// A line of the running step's output, with its timestamp.
+    case output(index: Int, line: String)
+    /// A step's attempt ended; `willRetry` when another attempt follows.
+    case stepEnded(index: Int, step: StepRecord, willRetry: Bool)
+    /// The run waits for someone to approve or deny a step.
+    case awaitingApproval(index: Int, step: StepRecord, run: RunID)
+    /// The run is over.
+    case ended(Run)
+}
