@@ -14,6 +14,8 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     case invalidIncidentTrailer(String)
     /// The commit changes other files than its incident's record (`changed` lists every changed path).
     case unexpectedFiles(expected: String, changed: [String])
+    /// The `Run:` trailer does not name a run of the commit's incident.
+    case invalidRunTrailer(String, incident: IncidentNumber)
     /// The commit deletes its incident's record.
     case recordDeleted(path: String)
     /// The record file the commit writes does not parse.
@@ -47,6 +49,8 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
             "'Incident: \(value)' is not an incident number like INC0000042"
         case .unexpectedFiles(let expected, let changed):
             "changes \(changed.isEmpty ? "no file" : changed.joined(separator: ", ")); an event changes exactly \(expected)"
+        case .invalidRunTrailer(let run, let incident):
+            "'Run: \(run)' is not a run of \(incident) (like \(incident)-1)"
         case .recordDeleted(let path):
             "deletes \(path)"
         case .corruptRecord(let path, let problem):

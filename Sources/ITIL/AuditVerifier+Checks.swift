@@ -19,7 +19,8 @@ extension AuditVerifier {
         let trailers = try Self.trailers(of: commit)
         let number = try Self.incidentNumber(trailers[AuditRecord.incidentKey]!, in: commit)
         let event = trailers[AuditRecord.eventKey]!
-        let blob = try recordBlob(changedBy: commit, for: number)
+        let blob = try runTrailer(of: commit).map { try recordBlob(ofRun: $0, at: commit, for: number) }
+            ?? recordBlob(changedBy: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
         try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
@@ -53,6 +54,34 @@ extension AuditVerifier {
             throw AuditFailure(commit, .unexpectedFiles(expected: expected, changed: changes.map(\.path)))
         }
         guard let blob = changes[0].blob else { throw AuditFailure(commit, .recordDeleted(path: expected)) }
+        return blob
+    }
+
+    /// The `Run:` trailer of an event of a run (its start, a step, a decision ...), if the commit has one.
+    private static func runTrailer(of commit: Commit) throws -> String? {
+        let runs = commit.trailers.filter { $0.key == runKey }
+        guard runs.count <= 1 else { throw AuditFailure(commit, .repeatedTrailer(runKey, count: runs.count)) }
+        return runs.first?.value
+    }
+
+    /// The key of the trailer that names a run (`INC0000042-1`).
+    static let runKey = "Run"
+
+    /// For an event of a run: checks that it changes only files of that run, and returns the blob of the
+    /// incident's record as it stands at the commit, for the trailers to agree with.
+    private func recordBlob(ofRun run: String, at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
+        guard run.hasPrefix("\(number)-"), let sequence = Int(run.dropFirst("\(number)-".count)), sequence >= 1 else {
+            throw AuditFailure(commit, .invalidRunTrailer(run, incident: number))
+        }
+        let folder = IncidentRecordFile.folder(for: number) + "/runs/\(sequence)/"
+        let changes = try changedFiles(commit)
+        guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
+            throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
+        }
+        let record = IncidentRecordFile.path(for: number)
+        guard let blob = try repository.files(at: commit.id, under: record).first?.blob else {
+            throw AuditFailure(commit, .recordDeleted(path: record))
+        }
         return blob
     }
 

@@ -1,0 +1,100 @@
+import Foundation
+import ITIL
+import Runbooks
+import Wiki
+
+/// Runs the runbook that matches an incident's alert, step by step, with every event committed
+/// to the audit branch.
+public struct Executor: Sendable {
+    /// Incidents, and the audit branch runs are committed to.
+    public let store: IncidentStore
+    public let settings: ExecutorSettings
+
+    public init(store: IncidentStore, settings: ExecutorSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// Opens (or dedups) the incident for `alert` and runs the runbook that matches it.
+    ///
+    /// Runbooks come from `library`, read at one wiki commit, which the run records. A repeat of an
+    /// alert whose incident is open adds an occurrence and runs nothing.
+    public func trigger(
+        _ alert: AlertTrigger, library: RunbookLibrary, actor: String, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> TriggerResult {
+        let decision = MatchDecision(labels: alert.labels, runbooks: library.runbooks)
+        let (incident, created) = try await store.open(request(for: alert, runbook: decision.chosen), actor: actor)
+        guard created else { return .deduplicated(incident) }
+        guard let runbook = decision.chosen else {
+            let note = "No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person."
+            return .noMatch(try await store.apply(.noteAdded(note), to: incident.number, actor: actor), decision)
+        }
+        let run = try await self.run(
+            runbook, at: library.commit, for: incident.number, labels: alert.labels, annotations: alert.annotations, actor: actor,
+            progress: progress)
+        return .ran(try await store.incident(incident.number), run)
+    }
+
+    /// Runs `runbook`, read at wiki commit `commit`, for an incident.
+    ///
+    /// A run whose parameters are refused is recorded as `refused` and nothing runs. Otherwise the
+    /// incident moves to In Progress (assigned to automation) and, when every step succeeds, is
+    /// resolved with "Solution provided", unless the runbook says `resolve: never`.
+    public func run(
+        _ runbook: Runbook, at commit: ObjectID, for incident: IncidentNumber, labels: [String: String],
+        annotations: [String: String], actor: String, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> Run {
+        let linked = try await store.linkNextRun(to: incident, actor: actor)
+        guard let id = RunID(parsing: linked.run) else { throw ExecutorError.unknownRun(linked.run) }
+        let plan: RunPlan
+        do {
+            plan = try RunPlan(runbook: runbook, labels: labels, annotations: annotations)
+        } catch {
+            return try await refuse(id, runbook: runbook, commit: commit, refusal: error, actor: actor)
+        }
+        let execution = try RunExecution(
+            id: id, plan: plan, commit: commit, store: store, settings: settings, actor: actor, progress: progress)
+        let run = try await execution.execute()
+        try await settle(incident: incident, after: run, runbook: runbook, actor: actor)
+        return run
+    }
+
+    /// The incident request for an alert, with what the matching runbook sets.
+    private func request(for alert: AlertTrigger, runbook: Runbook?) -> IncidentRequest {
+        IncidentRequest(
+            shortDescription: alert.shortDescription, description: alert.annotations["description"] ?? "",
+            category: runbook?.category, service: runbook?.service, assignmentGroup: runbook?.assignmentGroup,
+            impact: runbook?.impact.flatMap { try? Impact($0) }, urgency: runbook?.urgency.flatMap { try? Urgency($0) },
+            severity: alert.labels["severity"], labels: alert.labels,
+            alert: alert.key.map { AlertKey(source: alert.source, key: $0) } ?? AlertKey(source: alert.source, labels: alert.labels))
+    }
+
+    /// Records a refused run and says why on the incident; nothing runs.
+    private func refuse(_ id: RunID, runbook: Runbook, commit: ObjectID, refusal: RunRefusal, actor: String) async throws -> Run {
+        var run = Run(
+            id: id, runbook: runbook.id, runbookPath: runbook.path, runbookCommit: commit, parameters: [:],
+            steps: runbook.steps.map { StepRecord(id: $0.id, title: $0.title, language: $0.language) }, actor: actor,
+            createdAt: Date(), owner: settings.owner)
+        run.state = .refused
+        run.endedAt = Date()
+        run.outcome = refusal.description
+        try await store.appendEvent(
+            to: id.incident, event: "run-refused", subject: "run \(id) of \(runbook.id) refused", files: [RunFiles.write(run, to: RunFiles.record(of: id))],
+            trailers: RunExecution.trailers(of: run), actor: actor)
+        _ = try await store.apply(.noteAdded(refusal.description), to: id.incident, actor: actor)
+        return run
+    }
+
+    /// Moves the incident as the run's outcome says: resolved on success (unless the runbook
+    /// leaves that to a person), a work note otherwise.
+    private func settle(incident number: IncidentNumber, after run: Run, runbook: Runbook, actor: String) async throws {
+        let summary = RunSummary.text(of: run)
+        let incident = try await store.incident(number)
+        if run.state == .succeeded, runbook.resolve == .auto, incident.state == .inProgress {
+            _ = try await store.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: summary), to: number, actor: "automation")
+        } else {
+            let tail = run.state == .succeeded && runbook.resolve == .never ? " The runbook leaves resolving to a person." : ""
+            _ = try await store.apply(.noteAdded(summary + tail), to: number, actor: "automation")
+        }
+    }
+}

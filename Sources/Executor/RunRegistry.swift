@@ -1,0 +1,109 @@
+import Foundation
+import ITIL
+import Wiki
+
+/// The runs recorded on the audit branch: listing them, deciding on approvals, canceling, and
+/// marking the ones whose process died as interrupted.
+///
+/// Decisions and cancels are files committed to the run's folder; the process running the run,
+/// which may be another one, watches the branch for them. Git is the message bus.
+public struct RunRegistry: Sendable {
+    public let store: IncidentStore
+    public let settings: ExecutorSettings
+
+    public init(store: IncidentStore, settings: ExecutorSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// Every run, oldest incident first.
+    public func runs() throws -> [Run] {
+        guard let head = try store.auditLog.head() else { return [] }
+        let repository = store.auditLog.repository
+        return try repository.files(at: head, under: "incidents").filter { RunFiles.runID(ofRecord: $0.path) != nil }
+            .map { try decode($0.path, repository.readBlob($0.blob)) }
+            .sorted { $0.id < $1.id }
+    }
+
+    /// The run `id`.
+    public func run(_ id: RunID) throws -> Run {
+        guard let head = try store.auditLog.head() else { throw ExecutorError.unknownRun(id.description) }
+        do {
+            return try decode(RunFiles.record(of: id), store.auditLog.repository.readFile(RunFiles.record(of: id), at: head))
+        } catch WikiError.fileNotFound {
+            throw ExecutorError.unknownRun(id.description)
+        }
+    }
+
+    /// The log of a step's last attempt, if it ran.
+    public func log(of run: Run, step index: Int) throws -> String? {
+        guard let name = run.steps[index].log, let head = try store.auditLog.head() else { return nil }
+        let data = try store.auditLog.repository.readFile(RunFiles.folder(of: run.id) + "/" + name, at: head)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Approves or denies the step run `id` waits on.
+    ///
+    /// - Returns: the step's id.
+    @discardableResult
+    public func decide(_ id: RunID, verdict: Decision.Verdict, by actor: String, reason: String? = nil) async throws -> String {
+        let run = try run(id)
+        guard run.state == .awaitingApproval, let step = run.steps.first(where: { $0.state == .awaitingApproval }) else {
+            throw run.state.isFinal ? ExecutorError.runFinished(id, run.state) : ExecutorError.notAwaitingApproval(id, run.state)
+        }
+        let decision = Decision(verdict: verdict, by: actor, at: Date(), reason: reason)
+        try await store.appendEvent(
+            to: id.incident, event: verdict == .approve ? "approval-given" : "denial-given",
+            subject: "run \(id): step \(step.id) \(verdict == .approve ? "approved" : "denied") by \(actor)",
+            files: [RunFiles.write(decision, to: RunFiles.decision(of: id, step: step.id))],
+            trailers: RunExecution.trailers(of: run) + [Trailer("Step", step.id)], actor: actor)
+        return step.id
+    }
+
+    /// Asks the process running `id` to cancel it: it kills the current step's processes and stops.
+    public func cancel(_ id: RunID, by actor: String, reason: String? = nil) async throws {
+        let run = try run(id)
+        guard !run.state.isFinal else { throw ExecutorError.runFinished(id, run.state) }
+        try await store.appendEvent(
+            to: id.incident, event: "cancel-requested", subject: "run \(id): cancel requested by \(actor)",
+            files: [RunFiles.write(Decision(verdict: .cancel, by: actor, at: Date(), reason: reason), to: RunFiles.cancel(of: id))],
+            trailers: RunExecution.trailers(of: run), actor: actor)
+    }
+
+    /// Marks every unfinished run whose owning process is gone as interrupted, with a work note
+    /// on its incident. Interrupted steps are never re-run automatically.
+    ///
+    /// - Returns: the runs it marked.
+    public func markInterrupted(actor: String = "automation") async throws -> [Run] {
+        var marked: [Run] = []
+        for var run in try runs() where !run.state.isFinal && !FileLock.isHeld(settings.ownerLock(of: run.id)) {
+            let running = run.steps.filter { $0.state == .running || $0.state == .awaitingApproval }.map(\.id)
+            for index in run.steps.indices {
+                switch run.steps[index].state {
+                case .running, .awaitingApproval: run.steps[index].state = .interrupted
+                case .pending: run.steps[index].state = .skipped
+                default: break
+                }
+            }
+            run.state = .interrupted
+            run.endedAt = Date()
+            let during = running.isEmpty ? "" : " during step \(running.joined(separator: ", "))"
+            run.outcome = "the process running it (\(run.owner ?? "unknown")) stopped\(during); interrupted steps are not re-run"
+            try await store.appendEvent(
+                to: run.id.incident, event: "run-interrupted", subject: "run \(run.id) interrupted",
+                files: [RunFiles.write(run, to: RunFiles.record(of: run.id))], trailers: RunExecution.trailers(of: run), actor: actor)
+            _ = try await store.apply(.noteAdded("Run \(run.id) of \(run.runbook) was interrupted: \(run.outcome!). "
+                + "Check what the step did before running anything again."), to: run.id.incident, actor: actor)
+            marked.append(run)
+        }
+        return marked
+    }
+
+    private func decode(_ path: String, _ data: Data) throws -> Run {
+        do {
+            return try RunFiles.decoder.decode(Run.self, from: data)
+        } catch {
+            throw ExecutorError.corruptRun(path: path, problem: "\(error)")
+        }
+    }
+}

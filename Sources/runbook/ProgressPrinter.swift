@@ -1,0 +1,36 @@
+import Executor
+import Foundation
+
+/// Prints a run's progress as it happens: each step's start, its output, and how it ended.
+final class ProgressPrinter: Sendable {
+    func show(_ event: RunProgress) {
+        switch event {
+        case .queued(let run):
+            Console.out("run \(run.id): \(run.runbook) at wiki \(run.runbookCommit.short), \(run.steps.count) steps (queued)")
+        case .started:
+            break
+        case .stepStarted(let index, let step, let attempt):
+            let again = attempt > 1 ? " (attempt \(attempt))" : ""
+            Console.out("==> [\(index + 1)] \(step.title) [\(step.id), \(step.language)]\(again)")
+        case .output(_, let line):
+            Console.out("    " + Console.printable(line))
+        case .stepEnded(let index, let step, let willRetry):
+            let took = step.durationSeconds.map { String(format: " in %.2f s", $0) } ?? ""
+            let status = step.state == .succeeded ? "ok" : "\(step.state.rawValue.uppercased())\(Self.detail(step))"
+            Console.out("<== [\(index + 1)] \(step.id): \(status)\(took)\(willRetry ? ", retrying" : "")")
+        case .awaitingApproval(let index, let step, let run):
+            Console.out("||  [\(index + 1)] \(step.id) needs approval. From another terminal:")
+            Console.out("      runbook runs approve \(run) --as NAME")
+            Console.out("      runbook runs deny \(run) --as NAME --reason TEXT")
+        case .ended(let run):
+            let took = run.endedAt.map { String(format: " in %.1f s", $0.timeIntervalSince(run.createdAt)) } ?? ""
+            Console.out("run \(run.id) \(run.state.rawValue)\(took)" + (run.outcome.map { ": \($0)" } ?? ""))
+        }
+    }
+
+    private static func detail(_ step: StepRecord) -> String {
+        if let code = step.exitCode { return " (exit \(code))" }
+        if let signal = step.signal { return " (signal \(signal))" }
+        return ""
+    }
+}
