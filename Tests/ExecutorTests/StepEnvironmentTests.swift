@@ -76,6 +76,18 @@ struct StepEnvironmentTests {
         #expect(!sandbox.exists("ran"))
     }
 
+    /// Each entry fits, but together they pass what Linux takes for one exec (a quarter of the stack limit).
+    @Test func anEnvironmentTooLargeAltogetherIsRefusedClearly() async throws {
+        let sandbox = try StepSandbox()
+        var environment: [String: String] = [:]
+        for index in 0..<100 { environment["LARGE_\(index)"] = String(repeating: "x", count: 100_000) }
+        let command = try sandbox.shell("touch ran", environment: environment)
+        let error = await #expect(throws: StepLaunchError.self) { try await StepProcess.run(command) }
+        #expect(error?.errorNumber == E2BIG)
+        #expect(error?.reason == "its arguments and environment are too large for one process (E2BIG)")
+        #expect(!sandbox.exists("ran"))
+    }
+
     @Test func aNameWithAnEqualsSignIsRefused() async throws {
         let sandbox = try StepSandbox()
         let command = try sandbox.shell("true", environment: ["A=B": "c"])

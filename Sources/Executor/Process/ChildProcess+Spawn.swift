@@ -44,8 +44,8 @@ extension ChildProcess {
     private static func addFileActions(_ actions: inout posix_spawn_file_actions_t, _ command: StepCommand,
                                        output: Int32) throws(StepLaunchError) {
         guard let addChdir = GNUFunctions.addChdir else {
-            throw StepLaunchError(executable: command.executable,
-                                  reason: "this C library cannot start a process in another directory (posix_spawn_file_actions_addchdir_np is missing)")
+            let reason = "this C library cannot start a process in another directory (posix_spawn_file_actions_addchdir_np is missing)"
+            throw StepLaunchError(executable: command.executable, reason: reason)
         }
         try check(addChdir(&actions, command.workingDirectory), "posix_spawn_file_actions_addchdir_np", command)
         try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen", command)

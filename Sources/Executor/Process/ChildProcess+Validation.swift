@@ -12,7 +12,9 @@ extension ChildProcess {
         }
         for (index, argument) in command.arguments.enumerated() {
             if argument.utf8.contains(0) { throw refuse("argument \(index + 1) contains a NUL byte, which a process cannot be given") }
-            if argument.utf8.count >= maximumEntryBytes { throw refuse("argument \(index + 1) is \(argument.utf8.count) bytes; Linux allows \(maximumEntryBytes - 1)") }
+            if argument.utf8.count >= maximumEntryBytes {
+                throw refuse("argument \(index + 1) is \(argument.utf8.count) bytes long; Linux allows at most \(maximumEntryBytes - 1)")
+            }
         }
         for (name, value) in command.environment {
             try validateVariable(name: name, value: value, refuse: refuse)
@@ -29,7 +31,8 @@ extension ChildProcess {
         }
         let entryBytes = name.utf8.count + 1 + value.utf8.count + 1
         if entryBytes > maximumEntryBytes {
-            throw refuse("environment variable \(name) is \(value.utf8.count) bytes long; Linux allows at most \(maximumEntryBytes - name.utf8.count - 2) for it")
+            let allowed = maximumEntryBytes - name.utf8.count - 2
+            throw refuse("environment variable \(name) is \(value.utf8.count) bytes long; Linux allows at most \(allowed) for it")
         }
     }
 
