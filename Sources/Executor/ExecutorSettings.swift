@@ -21,8 +21,9 @@ public struct ExecutorSettings: Sendable {
     public init(workRoot: String, stateDirectory: String, workers: Int = 4, outputCap: Int = 1 << 20,
                 gracePeriod: Duration = .seconds(5), pollInterval: Duration = .milliseconds(250),
                 owner: String = "\(ProcessInfo.processInfo.hostName):\(getpid())") {
-        self.workRoot = workRoot
-        self.stateDirectory = stateDirectory
+        // Absolute, because steps run with their work directory as the current directory.
+        self.workRoot = URL(fileURLWithPath: workRoot).standardizedFileURL.path
+        self.stateDirectory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
         self.workers = workers
         self.outputCap = outputCap
         self.gracePeriod = gracePeriod

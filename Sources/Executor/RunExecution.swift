@@ -18,7 +18,7 @@ final class RunExecution {
     private let workDirectory: String
     private let scriptDirectory: String
     /// Who asked for the cancel, once someone did.
-    private let canceledBy = Mutex<String?>(nil)
+    private let canceledBy = CancelRequester()
 
     init(id: RunID, plan: RunPlan, commit: ObjectID, store: IncidentStore, settings: ExecutorSettings, actor: String,
          progress: @escaping @Sendable (RunProgress) -> Void) throws {
@@ -41,18 +41,19 @@ final class RunExecution {
         try FileManager.default.createDirectory(atPath: settings.stateDirectory + "/runbook-runs", withIntermediateDirectories: true)
         guard let owner = try FileLock.tryAcquire(settings.ownerLock(of: run.id)) else { throw ExecutorError.unknownRun(run.id.description) }
         defer { withExtendedLifetime(owner) {} }
-        post("run-queued", "run \(run.id) of \(run.runbook) queued")
+        post("run-queued", "\(run.runbook) queued")
         progress(.queued(run))
         let slots = try await waitForSlots()
         defer { withExtendedLifetime(slots) {} }
         if !cancellation.isCanceled {
             try await start()
-            let monitor = Task { [weak self] in await self?.watchForCancel() }
+            let monitor = Self.startCancelWatch(
+                store: store, run: run.id, cancellation: cancellation, requester: canceledBy, interval: settings.pollInterval)
             defer { monitor.cancel() }
             try await runSteps()
         }
         finish()
-        post("run-ended", "run \(run.id) \(run.state.rawValue)")
+        post("run-ended", "ended: \(run.state.rawValue)")
         try await journal.drain()
         removeWorkDirectory()
         progress(.ended(run))
@@ -85,7 +86,7 @@ final class RunExecution {
         try FileManager.default.createDirectory(
             atPath: scriptDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         run.state = .running
-        post("run-started", "run \(run.id) of \(run.runbook) started")
+        post("run-started", "\(run.runbook) started")
         progress(.started(run))
         let incident = try await store.incident(run.id.incident)
         if incident.state == .new || incident.state == .onHold {
@@ -180,7 +181,7 @@ final class RunExecution {
     /// Starts the step's process and waits for it.
     private func execute(_ step: Step, index: Int, deadline: ContinuousClock.Instant?) async throws -> StepOutcome {
         guard let interpreter = Interpreter.path(for: step.language) else {
-            throw StepLaunchError(description: "no interpreter for '\(step.language)' on \(Interpreter.searchPath)")
+            throw StepLaunchError(executable: step.language, reason: "no interpreter for this language on \(Interpreter.searchPath)")
         }
         let script = scriptDirectory + "/" + RunFiles.logName(index: index, step: step.id).replacingOccurrences(of: ".log", with: ".script")
         try Data(step.code.utf8).write(to: URL(fileURLWithPath: script))
@@ -254,37 +255,52 @@ final class RunExecution {
         if decision.verdict == .approve {
             run.state = .running
             run.steps[index].state = .pending
-            post("approved", "step \(id) approved by \(decision.by)", step: id, actor: decision.by)
+            post("approved", "step \(id) resumes, approved by \(decision.by)", step: id, actor: decision.by)
             return true
         }
         run.steps[index].state = .denied
         stop(.denied, at: index + 1, because: "step \(id) denied by \(decision.by)" + (decision.reason.map { ": \($0)" } ?? ""))
-        post("denied", "step \(id) denied by \(decision.by)", step: id, actor: decision.by)
+        post("denied", "stopped, step \(id) denied by \(decision.by)", step: id, actor: decision.by)
         return false
     }
 
+    /// Starts ``watchForCancel(store:run:cancellation:requester:interval:)`` in a task of its own.
+    private static func startCancelWatch(
+        store: IncidentStore, run: RunID, cancellation: StepCancellation, requester: CancelRequester, interval: Duration
+    ) -> Task<Void, Never> {
+        Task {
+            await watchForCancel(store: store, run: run, cancellation: cancellation, requester: requester, interval: interval)
+        }
+    }
+
     /// Polls the audit branch for a cancel request while the run goes on, and kills the current step on one.
-    private func watchForCancel() async {
+    private static func watchForCancel(
+        store: IncidentStore, run: RunID, cancellation: StepCancellation, requester: CancelRequester, interval: Duration
+    ) async {
         while !Task.isCancelled {
-            if let request = try? cancelRequest() {
-                canceledBy.withLock { $0 = request.by }
+            if let request = try? read(Decision.self, at: RunFiles.cancel(of: run), in: store) {
+                requester.record(request.by)
                 cancellation.cancel()
                 return
             }
-            try? await Task.sleep(for: settings.pollInterval)
+            try? await Task.sleep(for: interval)
         }
     }
 
     private func cancelRequest() throws -> Decision? {
-        try read(Decision.self, at: RunFiles.cancel(of: run.id))
+        try Self.read(Decision.self, at: RunFiles.cancel(of: run.id), in: store)
     }
 
     private func canceledReason() -> String {
-        canceledBy.withLock { $0 }.map { "canceled by \($0)" } ?? "canceled"
+        canceledBy.name.map { "canceled by \($0)" } ?? "canceled"
+    }
+
+    private func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value? {
+        try Self.read(type, at: path, in: store)
     }
 
     /// A JSON file at the audit branch's head, if it is there.
-    private func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value? {
+    private static func read<Value: Decodable>(_ type: Value.Type, at path: String, in store: IncidentStore) throws -> Value? {
         guard let head = try store.auditLog.head() else { return nil }
         do {
             return try RunFiles.decoder.decode(type, from: store.auditLog.repository.readFile(path, at: head))
@@ -345,6 +361,14 @@ final class RunExecution {
         case .timedOut: return "timed out" + attempts
         default: return step.state.rawValue
         }
+    }
+
+    /// Who canceled the run, shared with the task that watches for cancel requests.
+    final class CancelRequester: Sendable {
+        private let requester = Mutex<String?>(nil)
+
+        func record(_ name: String) { requester.withLock { $0 = name } }
+        var name: String? { requester.withLock { $0 } }
     }
 
     private func removeWorkDirectory() {

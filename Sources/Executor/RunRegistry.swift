@@ -54,7 +54,7 @@ public struct RunRegistry: Sendable {
         let decision = Decision(verdict: verdict, by: actor, at: Date(), reason: reason)
         try await store.appendEvent(
             to: id.incident, event: verdict == .approve ? "approval-given" : "denial-given",
-            subject: "run \(id): step \(step.id) \(verdict == .approve ? "approved" : "denied") by \(actor)",
+            subject: "run \(id): \(actor) \(verdict == .approve ? "approves" : "denies") step \(step.id)",
             files: [RunFiles.write(decision, to: RunFiles.decision(of: id, step: step.id))],
             trailers: RunExecution.trailers(of: run) + [Trailer("Step", step.id)], actor: actor)
         return step.id
@@ -65,7 +65,7 @@ public struct RunRegistry: Sendable {
         let run = try run(id)
         guard !run.state.isFinal else { throw ExecutorError.runFinished(id, run.state) }
         try await store.appendEvent(
-            to: id.incident, event: "cancel-requested", subject: "run \(id): cancel requested by \(actor)",
+            to: id.incident, event: "cancel-requested", subject: "run \(id): \(actor) asks to cancel",
             files: [RunFiles.write(Decision(verdict: .cancel, by: actor, at: Date(), reason: reason), to: RunFiles.cancel(of: id))],
             trailers: RunExecution.trailers(of: run), actor: actor)
     }

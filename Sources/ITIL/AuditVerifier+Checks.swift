@@ -19,7 +19,7 @@ extension AuditVerifier {
         let trailers = try Self.trailers(of: commit)
         let number = try Self.incidentNumber(trailers[AuditRecord.incidentKey]!, in: commit)
         let event = trailers[AuditRecord.eventKey]!
-        let blob = try runTrailer(of: commit).map { try recordBlob(ofRun: $0, at: commit, for: number) }
+        let blob = try Self.runTrailer(of: commit).map { try recordBlob(ofRun: $0, at: commit, for: number) }
             ?? recordBlob(changedBy: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }

@@ -4,7 +4,9 @@ import Foundation
 enum Console {
     /// Writes a line of the command's result to stdout.
     static func out(_ line: String = "") {
-        print(line)
+        // Written straight to the descriptor, not through stdio's buffer, so live progress is
+        // live even into a pipe or a CI log.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// Writes a progress or status note to stderr, so it never mixes into piped results.
