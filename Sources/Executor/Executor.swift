@@ -50,7 +50,9 @@ public struct Executor: Sendable {
         do {
             plan = try RunPlan(runbook: runbook, labels: labels, annotations: annotations)
         } catch {
-            return try await refuse(id, runbook: runbook, commit: commit, refusal: error, actor: actor)
+            let refused = try await refuse(id, runbook: runbook, commit: commit, refusal: error, actor: actor)
+            progress(.ended(refused))
+            return refused
         }
         let execution = try RunExecution(
             id: id, plan: plan, commit: commit, store: store, settings: settings, actor: actor, progress: progress)

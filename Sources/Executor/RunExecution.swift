@@ -160,11 +160,15 @@ final class RunExecution {
         run.steps[index].state = .running
         run.steps[index].attempts = attempt
         if run.steps[index].startedAt == nil { run.steps[index].startedAt = Date() }
-        post("step-started", "step \(step.id) started" + (attempt > 1 ? " (attempt \(attempt))" : ""), step: step.id)
-        progress(.stepStarted(index: index, step: run.steps[index], attempt: attempt))
         let log: String
         do {
-            let outcome = try await execute(step, index: index, deadline: deadline)
+            // The start is committed once the process runs, with its process group for crash cleanup.
+            let outcome = try await execute(step, index: index, deadline: deadline) { pid in
+                run.steps[index].processGroup = pid
+                post("step-started", "step \(step.id) started" + (attempt > 1 ? " (attempt \(attempt))" : ""), step: step.id)
+                progress(.stepStarted(index: index, step: run.steps[index], attempt: attempt))
+            }
+            run.steps[index].processGroup = nil
             record(outcome, index: index)
             log = outcome.log
         } catch {
@@ -179,7 +183,9 @@ final class RunExecution {
     }
 
     /// Starts the step's process and waits for it.
-    private func execute(_ step: Step, index: Int, deadline: ContinuousClock.Instant?) async throws -> StepOutcome {
+    private func execute(
+        _ step: Step, index: Int, deadline: ContinuousClock.Instant?, onStart: (pid_t) -> Void
+    ) async throws -> StepOutcome {
         guard let interpreter = Interpreter.path(for: step.language) else {
             throw StepLaunchError(executable: step.language, reason: "no interpreter for this language on \(Interpreter.searchPath)")
         }
@@ -197,7 +203,8 @@ final class RunExecution {
             StepCommand(executable: interpreter, arguments: [script], environment: environment, workingDirectory: workDirectory),
             limits: StepLimits(timeout: timeout, gracePeriod: settings.gracePeriod, outputCap: settings.outputCap),
             cancellation: cancellation,
-            onLine: { progress(.output(index: index, line: $0)) })
+            onLine: { progress(.output(index: index, line: $0)) },
+            onStart: onStart)
     }
 
     /// Copies a process outcome into the step's record.

@@ -78,6 +78,9 @@ public struct RunRegistry: Sendable {
         var marked: [Run] = []
         for var run in try runs() where !run.state.isFinal && !FileLock.isHeld(settings.ownerLock(of: run.id)) {
             let running = run.steps.filter { $0.state == .running || $0.state == .awaitingApproval }.map(\.id)
+            for step in run.steps where step.state == .running {
+                if let group = step.processGroup { OrphanedStep.kill(group: group, run: run.id) }
+            }
             for index in run.steps.indices {
                 switch run.steps[index].state {
                 case .running, .awaitingApproval: run.steps[index].state = .interrupted

@@ -26,6 +26,9 @@ public struct StepRecord: Sendable, Codable, Equatable {
     /// Bytes of output written and dropped over the cap, in the last attempt.
     public var outputBytes: Int?
     public var droppedBytes: Int?
+    /// The process group of the last attempt, while it may still run: what a later process kills if
+    /// the one running the step dies.
+    public var processGroup: Int32?
     /// Who approved or denied it, and why.
     public var decidedBy: String?
     public var decisionReason: String?

@@ -49,10 +49,14 @@ extension ChildProcess {
         }
         try check(addChdir(&actions, command.workingDirectory), "posix_spawn_file_actions_addchdir_np", command)
         try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen", command)
-        // dup2 clears close-on-exec on the copies; every other descriptor of this process is close-on-exec
-        // (Swift, Foundation and this file open them so) and stays behind.
+        // dup2 clears close-on-exec on the copies. What this process opened itself is close-on-exec, but a
+        // descriptor it inherited without the flag (a pipe of whoever started the server) would pass on
+        // to the step and could keep that pipe open after the server is gone: close everything above 2.
         try check(posix_spawn_file_actions_adddup2(&actions, output, 1), "posix_spawn_file_actions_adddup2", command)
         try check(posix_spawn_file_actions_adddup2(&actions, output, 2), "posix_spawn_file_actions_adddup2", command)
+        if let addCloseFrom = GNUFunctions.addCloseFrom {
+            try check(addCloseFrom(&actions, 3), "posix_spawn_file_actions_addclosefrom_np", command)
+        }
     }
 
     private static func setAttributes(_ attributes: inout posix_spawnattr_t, _ command: StepCommand) throws(StepLaunchError) {

@@ -6,6 +6,7 @@ enum GNUFunctions {
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
     typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
 
     /// `pipe2(2)` (glibc 2.9): a pipe whose ends are close-on-exec from the start, so a process spawned by
     /// another thread at the same moment cannot inherit them and hold the step's output open.
@@ -14,6 +15,10 @@ enum GNUFunctions {
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29): the child changes directory, not the parent,
     /// whose working directory is shared by every thread.
     static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the child closes every descriptor from a
+    /// number up, including ones this process inherited without close-on-exec from whoever started it.
+    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)
 
     /// `pidfd_open(2)` (glibc 2.36, Linux 5.3): a descriptor that poll() reports readable when the process
     /// exits, so the end of a step is seen at once rather than at the next 50 ms tick.

@@ -20,19 +20,23 @@ public enum StepProcess {
     ///   - limits: the timeout, the grace period between SIGTERM and SIGKILL, and how much output is kept.
     ///   - cancellation: stops the step when canceled; canceling the calling task does the same. Already canceled,
     ///     the process is not started and the outcome is `.canceled`.
+    ///   - onStart: called with the step's pid, which is also its process group, once it runs: the caller can
+    ///     record it so that a later process can clean up after a crash.
     ///   - onLine: each log line (with its time prefix, without the newline) as soon as it is read, for live
     ///     progress. Called in order on the step's supervising thread, so it should return quickly; not called
     ///     for output past the cap, but called for the truncation marker and the executor's other notes.
     /// - Throws: `StepLaunchError` when the process could not be started (missing interpreter or directory, an
     ///   environment value with a NUL byte or too long for Linux).
     public static func run(_ command: StepCommand, limits: StepLimits = StepLimits(), cancellation: StepCancellation = StepCancellation(),
-                           onLine: @escaping @Sendable (String) -> Void = { _ in }) async throws -> StepOutcome {
+                           onLine: @escaping @Sendable (String) -> Void = { _ in },
+                           onStart: (pid_t) -> Void = { _ in }) async throws -> StepOutcome {
         let startedAt = Date()
         if cancellation.isCanceled || Task.isCancelled {
             return StepOutcome(termination: .canceled, log: "", outputBytes: 0, droppedBytes: 0, startedAt: startedAt, duration: .zero)
         }
         let start = ContinuousClock.now
         let child = try ChildProcess.spawn(command)
+        onStart(child.pid)
         let taskCancellation = StepCancellation()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
