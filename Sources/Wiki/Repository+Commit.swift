@@ -59,11 +59,14 @@ extension Repository {
             let baseline = try parentCommit.map { commit in try Self.rootTree(of: commit) } ?? Self.emptyTree(in: repo)
             defer { git_tree_free(baseline) }
             try Self.checkApplicable(changes, to: baseline)
+            if memoryPack != nil {
+                return try writeBufferedCommit(
+                    changes: changes, baseline: baseline, parent: parentCommit, author: author, committer: committer ?? author,
+                    message: fullMessage, in: repo)
+            }
             let tree = try Self.updatedTree(baseline, applying: changes, in: repo)
-            let commit = try Self.createCommit(
+            return try Self.createCommit(
                 tree: tree, parent: parentCommit, author: author, committer: committer ?? author, message: fullMessage, in: repo)
-            try noteBufferedObjects(commit: commit, tree: tree, changedPaths: changes.map(\.path), in: repo)
-            return commit
         }
     }
 

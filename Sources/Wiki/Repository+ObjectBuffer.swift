@@ -12,7 +12,7 @@ extension Repository {
     public func bufferObjectsInMemory() throws {
         try withHandle { repo in
             guard memoryPack == nil else { return }
-            var backend: OpaquePointer?
+            var backend: UnsafeMutablePointer<git_odb_backend>?
             try check(git_mempack_new(&backend), "git_mempack_new")
             var odb: OpaquePointer?
             try check(git_repository_odb(&odb, repo), "git_repository_odb")
@@ -53,22 +53,6 @@ extension Repository {
     /// How many packs to write between two multi-pack indexes: lookups search the index once and
     /// then each pack written since, so this bounds the packs searched one by one.
     static let packsPerIndex = 16
-
-    /// Notes the objects a commit wrote while buffering: the commit, and along each changed path
-    /// the trees from the root down and the file's blob. (`git_mempack_dump` would pack each
-    /// commit's whole tree, which grows with history; this packs only what is new.)
-    func noteBufferedObjects(commit: ObjectID, tree: ObjectID, changedPaths: [String], in repo: OpaquePointer) throws {
-        guard memoryPack != nil else { return }
-        var objects: Set<ObjectID> = [commit, tree]
-        let root = try Self.lookupTree(tree, in: repo)
-        defer { git_tree_free(root) }
-        for path in changedPaths {
-            for prefix in RepositoryPath.ancestors(of: path) + [path] {
-                if let entry = try Self.entry(at: prefix, in: root) { objects.insert(entry.id) }
-            }
-        }
-        bufferedObjects += objects
-    }
 
     /// A pack of exactly `objects` (deltas among them allowed), built in memory.
     private static func buildPack(of objects: [ObjectID], into pack: inout git_buf, in repo: OpaquePointer) throws {

@@ -16,7 +16,7 @@ public final class Repository: @unchecked Sendable {
 
     /// The in-memory object backend (a `git_odb_backend *`) once ``bufferObjectsInMemory()`` ran;
     /// owned by libgit2's object database. Only touched while `lock` is held.
-    var memoryPack: OpaquePointer?
+    var memoryPack: UnsafeMutablePointer<git_odb_backend>?
     /// Packs written by ``writeBufferedObjects()``; only touched while `lock` is held.
     var packsWritten = 0
     /// The objects buffered since the last pack; only touched while `lock` is held.

@@ -76,3 +76,33 @@ import Wiki
         #expect(!FileManager.default.fileExists(atPath: lockPath))
     }
 }
+
+/// Commits built in the memory buffer must be the trees git would build.
+@Suite struct BufferedWriteTests {
+    @Test func treesAreInGitOrderAndFsckClean() throws {
+        try #require(GitCLI.isAvailable)
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let log = try AuditLog(repository: repository)
+        let names = ["a/x.md", "a.b", "a-c", "a0", "b/c/d.md", "b.md", "exec.sh", "z/deep/er/file"]
+        let first = try log.append { _ in
+            ([AuditEntry(changes: names.map { .write(path: $0, contents: Data($0.utf8), executable: $0.hasSuffix(".sh")) },
+                         message: "Many names", author: People.alice)], ())
+        }.commits[0]
+        let second = try log.append { _ in
+            ([AuditEntry(changes: [.delete(path: "b/c/d.md"), .write(path: "a/y.md", contents: Data("y".utf8))],
+                         message: "Delete the only file of a folder", author: People.bob)], ())
+        }.commits[0]
+        #expect(try repository.files(at: first).map(\.path) == names.sorted())
+        #expect(try repository.files(at: second).map(\.path).contains("a/y.md"))
+        #expect(!(try repository.files(at: second).map(\.path).contains { $0.hasPrefix("b/") }), "the emptied folder is gone")
+        #expect(try repository.files(at: first, under: "exec.sh").first?.mode == .executable)
+        try GitCLI.run(["fsck", "--strict", "--no-dangling"], in: repository.gitDirectory)
+        // The same changes through libgit2's own writer give the same tree.
+        let plain = try Repository.create(at: scratch.path("plain"), bare: true)
+        let plainCommit = try plain.commit(
+            changes: names.map { .write(path: $0, contents: Data($0.utf8), executable: $0.hasSuffix(".sh")) }, to: "audit",
+            expectedParent: nil, author: People.alice, message: "Many names")
+        #expect(try plain.commit(plainCommit).tree == repository.commit(first).tree)
+    }
+}
