@@ -71,7 +71,8 @@ final class RunExecution {
                 let prefix = settings.concurrencySlots(runbook: plan.runbook.path, parameters: plan.parameters)
                 if let own = try FileLock.acquireSlot(prefix, count: limit) { return [worker, own] }
             }
-            if try cancelRequest() != nil {
+            if let request = try cancelRequest() {
+                canceledBy.record(request.by)
                 cancellation.cancel()
                 return []
             }
