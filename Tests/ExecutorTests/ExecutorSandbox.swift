@@ -86,7 +86,10 @@ final class ExecutorSandbox: @unchecked Sendable {
     }
 
     /// Waits until `condition` holds, polling, for up to `limit`; false if it never did.
-    func eventually(within limit: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
+    ///
+    /// The limits are generous because other suites running beside these block the cooperative pool (synchronous
+    /// `waitUntilExit` of CLI processes) on a 2-core machine; a wait that succeeds returns as soon as it does.
+    func eventually(within limit: Duration = .seconds(30), _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try condition() { return true }
@@ -96,7 +99,7 @@ final class ExecutorSandbox: @unchecked Sendable {
     }
 
     /// Waits until some run on the audit branch is in `state`; returns it, nil if none got there within `limit`.
-    func waitForRun(in state: RunState, within limit: Duration = .seconds(10)) async throws -> Run? {
+    func waitForRun(in state: RunState, within limit: Duration = .seconds(30)) async throws -> Run? {
         var found: Run?
         _ = try await eventually(within: limit) {
             found = try registry.runs().first { $0.state == state }

@@ -31,7 +31,7 @@ struct RunQueueTests {
 
     /// Waits until one run is running and another queued; true if that was seen.
     static func sawQueue(_ sandbox: ExecutorSandbox) async throws -> Bool {
-        try await sandbox.eventually(within: .seconds(15)) {
+        try await sandbox.eventually {
             let states = try sandbox.registry.runs().map(\.state)
             return states.contains(.running) && states.contains(.queued)
         }
@@ -48,7 +48,7 @@ struct RunQueueTests {
         let sandbox = try ExecutorSandbox()
         let runbook = page(
             front: "concurrency: 1\nparams:\n  HOST: { from: labels.instance, required: true }",
-            steps: [("id=exclusive timeout=20s", Self.exclusive(sandbox))])
+            steps: [("id=exclusive timeout=45s", Self.exclusive(sandbox))])
         let library = try sandbox.library(["limited": runbook])
         // Two alerts (two incidents) about the same host.
         let first = Self.start(sandbox, library, ["alertname": "Test", "instance": "db1", "job": "a"])
@@ -65,8 +65,8 @@ struct RunQueueTests {
     func workerLimit() async throws {
         let sandbox = try ExecutorSandbox(workers: 1)
         let library = try sandbox.library([
-            "one": page(alert: "One", steps: [("id=exclusive timeout=20s", Self.exclusive(sandbox))]),
-            "two": page(alert: "Two", steps: [("id=exclusive timeout=20s", Self.exclusive(sandbox))]),
+            "one": page(alert: "One", steps: [("id=exclusive timeout=45s", Self.exclusive(sandbox))]),
+            "two": page(alert: "Two", steps: [("id=exclusive timeout=45s", Self.exclusive(sandbox))]),
         ])
         let first = Self.start(sandbox, library, ["alertname": "One"])
         let second = Self.start(sandbox, library, ["alertname": "Two"])

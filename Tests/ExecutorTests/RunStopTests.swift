@@ -61,7 +61,9 @@ struct RunStopTests {
         guard case .ran(let incident, let run) = result else { Issue.record("no run: \(result)"); return }
 
         let took = try #require(run.steps[0].endedAt).timeIntervalSince(asked)
-        #expect(took < 2, "the step ended \(took) s after the cancel was committed")
+        // Within a second or two on a quiet machine; the bound leaves room for a loaded one and is still far below
+        // the step's 30 s sleep.
+        #expect(took < 5, "the step ended \(took) s after the cancel was committed")
         #expect(run.state == .canceled)
         #expect(run.outcome?.contains("dave") == true, "outcome: \(run.outcome ?? "none")")
         #expect(run.steps.map(\.state) == [.canceled, .skipped])
@@ -166,7 +168,7 @@ struct RunStopTests {
         guard case .ran(_, let run) = result else { Issue.record("no run: \(result)"); return }
 
         let took = try #require(run.endedAt).timeIntervalSince(asked)
-        #expect(took < 2, "the run ended \(took) s after the cancel was committed, not at once")
+        #expect(took < 4, "the run ended \(took) s after the cancel was committed, not at once (the delay is 5 s)")
         #expect(run.state == .canceled)
         #expect(sandbox.text("attempts") == "x\n")
         #expect(run.steps[0].attempts == 1)
