@@ -71,7 +71,8 @@ final class RunExecution {
                 let prefix = settings.concurrencySlots(runbook: plan.runbook.path, parameters: plan.parameters)
                 if let own = try FileLock.acquireSlot(prefix, count: limit) { return [worker, own] }
             }
-            if try cancelRequest() != nil {
+            if let request = try cancelRequest() {
+                canceledBy.record(request.by)
                 cancellation.cancel()
                 return []
             }
@@ -140,9 +141,11 @@ final class RunExecution {
 
     /// Runs a step with its retries; true when it succeeded.
     private func runStep(_ index: Int, _ step: Step, deadline: ContinuousClock.Instant?) async throws -> Bool {
+        let delay = step.retryDelay.map { Duration.milliseconds(Int64($0.seconds * 1000)) } ?? .zero
         for attempt in 1...(step.retries + 1) {
             let (succeeded, log) = try await attemptStep(index, step, attempt: attempt, deadline: deadline)
-            let timeLeft = deadline.map { $0 > .now } ?? true
+            // No retry the run's timeout would cut off before it starts.
+            let timeLeft = deadline.map { $0 > .now + delay } ?? true
             let willRetry = !succeeded && attempt <= step.retries && !cancellation.isCanceled && timeLeft
             let logFile = FileChange.write(path: RunFiles.folder(of: run.id) + "/" + RunFiles.logName(index: index, step: step.id),
                                            contents: Data(log.utf8))
@@ -150,7 +153,9 @@ final class RunExecution {
             progress(.stepEnded(index: index, step: run.steps[index], willRetry: willRetry))
             if succeeded { return true }
             guard willRetry else { return false }
-            if let delay = step.retryDelay { try await sleepUnlessCanceled(seconds: delay.seconds) }
+            if delay > .zero { try await sleepUnlessCanceled(for: delay) }
+            // A cancel during the delay ends the step as it is: no attempt is recorded that never ran.
+            if cancellation.isCanceled { return false }
         }
         return false
     }
@@ -316,8 +321,8 @@ final class RunExecution {
         }
     }
 
-    private func sleepUnlessCanceled(seconds: Double) async throws {
-        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    private func sleepUnlessCanceled(for duration: Duration) async throws {
+        let end = ContinuousClock.now + duration
         while ContinuousClock.now < end, !cancellation.isCanceled {
             try await Task.sleep(for: min(settings.pollInterval, end - .now))
         }

@@ -76,7 +76,11 @@ public struct RunRegistry: Sendable {
     /// - Returns: the runs it marked.
     public func markInterrupted(actor: String = "automation") async throws -> [Run] {
         var marked: [Run] = []
-        for var run in try runs() where !run.state.isFinal && !FileLock.isHeld(settings.ownerLock(of: run.id)) {
+        for listed in try runs() where !listed.state.isFinal && !FileLock.isHeld(settings.ownerLock(of: listed.id)) {
+            // The owner lets go of its lock only after the run's final record is committed, and the list may be
+            // older than that: read the record again now that the lock is free, so a run that just ended keeps its end.
+            var run = try self.run(listed.id)
+            guard !run.state.isFinal else { continue }
             let running = run.steps.filter { $0.state == .running || $0.state == .awaitingApproval }.map(\.id)
             for step in run.steps where step.state == .running {
                 if let group = step.processGroup { OrphanedStep.kill(group: group, run: run.id) }
