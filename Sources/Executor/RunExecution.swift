@@ -72,7 +72,7 @@ final class RunExecution {
                 if let own = try FileLock.acquireSlot(prefix, count: limit) { return [worker, own] }
             }
             if let request = try cancelRequest() {
-                canceledBy.record(request.by)
+                canceledBy.record(request.by + (request.reason.map { ": \($0)" } ?? ""))
                 cancellation.cancel()
                 return []
             }
@@ -291,7 +291,7 @@ final class RunExecution {
     ) async {
         while !Task.isCancelled {
             if let request = try? read(Decision.self, at: RunFiles.cancel(of: run), in: store) {
-                requester.record(request.by)
+                requester.record(request.by + (request.reason.map { ": \($0)" } ?? ""))
                 cancellation.cancel()
                 return
             }
@@ -375,7 +375,7 @@ final class RunExecution {
         }
     }
 
-    /// Who canceled the run, shared with the task that watches for cancel requests.
+    /// Who canceled the run (and why, when they said), shared with the task that watches for cancel requests.
     final class CancelRequester: Sendable {
         private let requester = Mutex<String?>(nil)
 
