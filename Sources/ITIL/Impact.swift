@@ -1,7 +1,7 @@
 /// How widely an incident hurts: 1 High (many users or a whole service) … 3 Low (one user or a minor part).
 ///
 /// Together with ``Urgency`` it gives the ``Priority``. Values outside 1…3 are refused, so a record never holds one.
-public struct Impact: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Impact: ThreeStepScale {
     /// 1 (High), 2 (Medium) or 3 (Low).
     public let value: Int
 
@@ -20,41 +20,5 @@ public struct Impact: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     private init(checked value: Int) {
         self.value = value
-    }
-
-    /// "1 High", "2 Medium", "3 Low".
-    public var description: String {
-        "\(value) \(ScaleName.of(value))"
-    }
-
-    /// Lower numbers first, i.e. the highest impact first.
-    public static func < (lhs: Impact, rhs: Impact) -> Bool { lhs.value < rhs.value }
-
-    /// Decodes a number and checks that it is 1…3.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(Int.self)
-        do {
-            try self.init(value)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    /// Encodes the number.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
-}
-
-/// The names of the three steps shared by impact and urgency.
-enum ScaleName {
-    static func of(_ value: Int) -> String {
-        switch value {
-        case 1: "High"
-        case 2: "Medium"
-        default: "Low"
-        }
     }
 }

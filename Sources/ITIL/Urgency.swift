@@ -1,7 +1,7 @@
 /// How soon an incident must be dealt with: 1 High (now) … 3 Low (it can wait).
 ///
 /// Together with ``Impact`` it gives the ``Priority``. Values outside 1…3 are refused, so a record never holds one.
-public struct Urgency: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Urgency: ThreeStepScale {
     /// 1 (High), 2 (Medium) or 3 (Low).
     public let value: Int
 
@@ -20,31 +20,6 @@ public struct Urgency: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     private init(checked value: Int) {
         self.value = value
-    }
-
-    /// "1 High", "2 Medium", "3 Low".
-    public var description: String {
-        "\(value) \(ScaleName.of(value))"
-    }
-
-    /// Lower numbers first, i.e. the most urgent first.
-    public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.value < rhs.value }
-
-    /// Decodes a number and checks that it is 1…3.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(Int.self)
-        do {
-            try self.init(value)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    /// Encodes the number.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
     }
 }
 
