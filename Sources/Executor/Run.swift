@@ -27,6 +27,13 @@ public struct Run: Sendable, Codable, Equatable {
     /// The process running it (`host:pid`), to tell a live run from an interrupted one.
     public var owner: String?
 
+    /// Snake case spelled out: converting keys at encoding time cost more than the rest of the
+    /// encoding, and the record is rewritten by every event of a run.
+    enum CodingKeys: String, CodingKey {
+        case id, runbook, state, parameters, steps, actor, outcome, owner
+        case runbookPath = "runbook_path", runbookCommit = "runbook_commit", createdAt = "created_at", endedAt = "ended_at"
+    }
+
     /// A queued run of `runbook` for its incident.
     public init(id: RunID, runbook: String, runbookPath: String, runbookCommit: ObjectID, parameters: [String: String],
                 steps: [StepRecord], actor: String, createdAt: Date, owner: String?) {

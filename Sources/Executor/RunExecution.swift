@@ -195,7 +195,7 @@ final class RunExecution {
             throw StepLaunchError(executable: step.language, reason: "no interpreter for this language on \(Interpreter.searchPath)")
         }
         let script = scriptDirectory + "/" + RunFiles.logName(index: index, step: step.id).replacingOccurrences(of: ".log", with: ".script")
-        try Data(step.code.utf8).write(to: URL(fileURLWithPath: script))
+        try Self.writeScript(step.code, to: script)
         let environment = plan.environment(
             incident: run.id.incident.description, run: run.id.description, step: step, workDirectory: workDirectory)
         var timeout = step.timeout.map { Duration.milliseconds(Int64($0.seconds * 1000)) }
@@ -210,6 +210,20 @@ final class RunExecution {
             cancellation: cancellation,
             onLine: { progress(.output(index: index, line: $0)) },
             onStart: onStart)
+    }
+
+    /// Writes a step's script, readable by its owner only. A scratch file: no sync to disk.
+    private static func writeScript(_ code: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ExecutorError.workDirectory(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var bytes = Array(code.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw ExecutorError.workDirectory(path: path, reason: String(cString: strerror(errno))) }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
     /// Copies a process outcome into the step's record.
@@ -352,7 +366,8 @@ final class RunExecution {
                 }
             }
         }
-        journal.post(RunJournal.Event(name: event, subject: "run \(run.id): " + subject, files: files, trailers: trailers, actor: actor ?? self.actor))
+        journal.post(RunJournal.Event(name: event, subject: "run \(run.id): " + subject, files: files, trailers: trailers,
+                                      actor: actor ?? self.actor))
     }
 
     /// The trailers every event of a run carries.

@@ -44,18 +44,17 @@ public enum RunFiles {
         return RunID(parsing: "\(parts[3])-\(sequence)")
     }
 
-    /// The JSON of run records and decisions: sorted keys, one field per line, so `git show` diffs read well.
+    /// The JSON of run records and decisions: sorted keys, one field per line, so `git show` diffs
+    /// read well; the types spell their keys in snake case themselves.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()

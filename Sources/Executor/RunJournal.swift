@@ -1,69 +1,95 @@
 import ITIL
+import Synchronization
 import Wiki
 
 /// Commits a run's events to the audit branch in the order they happen, without making the run
 /// wait for each commit.
 ///
 /// A step's start and end are commits; waiting for each to be on disk would put two syncs in
-/// front of every step. Events are posted and committed in order behind the run, batched with
-/// whatever else the store is writing; ``drain()`` waits until all are durable, which the run
-/// does before it reports its end, before it waits for an approval, and when it stops.
+/// front of every step. Events are posted and committed behind the run: whatever piled up while
+/// the previous write was going on goes out in the next one, one commit per event, batched with
+/// whatever else the store is writing. ``drain()`` waits until all are durable, which the run
+/// does before it waits for an approval and before it reports its end.
 final class RunJournal: Sendable {
     /// One event to commit.
-    struct Event: Sendable {
-        let name: String
-        let subject: String
-        let files: [FileChange]
-        let trailers: [Trailer]
-        let actor: String
+    typealias Event = IncidentStore.FolderEvent
+
+    private struct State {
+        var pending: [Event] = []
+        var waiters: [CheckedContinuation<Void, Error>] = []
+        var writing = false
+        var failure: Error?
     }
 
-    private enum Item: Sendable {
-        case event(Event)
-        case marker(CheckedContinuation<Void, Error>)
-    }
-
-    private let continuation: AsyncStream<Item>.Continuation
-    private let task: Task<Void, Never>
+    private let store: IncidentStore
+    private let incident: IncidentNumber
+    private let state = Mutex(State())
 
     /// A journal committing events of `incident` through `store`.
     init(store: IncidentStore, incident: IncidentNumber) {
-        let (stream, continuation) = AsyncStream<Item>.makeStream()
-        self.continuation = continuation
-        task = Task {
-            var failure: Error?
-            for await item in stream {
-                switch item {
-                case .event(let event) where failure == nil:
-                    do {
-                        try await store.appendEvent(
-                            to: incident, event: event.name, subject: event.subject, files: event.files, trailers: event.trailers,
-                            actor: event.actor)
-                    } catch {
-                        failure = error
-                    }
-                case .event:
-                    continue
-                case .marker(let waiter):
-                    if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
-                }
-            }
-        }
-    }
-
-    deinit {
-        continuation.finish()
+        self.store = store
+        self.incident = incident
     }
 
     /// Queues an event; it is committed after every event posted before it.
     func post(_ event: Event) {
-        continuation.yield(.event(event))
+        let start = state.withLock { state in
+            state.pending.append(event)
+            defer { state.writing = true }
+            return !state.writing
+        }
+        if start { Task { await self.write() } }
     }
 
     /// Waits until every event posted so far is on disk; throws the first commit failure.
     func drain() async throws {
-        try await withCheckedThrowingContinuation { waiter in
-            continuation.yield(.marker(waiter))
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
+            let idle: Error?? = state.withLock { state in
+                guard state.writing else { return .some(state.failure) }
+                state.waiters.append(waiter)
+                return .none
+            }
+            if case .some(let failure) = idle {
+                if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+            }
+        }
+    }
+
+    /// What the writer does next.
+    private enum Next {
+        case commit([Event], skip: Bool)
+        case finish([CheckedContinuation<Void, Error>], Error?)
+    }
+
+    /// Commits what is pending, batch after batch, until nothing is; then answers the waiters.
+    /// Only one of these runs at a time, which keeps the events in order.
+    private func write() async {
+        while true {
+            // Taking the batch and deciding to stop happen under one lock, so an event posted
+            // meanwhile is either in a batch or starts a new writer.
+            let next = state.withLock { state -> Next in
+                guard state.pending.isEmpty else {
+                    defer { state.pending = [] }
+                    return .commit(state.pending, skip: state.failure != nil)
+                }
+                state.writing = false
+                defer { state.waiters = [] }
+                return .finish(state.waiters, state.failure)
+            }
+            switch next {
+            case .commit(let batch, let skip):
+                guard !skip else { continue }
+                do {
+                    try await store.appendEvents(batch, to: incident)
+                } catch {
+                    state.withLock { $0.failure = error }
+                }
+            case .finish(let waiters, let failure):
+                for waiter in waiters {
+                    if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+                }
+                return
+            }
         }
     }
 }

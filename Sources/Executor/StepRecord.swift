@@ -33,6 +33,14 @@ public struct StepRecord: Sendable, Codable, Equatable {
     public var decidedBy: String?
     public var decisionReason: String?
 
+    /// Snake case spelled out, as in ``Run``.
+    enum CodingKeys: String, CodingKey {
+        case id, title, language, state, attempts, signal, log
+        case exitCode = "exit_code", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_seconds"
+        case outputBytes = "output_bytes", droppedBytes = "dropped_bytes", processGroup = "process_group"
+        case decidedBy = "decided_by", decisionReason = "decision_reason"
+    }
+
     /// A step that has not started.
     public init(id: String, title: String, language: String) {
         self.id = id

@@ -119,23 +119,49 @@ public actor IncidentStore {
         }
     }
 
+    /// One event that writes files in an incident's folder without changing its record: see
+    /// ``appendEvents(_:to:)``.
+    public struct FolderEvent: Sendable {
+        /// The `Event:` trailer (`run-started`, `step-ended` ...).
+        public var name: String
+        public var subject: String
+        /// Files in the incident's folder (a run's record, a step's log); never the record itself.
+        public var files: [FileChange]
+        /// More trailers (`Run:`, `Step:`, `Runbook:`, `Runbook-Commit:` ...).
+        public var trailers: [Trailer]
+        public var actor: String
+
+        public init(name: String, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String) {
+            self.name = name
+            self.subject = subject
+            self.files = files
+            self.trailers = trailers
+            self.actor = actor
+        }
+    }
+
     /// Commits `files`, which must lie in the incident's folder (a run's record, a step's log),
     /// as one event of the incident that leaves its record as it is.
-    ///
-    /// - Parameters:
-    ///   - event: the `Event:` trailer (`run-started`, `step-ended` ...).
-    ///   - trailers: more trailers (`Run:`, `Step:`, `Runbook:`, `Runbook-Commit:` ...).
     public func appendEvent(
         to number: IncidentNumber, event: String, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String
     ) async throws {
+        try await appendEvents([FolderEvent(name: event, subject: subject, files: files, trailers: trailers, actor: actor)], to: number)
+    }
+
+    /// Commits several such events in order, one commit each, in one write: what a run's journal
+    /// does with the events that piled up while the last batch was being written.
+    public func appendEvents(_ events: [FolderEvent], to number: IncidentNumber) async throws {
         let folder = IncidentRecordFile.folder(for: number) + "/"
         let record = IncidentRecordFile.path(for: number)
-        for file in files where !file.path.hasPrefix(folder) || file.path == record {
+        for file in events.flatMap(\.files) where !file.path.hasPrefix(folder) || file.path == record {
             throw IncidentStoreError.outsideIncident(path: file.path, number: number)
         }
         try await write { draft in
             guard let incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
-            draft.record(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers)
+            for event in events {
+                draft.record(files: event.files, of: incident, event: event.name, actor: event.actor, subject: event.subject,
+                             trailers: event.trailers)
+            }
         }
     }
 

@@ -28,15 +28,17 @@ extension Repository {
     public func writeBufferedObjects() throws {
         try withHandle { repo in
             guard let memoryPack else { return }
-            if !bufferedObjects.isEmpty {
+            if bufferedObjects.count >= Self.smallestPack {
                 var pack = git_buf()
                 defer { git_buf_dispose(&pack) }
                 try Self.buildPack(of: bufferedObjects, into: &pack, in: repo)
                 try Self.writePack(pack, in: repo)
                 packsWritten += 1
                 if packsWritten.isMultiple(of: Self.packsPerIndex) { try Self.writeMultiPackIndex(in: repo) }
-                bufferedObjects = []
+            } else if !bufferedObjects.isEmpty {
+                try writeLoose(bufferedObjects, in: repo)
             }
+            bufferedObjects = []
             try check(git_mempack_reset(memoryPack), "git_mempack_reset")
         }
     }
@@ -48,6 +50,42 @@ extension Repository {
             bufferedObjects = []
             try check(git_mempack_reset(memoryPack), "git_mempack_reset")
         }
+    }
+
+    /// Fewer objects than this (a few events) are written as loose objects rather than a pack:
+    /// a pack per small batch would pile up thousands of packs, and every lookup that misses
+    /// searches each one.
+    static let smallestPack = 256
+
+    /// Writes buffered objects as loose objects through the loose backend itself, so libgit2 does
+    /// not look for them first (and reread the pack folder on the miss).
+    private func writeLoose(_ objects: [ObjectID], in repo: OpaquePointer) throws {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repo), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        guard let loose = try Self.looseBackend(of: odb, besides: memoryPack) else {
+            throw GitError(function: "git_odb_get_backend", code: -1, errorClass: 0, message: "the repository has no loose object store")
+        }
+        for id in objects {
+            var oid = id.oid
+            var object: OpaquePointer?
+            try check(git_odb_read(&object, odb, &oid), "git_odb_read")
+            defer { git_odb_object_free(object) }
+            try check(loose.pointee.write(loose, &oid, git_odb_object_data(object), git_odb_object_size(object), git_odb_object_type(object)),
+                      "git_odb_backend.write")
+        }
+    }
+
+    /// The backend that writes loose objects: the one besides the memory backend that can write single objects.
+    private static func looseBackend(
+        of odb: OpaquePointer?, besides memory: UnsafeMutablePointer<git_odb_backend>?
+    ) throws -> UnsafeMutablePointer<git_odb_backend>? {
+        for position in 0..<git_odb_num_backends(odb) {
+            var backend: UnsafeMutablePointer<git_odb_backend>?
+            try check(git_odb_get_backend(&backend, odb, position), "git_odb_get_backend")
+            if let backend, backend != memory, backend.pointee.write != nil { return backend }
+        }
+        return nil
     }
 
     /// How many packs to write between two multi-pack indexes: lookups search the index once and
