@@ -52,10 +52,10 @@ extension Repository {
         }
     }
 
-    /// Fewer objects than this (a few events) are written as loose objects rather than a pack:
+    /// Fewer objects than this (up to about seven events) are written as loose objects rather than a pack:
     /// a pack per small batch would pile up thousands of packs, and every lookup that misses
     /// searches each one.
-    static let smallestPack = 256
+    static let smallestPack = 64
 
     /// Writes buffered objects as loose objects through the loose backend itself, so libgit2 does
     /// not look for them first (and reread the pack folder on the miss).
