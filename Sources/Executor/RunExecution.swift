@@ -263,7 +263,9 @@ final class RunExecution {
         progress(.awaitingApproval(index: index, step: run.steps[index], run: run.id))
         while true {
             if cancellation.isCanceled {
-                stop(.canceled, at: index, because: canceledReason())
+                run.steps[index].state = .canceled
+                stop(.canceled, at: index + 1, because: canceledReason())
+                post("step-ended", "step \(step.id) canceled while awaiting approval", step: step.id)
                 return false
             }
             if let decision = try read(Decision.self, at: RunFiles.decision(of: run.id, step: step.id)) {
@@ -346,11 +348,18 @@ final class RunExecution {
 
     /// Queues an audit event carrying the run record and `files` (the log of the attempt that just ended).
     private func post(_ event: String, _ subject: String, step: String? = nil, files extra: [FileChange] = [], actor: String? = nil) {
+        let index = step.flatMap { id in run.steps.firstIndex { $0.id == id } }
+        // A step's own events write only its record: rewriting the whole run (every step) for each
+        // of them made a run's audit cost grow with the square of its steps. Run-level events
+        // (queued, started, approvals, end) write the run record too.
+        let stepOnly = event == "step-started" || event == "step-ended"
         let files: [FileChange]
         do {
-            files = [try RunFiles.write(run, to: RunFiles.record(of: run.id))] + extra
+            let stepFile = try index.map { try RunFiles.write(run.steps[$0], to: RunFiles.stepRecord(of: run.id, index: $0, step: step!)) }
+            let runFile = stepOnly ? nil : try RunFiles.write(run, to: RunFiles.record(of: run.id))
+            files = [runFile, stepFile].compactMap { $0 } + extra
         } catch {
-            // A Run always encodes (strings, numbers, dates); nothing to recover from here.
+            // Runs and steps always encode (strings, numbers, dates); nothing to recover from here.
             preconditionFailure("a run record failed to encode: \(error)")
         }
         var trailers = Self.trailers(of: run)

@@ -20,19 +20,34 @@ public struct RunRegistry: Sendable {
     public func runs() throws -> [Run] {
         guard let head = try store.auditLog.head() else { return [] }
         let repository = store.auditLog.repository
-        return try repository.files(at: head, under: "incidents").filter { RunFiles.runID(ofRecord: $0.path) != nil }
-            .map { try decode($0.path, repository.readBlob($0.blob)) }
-            .sorted { $0.id < $1.id }
+        var records: [RunID: TreeEntry] = [:]
+        var steps: [RunID: [TreeEntry]] = [:]
+        for entry in try repository.files(at: head, under: "incidents") {
+            if let id = RunFiles.runID(ofRecord: entry.path) {
+                records[id] = entry
+            } else if let id = RunFiles.runID(ofStepRecord: entry.path) {
+                steps[id, default: []].append(entry)
+            }
+        }
+        return try records.sorted { $0.key < $1.key }.map { id, entry in
+            try assemble(entry.path, try repository.readBlob(entry.blob),
+                         steps: (steps[id] ?? []).map { ($0.path, try repository.readBlob($0.blob)) })
+        }
     }
 
     /// The run `id`.
     public func run(_ id: RunID) throws -> Run {
         guard let head = try store.auditLog.head() else { throw ExecutorError.unknownRun(id.description) }
+        let repository = store.auditLog.repository
+        let data: Data
         do {
-            return try decode(RunFiles.record(of: id), store.auditLog.repository.readFile(RunFiles.record(of: id), at: head))
+            data = try repository.readFile(RunFiles.record(of: id), at: head)
         } catch WikiError.fileNotFound {
             throw ExecutorError.unknownRun(id.description)
         }
+        let stepFiles = try repository.files(at: head, under: RunFiles.folder(of: id) + "/steps")
+            .map { ($0.path, try repository.readBlob($0.blob)) }
+        return try assemble(RunFiles.record(of: id), data, steps: stepFiles)
     }
 
     /// The log of a step's last attempt, if it ran.
@@ -85,12 +100,15 @@ public struct RunRegistry: Sendable {
             for step in run.steps where step.state == .running {
                 if let group = step.processGroup { OrphanedStep.kill(group: group, run: run.id) }
             }
+            // Each changed step gets its record rewritten too, since a step's record wins over the run's copy.
+            var stepFiles: [FileChange] = []
             for index in run.steps.indices {
                 switch run.steps[index].state {
                 case .running, .awaitingApproval: run.steps[index].state = .interrupted
                 case .pending: run.steps[index].state = .skipped
-                default: break
+                default: continue
                 }
+                stepFiles.append(try RunFiles.write(run.steps[index], to: RunFiles.stepRecord(of: run.id, index: index, step: run.steps[index].id)))
             }
             run.state = .interrupted
             run.endedAt = Date()
@@ -98,7 +116,8 @@ public struct RunRegistry: Sendable {
             run.outcome = "the process running it (\(run.owner ?? "unknown")) stopped\(during); interrupted steps are not re-run"
             try await store.appendEvent(
                 to: run.id.incident, event: "run-interrupted", subject: "run \(run.id) interrupted",
-                files: [RunFiles.write(run, to: RunFiles.record(of: run.id))], trailers: RunExecution.trailers(of: run), actor: actor)
+                files: [RunFiles.write(run, to: RunFiles.record(of: run.id))] + stepFiles, trailers: RunExecution.trailers(of: run),
+                actor: actor)
             _ = try await store.apply(.noteAdded("Run \(run.id) of \(run.runbook) was interrupted: \(run.outcome!). "
                 + "Check what the step did before running anything again."), to: run.id.incident, actor: actor)
             marked.append(run)
@@ -106,9 +125,19 @@ public struct RunRegistry: Sendable {
         return marked
     }
 
-    private func decode(_ path: String, _ data: Data) throws -> Run {
+    /// A run from its record and its steps' records, which are newer where they exist.
+    private func assemble(_ path: String, _ data: Data, steps: [(path: String, data: Data)]) throws -> Run {
+        var run: Run = try decode(path, data)
+        for (stepPath, stepData) in steps {
+            let step: StepRecord = try decode(stepPath, stepData)
+            if let index = run.steps.firstIndex(where: { $0.id == step.id }) { run.steps[index] = step }
+        }
+        return run
+    }
+
+    private func decode<Value: Decodable>(_ path: String, _ data: Data) throws -> Value {
         do {
-            return try RunFiles.decoder.decode(Run.self, from: data)
+            return try RunFiles.decoder.decode(Value.self, from: data)
         } catch {
             throw ExecutorError.corruptRun(path: path, problem: "\(error)")
         }
