@@ -24,10 +24,11 @@ let package = Package(
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
+        .target(name: "BenchSupport", path: "bench/BenchSupport"),
         // Not part of the product: drives the incident store for bench/incidents.sh and the kill -9 test in ITILTests.
-        .executableTarget(name: "IncidentBench", dependencies: ["ITIL", "Wiki"], path: "bench/IncidentBench"),
+        .executableTarget(name: "IncidentBench", dependencies: ["ITIL", "Wiki", "BenchSupport"], path: "bench/IncidentBench"),
         // Not part of the product: drives the executor for bench/executor.sh.
-        .executableTarget(name: "ExecutorBench", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"], path: "bench/ExecutorBench"),
+        .executableTarget(name: "ExecutorBench", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki", "BenchSupport"], path: "bench/ExecutorBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),

@@ -10,6 +10,7 @@
 // DIR must not exist; the wiki repository (its audit branch too) and the runs' work directories go there.
 // Figures go to stdout as `name value` pairs.
 import Executor
+import BenchSupport
 import Foundation
 import ITIL
 import Runbooks
@@ -49,32 +50,6 @@ struct Invocation {
             }
         }
     }
-}
-
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Seconds as a Double.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-func format(_ value: Double, _ digits: Int = 3) -> String {
-    String(format: "%.\(digits)f", value)
-}
-
-func report(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-func note(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
 }
 
 // MARK: - The wiki

@@ -10,6 +10,7 @@
 //   IncidentBench record                                     prints a typical new incident's record file
 //
 // REPO is created (bare) when it does not exist. Figures go to stdout as `name value` pairs.
+import BenchSupport
 import Foundation
 import ITIL
 import Wiki
@@ -49,24 +50,6 @@ struct Invocation {
             }
         }
     }
-}
-
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Seconds as a Double.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-func format(_ value: Double, _ digits: Int = 3) -> String {
-    String(format: "%.\(digits)f", value)
-}
-
-func report(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Opens the repository at `path`, creating a bare one when nothing is there.
@@ -137,10 +120,6 @@ final class Counter: @unchecked Sendable {
             return value
         }
     }
-}
-
-func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
 }
 
 /// `rate`: durable opens per second, and acknowledgement latencies.
