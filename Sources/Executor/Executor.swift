@@ -26,7 +26,9 @@ public struct Executor: Sendable {
         let (incident, created) = try await store.open(request(for: alert, runbook: decision.chosen), actor: actor)
         guard created else { return .deduplicated(incident) }
         guard let runbook = decision.chosen else {
-            let note = "No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person."
+            let broken = library.pages.filter { $0.runbook == nil }.map(\.path)
+            let skipped = broken.isEmpty ? "" : " Not considered because they have errors: \(broken.joined(separator: ", "))."
+            let note = "No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person.\(skipped)"
             return .noMatch(try await store.apply(.noteAdded(note), to: incident.number, actor: actor), decision)
         }
         let run = try await self.run(

@@ -17,7 +17,7 @@ public enum ExecutorError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .lockFailed(let path, let reason): "cannot lock \(path): \(reason)"
         case .unknownRun(let id): "no run \(id)"
-        case .runFinished(let id, let state): "run \(id) is \(state.rawValue): it is over"
+        case .runFinished(let id, let state): "run \(id) has already ended (\(state.rawValue))"
         case .notAwaitingApproval(let id, let state): "run \(id) is \(state.rawValue), not awaiting approval"
         case .corruptRun(let path, let problem): "the run record \(path) does not parse: \(problem)"
         case .workDirectory(let path, let reason): "cannot make the run's work directory \(path): \(reason)"

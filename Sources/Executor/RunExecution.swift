@@ -43,14 +43,14 @@ final class RunExecution {
         defer { withExtendedLifetime(owner) {} }
         post("run-queued", "\(run.runbook) queued")
         progress(.queued(run))
-        let slots = try await waitForSlots()
-        defer { withExtendedLifetime(slots) {} }
-        if !cancellation.isCanceled {
-            try await start()
-            let monitor = Self.startCancelWatch(
-                store: store, run: run.id, cancellation: cancellation, requester: canceledBy, interval: settings.pollInterval)
-            defer { monitor.cancel() }
-            try await runSteps()
+        // Canceling the task running this (Ctrl-C on `runbook trigger`, a server shutting down)
+        // cancels the run the ordinary way: the step's processes are killed and the run ends
+        // `canceled`, committed, instead of being left for someone to find interrupted.
+        try await withTaskCancellationHandler {
+            try await runWhenSlotsAreFree()
+        } onCancel: { [cancellation, canceledBy] in
+            canceledBy.record("an interrupt of the process running it")
+            cancellation.cancel()
         }
         finish()
         post("run-ended", "ended: \(run.state.rawValue)")
@@ -62,6 +62,18 @@ final class RunExecution {
 
     // MARK: - Phases
 
+    /// Waits in the queue, then runs the steps, unless canceled first.
+    private func runWhenSlotsAreFree() async throws {
+        let slots = try await waitForSlots()
+        defer { withExtendedLifetime(slots) {} }
+        guard !cancellation.isCanceled else { return }
+        try await start()
+        let monitor = Self.startCancelWatch(
+            store: store, run: run.id, cancellation: cancellation, requester: canceledBy, interval: settings.pollInterval)
+        defer { monitor.cancel() }
+        try await runSteps()
+    }
+
     /// Takes a worker slot and one of the runbook's concurrency slots, waiting in the queue until both are free.
     private func waitForSlots() async throws -> [FileLock] {
         let limit = plan.runbook.concurrency ?? Int.max
@@ -71,12 +83,13 @@ final class RunExecution {
                 let prefix = settings.concurrencySlots(runbook: plan.runbook.path, parameters: plan.parameters)
                 if let own = try FileLock.acquireSlot(prefix, count: limit) { return [worker, own] }
             }
+            if cancellation.isCanceled { return [] }
             if let request = try cancelRequest() {
                 canceledBy.record(request.by + (request.reason.map { ": \($0)" } ?? ""))
                 cancellation.cancel()
                 return []
             }
-            try await Task.sleep(for: settings.pollInterval)
+            try? await Task.sleep(for: settings.pollInterval)
         }
     }
 
@@ -271,7 +284,7 @@ final class RunExecution {
             if let decision = try read(Decision.self, at: RunFiles.decision(of: run.id, step: step.id)) {
                 return decide(index, decision)
             }
-            try await Task.sleep(for: settings.pollInterval)
+            try? await Task.sleep(for: settings.pollInterval)
         }
     }
 
@@ -340,7 +353,7 @@ final class RunExecution {
     private func sleepUnlessCanceled(for duration: Duration) async throws {
         let end = ContinuousClock.now + duration
         while ContinuousClock.now < end, !cancellation.isCanceled {
-            try await Task.sleep(for: min(settings.pollInterval, end - .now))
+            try? await Task.sleep(for: min(settings.pollInterval, end - .now))
         }
     }
 

@@ -69,7 +69,7 @@ public struct RunRegistry: Sendable {
         let decision = Decision(verdict: verdict, by: actor, at: Date(), reason: reason)
         try await store.appendEvent(
             to: id.incident, event: verdict == .approve ? "approval-given" : "denial-given",
-            subject: "run \(id): \(actor) \(verdict == .approve ? "approves" : "denies") step \(step.id)",
+            subject: "run \(id): \(verdict == .approve ? "approval" : "denial") of step \(step.id) by \(actor)",
             files: [RunFiles.write(decision, to: RunFiles.decision(of: id, step: step.id))],
             trailers: RunExecution.trailers(of: run) + [Trailer("Step", step.id)], actor: actor)
         return step.id

@@ -1,7 +1,7 @@
 /// Which runbook an alert's labels select, and why each runbook was or was not chosen.
 ///
 /// Rules: every matcher of a runbook must hold; a runbook without matchers never matches automatically
-/// (it runs only when asked for by id); among matching runbooks the one with the most matchers wins, as
+/// (it never runs automatically); among matching runbooks the one with the most matchers wins, as
 /// the most specific; ties go to the lexicographically first path, so the choice never depends on load order.
 public struct MatchDecision: Sendable {
     /// One runbook's verdict.
@@ -58,7 +58,7 @@ public struct MatchDecision: Sendable {
     private static func explained(_ candidate: Candidate, labels: [String: String]) -> Candidate {
         var candidate = candidate
         if candidate.runbook.matchers.isEmpty {
-            candidate.reason = "has no match: rules (runs only when asked for by id)"
+            candidate.reason = "has no match: rules, so it never runs automatically"
         } else {
             candidate.reason = candidate.failed.map { matcher in
                 let actual = labels[matcher.name].map { "is \(Matcher.quote($0))" } ?? "is not set"

@@ -18,7 +18,7 @@ public struct Runbook: Sendable, Equatable, Codable {
     public var assignmentGroup: String?
     /// Free-form tags.
     public var tags: [String]
-    /// The alert matchers; all must hold. Empty means the runbook runs only when asked for by id.
+    /// The alert matchers; all must hold. Empty means the runbook never runs automatically.
     public var matchers: [Matcher]
     /// Incident impact, 1 (high) ... 3 (low).
     public var impact: Int?

@@ -6,7 +6,7 @@ final class ProgressPrinter: Sendable {
     func show(_ event: RunProgress) {
         switch event {
         case .queued(let run):
-            Console.out("run \(run.id): \(run.runbook) at wiki \(run.runbookCommit.short), \(run.steps.count) steps (queued)")
+            Console.out("run \(run.id): \(run.runbook) at wiki \(run.runbookCommit.short), \(run.steps.count) step\(run.steps.count == 1 ? "" : "s") (queued)")
         case .started:
             break
         case .stepStarted(let index, let step, let attempt):
@@ -20,8 +20,10 @@ final class ProgressPrinter: Sendable {
             Console.out("<== [\(index + 1)] \(step.id): \(status)\(took)\(willRetry ? ", retrying" : "")")
         case .awaitingApproval(let index, let step, let run):
             Console.out("||  [\(index + 1)] \(step.id) needs approval. From another terminal:")
-            Console.out("      runbook runs approve \(run) --as NAME")
-            Console.out("      runbook runs deny \(run) --as NAME --reason TEXT")
+            // The binary as it was invoked, so the hint works when `runbook` is not on PATH.
+            let binary = CommandLine.arguments.first ?? "runbook"
+            Console.out("      \(binary) runs approve \(run) --as NAME")
+            Console.out("      \(binary) runs deny \(run) --as NAME --reason TEXT")
         case .ended(let run):
             let took = run.endedAt.map { String(format: " in %.1f s", $0.timeIntervalSince(run.createdAt)) } ?? ""
             Console.out("run \(run.id) \(run.state.rawValue)\(took)" + (run.outcome.map { ": \($0)" } ?? ""))

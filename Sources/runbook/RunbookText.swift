@@ -27,7 +27,7 @@ enum RunbookText {
             ("resolve", runbook.resolve.rawValue),
         ]
         for case let (name, value?) in facts { lines.append("  \(TextTable.pad(name + ":", 12)) \(value)") }
-        lines += labelled("match:", runbook.matchers.isEmpty ? ["(none: runs only when asked for by id)"] : runbook.matchers.map(\.description))
+        lines += labelled("match:", runbook.matchers.isEmpty ? ["(none: never runs automatically)"] : runbook.matchers.map(\.description))
         lines += labelled("params:", runbook.parameters.map(describe))
         if !runbook.summary.isEmpty { lines += ["", indent(runbook.summary, by: 2)] }
         for (number, step) in runbook.steps.enumerated() {

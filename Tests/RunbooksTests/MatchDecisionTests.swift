@@ -21,7 +21,7 @@ import Runbooks
         #expect(decision.candidates[1].reason.hasPrefix("also matches, but less specific than disk-full"))
         #expect(decision.candidates[2].reason == #"severity=~"critical|warning" does not hold: severity is "info""#)
         #expect(decision.candidates[2].failed.map(\.description) == [#"severity=~"critical|warning""#])
-        #expect(decision.candidates[3].reason == "has no match: rules (runs only when asked for by id)")
+        #expect(decision.candidates[3].reason == "has no match: rules, so it never runs automatically")
     }
 
     @Test func tiesGoToThePathThatSortsFirst() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Executor
 import Runbooks
 
 /// `runbook match --label K=V ...`: which runbook an alert would run, and why not the others.
@@ -6,7 +7,7 @@ struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
         abstract: "Show which runbook an alert with these labels would run, and why the others would not.",
-        discussion: "Exits 0 when a runbook would run and 1 when none matches, like grep."
+        discussion: "Exits 0 when a runbook would run, and 1 when none matches or its parameters would refuse the alert."
     )
 
     @OptionGroup var wikiOptions: WikiOptions
@@ -31,7 +32,14 @@ struct MatchCommand: ParsableCommand {
         } else {
             Console.out(RunbookText.decision(decision, labels: labels, library: library))
         }
-        if decision.chosen == nil { throw ExitCode(1) }
+        guard let chosen = decision.chosen else { throw ExitCode(1) }
+        // Matching is not the whole story: a run also needs its parameters from the alert.
+        do {
+            _ = try RunPlan(runbook: chosen, labels: labels, annotations: [:])
+        } catch {
+            Console.note("but its run would be refused (labels only; annotations may supply more): " + error.problems.joined(separator: "; "))
+            throw ExitCode(1)
+        }
     }
 
     private func parsedLabels() throws -> [String: String] {

@@ -46,6 +46,10 @@ struct TriggerCommand: AsyncParsableCommand {
             labels: try LabelArguments.parse(labels), annotations: try LabelArguments.parse(annotations, option: "--annotation"),
             summary: summary, source: "cli", key: dedupKey)
         let library = try store.wikiOptions.library()
+        let broken = library.pages.filter { $0.runbook == nil }.map(\.path)
+        if !broken.isEmpty {
+            Console.note("not considered, they have errors (see runbook lint): " + broken.joined(separator: ", "))
+        }
         if dryRun { return try DryRun.show(alert, library: library) }
         let incidents = try store.openStore()
         let settings = executor.settings(for: incidents)
@@ -53,8 +57,12 @@ struct TriggerCommand: AsyncParsableCommand {
             Console.note("run \(run.id) was interrupted earlier: \(run.outcome ?? "")")
         }
         let printer = ProgressPrinter()
-        let result = try await Executor(store: incidents, settings: settings)
-            .trigger(alert, library: library, actor: actor.actor, progress: { printer.show($0) })
+        let executor = Executor(store: incidents, settings: settings)
+        let actorName = actor.actor
+        let running = Task { try await executor.trigger(alert, library: library, actor: actorName, progress: { printer.show($0) }) }
+        let interrupts = InterruptWatch { running.cancel() }
+        let result = try await running.value
+        withExtendedLifetime(interrupts) {}
         try report(result)
     }
 
@@ -71,7 +79,7 @@ struct TriggerCommand: AsyncParsableCommand {
             throw ExitCode.failure
         case .noMatch(_, let decision):
             Console.out("opened \(incident.number): no runbook matches, so it stays New")
-            for candidate in decision.candidates.prefix(5) { Console.out("  \(candidate.runbook.id): \(candidate.reason)") }
+            for candidate in decision.candidates { Console.out("  \(candidate.runbook.id): \(candidate.reason)") }
             throw ExitCode.failure
         }
     }
