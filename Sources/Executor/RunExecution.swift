@@ -66,6 +66,11 @@ final class RunExecution {
     private func runWhenSlotsAreFree() async throws {
         let slots = try await waitForSlots()
         defer { withExtendedLifetime(slots) {} }
+        // A cancel committed while the run waited for its slots wins, even if a slot came free first.
+        if !cancellation.isCanceled, let request = try cancelRequest() {
+            canceledBy.record(request.by + (request.reason.map { ": \($0)" } ?? ""))
+            cancellation.cancel()
+        }
         guard !cancellation.isCanceled else { return }
         try await start()
         let monitor = Self.startCancelWatch(

@@ -65,8 +65,7 @@ enum RunbookText {
         if parameter.required { parts.append("required") }
         if let value = parameter.defaultValue { parts.append("default \"\(value)\"") }
         if let pattern = parameter.pattern { parts.append("pattern \(pattern)") }
-        if let text = parameter.description { parts.append("— \(text)") }
-        return "\(parameter.name)  " + parts.joined(separator: ", ")
+        return "\(parameter.name)  " + parts.joined(separator: ", ") + (parameter.description.map { " — \($0)" } ?? "")
     }
 
     private static func describe(_ step: Step) -> String {

@@ -81,7 +81,7 @@ struct RunQueueTests {
     func cancelQueued() async throws {
         let sandbox = try ExecutorSandbox(workers: 1)
         let library = try sandbox.library([
-            "one": page(alert: "One", steps: [("id=slow", "sleep 1")]),
+            "one": page(alert: "One", steps: [("id=slow timeout=45s", Self.exclusive(sandbox))]),
             "two": page(alert: "Two", steps: [("id=canary", "touch '\(sandbox.out("canary"))'")]),
         ])
         let first = Self.start(sandbox, library, ["alertname": "One"])
@@ -89,6 +89,8 @@ struct RunQueueTests {
         let second = Self.start(sandbox, library, ["alertname": "Two"])
         let queued = try #require(try await sandbox.waitForRun(in: .queued))
         try await sandbox.registry.cancel(queued.id, by: "erin")
+        // The first run holds the only worker until the cancel is committed, whatever the load.
+        Self.release(sandbox)
         let results = [try await first.value, try await second.value]
 
         #expect(Self.states(results) == [.succeeded, .canceled])

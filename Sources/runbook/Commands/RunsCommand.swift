@@ -76,8 +76,7 @@ struct RunsCommand: ParsableCommand {
                 let who = step.decidedBy.map { ", decided by \($0)" } ?? ""
                 Console.out("\n[\(index + 1)] \(step.id): \(step.state.rawValue)\(exit)\(took), attempts \(step.attempts)\(who)")
                 if let log = try registry.log(of: run, step: index), !log.isEmpty {
-                    Console.out(Console.printable(log).split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-                        .joined(separator: "\n"))
+                    Console.out(Console.printable(log).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
                 }
             }
         }
