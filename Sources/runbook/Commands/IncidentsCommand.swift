@@ -163,17 +163,17 @@ struct IncidentsCommand: ParsableCommand {
 
         func run() async throws {
             guard let state = IncidentState(parsing: to) else {
-                throw ValidationError("unknown state '\(to)'; use one of: \(IncidentState.spellings)")
+                throw CLIError("unknown state '\(to)'; use one of: \(IncidentState.spellings)")
             }
             let hold = try reason.map { text in
                 guard let reason = HoldReason(parsing: text) else {
-                    throw ValidationError("unknown hold reason '\(text)'; use one of: \(HoldReason.spellings)")
+                    throw CLIError("unknown hold reason '\(text)'; use one of: \(HoldReason.spellings)")
                 }
                 return reason
             }
             let close = try code.map { text in
                 guard let code = CloseCode(parsing: text) else {
-                    throw ValidationError("unknown close code '\(text)'; use one of: \(CloseCode.spellings)")
+                    throw CLIError("unknown close code '\(text)'; use one of: \(CloseCode.spellings)")
                 }
                 return code
             }
@@ -222,7 +222,7 @@ struct IncidentsCommand: ParsableCommand {
 enum IncidentArgument {
     static func parse(_ text: String) throws -> IncidentNumber {
         guard let number = IncidentNumber(parsing: text) else {
-            throw ValidationError("'\(text)' is not an incident number (INC followed by 7 digits, e.g. INC0000042)")
+            throw CLIError("'\(text)' is not an incident number (INC followed by 7 digits, e.g. INC0000042)")
         }
         return number
     }

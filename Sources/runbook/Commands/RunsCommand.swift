@@ -138,7 +138,7 @@ struct RunsCommand: ParsableCommand {
 enum RunArgument {
     static func parse(_ text: String) throws -> RunID {
         guard let id = RunID(parsing: text) else {
-            throw ValidationError("'\(text)' is not a run id (an incident number, a dash and the run's number: INC0000001-1)")
+            throw CLIError("'\(text)' is not a run id (an incident number, a dash and the run's number: INC0000001-1)")
         }
         return id
     }
