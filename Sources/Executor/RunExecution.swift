@@ -212,7 +212,9 @@ final class RunExecution {
         guard let interpreter = Interpreter.path(for: step.language) else {
             throw StepLaunchError(executable: step.language, reason: "no interpreter for this language on \(Interpreter.searchPath)")
         }
-        let script = scriptDirectory + "/" + RunFiles.logName(index: index, step: step.id).replacingOccurrences(of: ".log", with: ".script")
+        // One file rewritten for each step in turn (steps of a run never overlap): truncating a file
+        // is cheaper than creating one, which on some file systems costs more than the step itself.
+        let script = scriptDirectory + "/step.script"
         try Self.writeScript(step.code, to: script)
         let environment = plan.environment(
             incident: run.id.incident.description, run: run.id.description, step: step, workDirectory: workDirectory)

@@ -55,6 +55,9 @@ final class RunJournal: Sendable {
         }
     }
 
+    /// How long the writer lets events gather before each write.
+    static let gathering: Duration = .milliseconds(5)
+
     /// What the writer does next.
     private enum Next {
         case commit([Event], skip: Bool)
@@ -65,6 +68,9 @@ final class RunJournal: Sendable {
     /// Only one of these runs at a time, which keeps the events in order.
     private func write() async {
         while true {
+            // Let a few more events gather: a run posts two per step, and a batch of a dozen
+            // becomes one pack instead of a hundred loose object files. The run does not wait for this.
+            try? await Task.sleep(for: Self.gathering)
             // Taking the batch and deciding to stop happen under one lock, so an event posted
             // meanwhile is either in a batch or starts a new writer.
             let next = state.withLock { state -> Next in

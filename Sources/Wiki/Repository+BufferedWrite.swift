@@ -84,11 +84,11 @@ extension Repository {
     /// A tree object's bytes: `mode name\0<20-byte id>` per entry, in git's order, where a
     /// folder's name sorts as if it ended in `/`.
     private static func serialize(_ entries: [String: TreeItem]) -> [UInt8] {
-        let sorted = entries.sorted { lhs, rhs in
-            sortKey(lhs.key, lhs.value.mode).lexicographicallyPrecedes(sortKey(rhs.key, rhs.value.mode))
-        }
+        // Keys are built once per entry, not once per comparison.
+        let sorted = entries.map { (key: sortKey($0.key, $0.value.mode), name: $0.key, item: $0.value) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
         var bytes: [UInt8] = []
-        for (name, item) in sorted {
+        for (_, name, item) in sorted {
             bytes += Array(String(item.mode.rawValue, radix: 8).utf8) + [UInt8(ascii: " ")] + Array(name.utf8) + [0]
             withUnsafeBytes(of: item.id.oid.id) { bytes += $0 }
         }
