@@ -108,12 +108,10 @@ final class RunExecution {
         post("run-started", "\(run.runbook) started")
         progress(.started(run))
         let incident = try await store.incident(run.id.incident)
-        if incident.state == .new || incident.state == .onHold {
-            _ = try await store.apply(.transitioned(to: .inProgress), to: run.id.incident, actor: "automation")
-        }
-        if incident.assignedTo != "automation" {
-            _ = try await store.apply(.assigned(group: incident.assignmentGroup, to: "automation"), to: run.id.incident, actor: "automation")
-        }
+        var events: [IncidentEvent] = []
+        if incident.state == .new || incident.state == .onHold { events.append(.transitioned(to: .inProgress)) }
+        if incident.assignedTo != "automation" { events.append(.assigned(group: incident.assignmentGroup, to: "automation")) }
+        if !events.isEmpty { _ = try await store.apply(events, to: run.id.incident, actor: "automation") }
     }
 
     /// Every step in order, until one stops the run.

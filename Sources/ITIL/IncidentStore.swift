@@ -99,11 +99,21 @@ public actor IncidentStore {
 
     /// Applies `event` (a note, a transition, an assignment ...) to the incident `number`.
     public func apply(_ event: IncidentEvent, to number: IncidentNumber, actor: String) async throws -> Incident {
+        try await apply([event], to: number, actor: actor)
+    }
+
+    /// Applies several events to the incident `number` in one write, one commit each, all or none.
+    public func apply(_ events: [IncidentEvent], to number: IncidentNumber, actor: String) async throws -> Incident {
         try await write { draft in
             guard var incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
-            let before = incident.state
-            try incident.apply(event, at: draft.now, actor: actor)
-            draft.record(incident, event: event, actor: actor, subject: Self.subject(event, from: before, to: incident))
+            // Every event is applied before any is recorded, so a refusal records nothing.
+            var steps: [(Incident, IncidentEvent, String)] = []
+            for event in events {
+                let before = incident.state
+                try incident.apply(event, at: draft.now, actor: actor)
+                steps.append((incident, event, Self.subject(event, from: before, to: incident)))
+            }
+            for (snapshot, event, subject) in steps { draft.record(snapshot, event: event, actor: actor, subject: subject) }
             return incident
         }
     }
