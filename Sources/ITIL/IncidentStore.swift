@@ -276,18 +276,22 @@ public actor IncidentStore {
         tip = head
     }
 
-    /// Parses record files on all cores; reading blobs is serial because the repository is.
+    /// Reads and parses record files on all cores: reads take the repository's lock one at a time,
+    /// and overlap with other workers' parsing.
     private static func parse(
         _ files: [(path: String, blob: ObjectID)], at commit: ObjectID, in repository: Repository
     ) throws -> [Result<Incident, IncidentStoreError>] {
-        let contents = try files.map { try repository.readBlob($0.blob) }
-        return concurrentMap(files.indices) { index in
-            do {
-                return .success(try IncidentRecordFile.parse(contents[index]))
-            } catch {
-                return .failure(.corruptRecord(path: files[index].path, commit: commit, problem: "\(error)"))
+        // A blob that cannot be read is a repository failure (thrown); one that does not parse is a corrupt record.
+        try concurrentMap(files.indices) { index -> Result<Result<Incident, IncidentStoreError>, Error> in
+            Result {
+                let contents = try repository.readBlob(files[index].blob)
+                do {
+                    return .success(try IncidentRecordFile.parse(contents))
+                } catch {
+                    return .failure(.corruptRecord(path: files[index].path, commit: commit, problem: "\(error)"))
+                }
             }
-        }
+        }.map { try $0.get() }
     }
 
     // MARK: - Texts
@@ -318,20 +322,4 @@ public actor IncidentStore {
         case .opened: return "opened: \(incident.shortDescription)"
         }
     }
-}
-
-/// `transform` over `indices` on all cores, results in order.
-func concurrentMap<Value: Sendable>(_ indices: Range<Int>, _ transform: @Sendable (Int) -> Value) -> [Value] {
-    let slots = UnsafeMutableBufferPointer<Value?>.allocate(capacity: indices.count)
-    slots.initialize(repeating: nil)
-    defer {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-    nonisolated(unsafe) let shared = slots
-    // Each index is written by exactly one iteration and read only after all of them end.
-    DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
-        shared[offset] = transform(indices.lowerBound + offset)
-    }
-    return slots.map { $0! }
 }

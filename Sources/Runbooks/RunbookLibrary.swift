@@ -97,34 +97,8 @@ public struct RunbookLibrary: Sendable {
     /// one at a time, but while one worker reads, the others parse: reading overlaps parsing
     /// instead of preceding it.
     private static func readAndParse(_ files: [(path: String, blob: ObjectID)], from repository: Repository) throws -> [ParsedRunbook] {
-        let results = ResultSlots<Result<ParsedRunbook, Error>>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results[index] = Result { RunbookParser.parse(try repository.readBlob(files[index].blob), path: files[index].path) }
-        }
-        return try results.values.map { try $0.get() }
+        try concurrentMap(files.indices) { index in
+            Result { RunbookParser.parse(try repository.readBlob(files[index].blob), path: files[index].path) }
+        }.map { try $0.get() }
     }
-}
-
-/// Fixed slots written by concurrent workers, each to its own index.
-private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    // Each index is written by exactly one iteration of concurrentPerform and read only after
-    // all of them end, so no lock is needed; a raw buffer avoids Array's copy-on-write checks.
-    private let slots: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-
-    var values: [Value] { slots.map { $0! } }
 }
