@@ -18,9 +18,10 @@ let package = Package(
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
+        .target(name: "Telemetry"),
         .executableTarget(
             name: "runbook",
-            dependencies: ["Wiki", "Runbooks", "ITIL", "Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Not part of the product: times runbook loading for bench/wiki-load.sh.
         .executableTarget(name: "WikiLoadBench", dependencies: ["Runbooks", "Wiki"], path: "bench/WikiLoadBench"),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     ],
     swiftLanguageModes: [.v6]
 )
