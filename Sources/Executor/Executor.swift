@@ -58,9 +58,7 @@ public struct Executor: Sendable {
         }
         let execution = try RunExecution(
             id: id, plan: plan, commit: commit, store: store, settings: settings, actor: actor, progress: progress)
-        let run = try await execution.execute()
-        try await settle(incident: incident, after: run, runbook: runbook, actor: actor)
-        return run
+        return try await execution.execute { Self.settlement(after: $0, runbook: runbook) }
     }
 
     /// The incident request for an alert, with what the matching runbook sets.
@@ -89,16 +87,18 @@ public struct Executor: Sendable {
         return run
     }
 
-    /// Moves the incident as the run's outcome says: resolved on success (unless the runbook
-    /// leaves that to a person), a work note otherwise.
-    private func settle(incident number: IncidentNumber, after run: Run, runbook: Runbook, actor: String) async throws {
+    /// What the run's outcome does to its incident: resolved on success (unless the runbook leaves
+    /// that to a person), a work note otherwise.
+    private static func settlement(after run: Run, runbook: Runbook) -> @Sendable (Incident) -> [IncidentEvent] {
         let summary = RunSummary.text(of: run)
-        let incident = try await store.incident(number)
-        if run.state == .succeeded, runbook.resolve == .auto, incident.state == .inProgress {
-            _ = try await store.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: summary), to: number, actor: "automation")
-        } else {
-            let tail = run.state == .succeeded && runbook.resolve == .never ? " The runbook leaves resolving to a person." : ""
-            _ = try await store.apply(.noteAdded(summary + tail), to: number, actor: "automation")
+        let succeeded = run.state == .succeeded
+        let resolve = runbook.resolve
+        return { incident in
+            if succeeded, resolve == .auto, incident.state == .inProgress {
+                return [.transitioned(to: .resolved, code: .solutionProvided, notes: summary)]
+            }
+            let tail = succeeded && resolve == .never ? " The runbook leaves resolving to a person." : ""
+            return [.noteAdded(summary + tail)]
         }
     }
 }

@@ -36,8 +36,9 @@ final class RunExecution {
         scriptDirectory = settings.workRoot + "/\(id).steps"
     }
 
-    /// Runs the whole thing and returns the final record, committed and durable.
-    func execute() async throws -> Run {
+    /// Runs the whole thing and returns the final record, committed and durable, together with
+    /// what `settle` decides for the incident once the run has ended.
+    func execute(settle: (Run) -> @Sendable (Incident) -> [IncidentEvent]) async throws -> Run {
         try FileManager.default.createDirectory(atPath: settings.stateDirectory + "/runbook-runs", withIntermediateDirectories: true)
         guard let owner = try FileLock.tryAcquire(settings.ownerLock(of: run.id)) else { throw ExecutorError.unknownRun(run.id.description) }
         defer { withExtendedLifetime(owner) {} }
@@ -54,6 +55,7 @@ final class RunExecution {
         }
         finish()
         post("run-ended", "ended: \(run.state.rawValue)")
+        journal.post(change: settle(run), actor: "automation")
         try await journal.drain()
         removeWorkDirectory()
         progress(.ended(run))
@@ -72,7 +74,7 @@ final class RunExecution {
             cancellation.cancel()
         }
         guard !cancellation.isCanceled else { return }
-        try await start()
+        try start()
         let monitor = Self.startCancelWatch(
             store: store, run: run.id, cancellation: cancellation, requester: canceledBy, interval: settings.pollInterval)
         defer { monitor.cancel() }
@@ -99,7 +101,7 @@ final class RunExecution {
     }
 
     /// Marks the run started and moves the incident to In Progress, assigned to automation.
-    private func start() async throws {
+    private func start() throws {
         try FileManager.default.createDirectory(
             atPath: workDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(
@@ -107,11 +109,13 @@ final class RunExecution {
         run.state = .running
         post("run-started", "\(run.runbook) started")
         progress(.started(run))
-        let incident = try await store.incident(run.id.incident)
-        var events: [IncidentEvent] = []
-        if incident.state == .new || incident.state == .onHold { events.append(.transitioned(to: .inProgress)) }
-        if incident.assignedTo != "automation" { events.append(.assigned(group: incident.assignmentGroup, to: "automation")) }
-        if !events.isEmpty { _ = try await store.apply(events, to: run.id.incident, actor: "automation") }
+        // Through the journal, like the run's own events: the first step need not wait for this commit.
+        journal.post(change: { incident in
+            var events: [IncidentEvent] = []
+            if incident.state == .new || incident.state == .onHold { events.append(.transitioned(to: .inProgress)) }
+            if incident.assignedTo != "automation" { events.append(.assigned(group: incident.assignmentGroup, to: "automation")) }
+            return events
+        }, actor: "automation")
     }
 
     /// Every step in order, until one stops the run.

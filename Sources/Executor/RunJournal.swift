@@ -13,9 +13,10 @@ import Wiki
 final class RunJournal: Sendable {
     /// One event to commit.
     typealias Event = IncidentStore.FolderEvent
+    typealias Entry = IncidentStore.JournalEntry
 
     private struct State {
-        var pending: [Event] = []
+        var pending: [Entry] = []
         var waiters: [CheckedContinuation<Void, Error>] = []
         var writing = false
         var failure: Error?
@@ -33,8 +34,18 @@ final class RunJournal: Sendable {
 
     /// Queues an event; it is committed after every event posted before it.
     func post(_ event: Event) {
+        post(entry: .files(event))
+    }
+
+    /// Queues a change of the incident's record, decided against the record as it is when the
+    /// change is written, after every event posted before it.
+    func post(change decide: @escaping @Sendable (Incident) -> [IncidentEvent], actor: String) {
+        post(entry: .change(actor: actor, decide: decide))
+    }
+
+    private func post(entry: Entry) {
         let start = state.withLock { state in
-            state.pending.append(event)
+            state.pending.append(entry)
             defer { state.writing = true }
             return !state.writing
         }
@@ -60,7 +71,7 @@ final class RunJournal: Sendable {
 
     /// What the writer does next.
     private enum Next {
-        case commit([Event], skip: Bool)
+        case commit([Entry], skip: Bool)
         case finish([CheckedContinuation<Void, Error>], Error?)
     }
 
@@ -69,8 +80,9 @@ final class RunJournal: Sendable {
     private func write() async {
         while true {
             // Let a few more events gather: a run posts two per step, and a batch of a dozen
-            // becomes one pack instead of a hundred loose object files. The run does not wait for this.
-            try? await Task.sleep(for: Self.gathering)
+            // becomes one pack instead of a hundred loose object files. The run does not wait for
+            // this, unless it is draining: then nothing more is coming and waiting would only delay it.
+            if state.withLock({ $0.waiters.isEmpty }) { try? await Task.sleep(for: Self.gathering) }
             // Taking the batch and deciding to stop happen under one lock, so an event posted
             // meanwhile is either in a batch or starts a new writer.
             let next = state.withLock { state -> Next in
@@ -86,7 +98,7 @@ final class RunJournal: Sendable {
             case .commit(let batch, let skip):
                 guard !skip else { continue }
                 do {
-                    try await store.appendEvents(batch, to: incident)
+                    try await store.append(batch, to: incident)
                 } catch {
                     state.withLock { $0.failure = error }
                 }

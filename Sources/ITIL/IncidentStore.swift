@@ -105,16 +105,23 @@ public actor IncidentStore {
     /// Applies several events to the incident `number` in one write, one commit each, all or none.
     public func apply(_ events: [IncidentEvent], to number: IncidentNumber, actor: String) async throws -> Incident {
         try await write { draft in
-            guard var incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
+            guard let incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
             // Every event is applied before any is recorded, so a refusal records nothing.
-            var steps: [(Incident, IncidentEvent, String)] = []
-            for event in events {
-                let before = incident.state
-                try incident.apply(event, at: draft.now, actor: actor)
-                steps.append((incident, event, Self.subject(event, from: before, to: incident)))
-            }
+            let steps = try Self.steps(events, on: incident, at: draft.now, actor: actor)
             for (snapshot, event, subject) in steps { draft.record(snapshot, event: event, actor: actor, subject: subject) }
-            return incident
+            return steps.last?.0 ?? incident
+        }
+    }
+
+    /// `events` applied one after the other: the record after each, with its commit subject.
+    private static func steps(
+        _ events: [IncidentEvent], on incident: Incident, at now: Date, actor: String
+    ) throws -> [(Incident, IncidentEvent, String)] {
+        var incident = incident
+        return try events.map { event in
+            let before = incident.state
+            try incident.apply(event, at: now, actor: actor)
+            return (incident, event, subject(event, from: before, to: incident))
         }
     }
 
@@ -161,16 +168,43 @@ public actor IncidentStore {
     /// Commits several such events in order, one commit each, in one write: what a run's journal
     /// does with the events that piled up while the last batch was being written.
     public func appendEvents(_ events: [FolderEvent], to number: IncidentNumber) async throws {
+        try await append(events.map { .files($0) }, to: number)
+    }
+
+    /// One entry of a run's journal: files in the incident's folder, or a change of the record
+    /// decided when the batch is written.
+    public enum JournalEntry: Sendable {
+        case files(FolderEvent)
+        /// Events `decide` picks for the incident as it is at that point of the batch (the run's
+        /// move to In Progress, its resolution). When they no longer apply (someone closed the
+        /// incident meanwhile), the entry records nothing rather than failing the run's events around it.
+        case change(actor: String, decide: @Sendable (Incident) -> [IncidentEvent])
+    }
+
+    /// Commits `entries` in order, one commit per event, in one write. A run's last events and the
+    /// incident's resolution go out together this way: one sync instead of two at the end of every run.
+    public func append(_ entries: [JournalEntry], to number: IncidentNumber) async throws {
         let folder = IncidentRecordFile.folder(for: number) + "/"
         let record = IncidentRecordFile.path(for: number)
-        for file in events.flatMap(\.files) where !file.path.hasPrefix(folder) || file.path == record {
-            throw IncidentStoreError.outsideIncident(path: file.path, number: number)
+        for case .files(let event) in entries {
+            for file in event.files where !file.path.hasPrefix(folder) || file.path == record {
+                throw IncidentStoreError.outsideIncident(path: file.path, number: number)
+            }
         }
         try await write { draft in
-            guard let incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
-            for event in events {
-                draft.record(files: event.files, of: incident, event: event.name, actor: event.actor, subject: event.subject,
-                             trailers: event.trailers)
+            guard draft.incident(number) != nil else { throw IncidentStoreError.unknownIncident(number) }
+            for entry in entries {
+                let incident = draft.incident(number)!
+                switch entry {
+                case .files(let event):
+                    draft.record(files: event.files, of: incident, event: event.name, actor: event.actor, subject: event.subject,
+                                 trailers: event.trailers)
+                case .change(let actor, let decide):
+                    // Nothing may throw once the draft holds this batch's records, so a change that
+                    // no longer applies is dropped whole.
+                    guard let steps = try? Self.steps(decide(incident), on: incident, at: draft.now, actor: actor) else { continue }
+                    for (snapshot, event, subject) in steps { draft.record(snapshot, event: event, actor: actor, subject: subject) }
+                }
             }
         }
     }

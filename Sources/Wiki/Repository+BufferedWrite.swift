@@ -16,7 +16,7 @@ extension Repository {
         message: String, in repo: OpaquePointer
     ) throws -> ObjectID {
         let pending = changes.map { (components: $0.path.split(separator: "/")[...], change: $0) }
-        let tree = try writeBufferedTree(base: baseline, changes: pending, in: repo)
+        let tree = try writeBufferedTree(base: ObjectID(git_tree_id(baseline)), changes: pending, in: repo)
         let treeObject = try Self.lookupTree(tree, in: repo)
         defer { git_tree_free(treeObject) }
         var buffer = git_buf()
@@ -31,12 +31,12 @@ extension Repository {
         return try writeBufferedObject(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size), type: GIT_OBJECT_COMMIT)
     }
 
-    /// Writes the tree that results from applying `changes` (paths relative to it) to `base`
-    /// (nil: an empty tree), and the subtrees and blobs below it that change.
+    /// Writes the tree that results from applying `changes` (paths relative to it) to the tree
+    /// `base` (nil: an empty tree), and the subtrees and blobs below it that change.
     private func writeBufferedTree(
-        base: OpaquePointer?, changes: [(components: ArraySlice<Substring>, change: FileChange)], in repo: OpaquePointer
+        base: ObjectID?, changes: [(components: ArraySlice<Substring>, change: FileChange)], in repo: OpaquePointer
     ) throws -> ObjectID {
-        var entries = Self.entries(of: base)
+        var tree = try base.map { try rawTree($0, in: repo) } ?? RawTree(nil)
         var byChild: [Substring: [(components: ArraySlice<Substring>, change: FileChange)]] = [:]
         for change in changes {
             let name = change.components.first!
@@ -44,59 +44,41 @@ extension Repository {
                 switch change.change {
                 case .write(_, let contents, let executable):
                     let blob = try contents.withUnsafeBytes { try writeBufferedObject($0, type: GIT_OBJECT_BLOB) }
-                    entries[String(name)] = TreeItem(mode: executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB, id: blob)
+                    tree.set(Array(name.utf8), mode: executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB, oid: blob.oid)
                 case .delete:
-                    entries[String(name)] = nil
+                    tree.remove(Array(name.utf8))
                 }
             } else {
                 byChild[name, default: []].append((change.components.dropFirst(), change.change))
             }
         }
         for (name, changes) in byChild {
-            let existing = entries[String(name)].flatMap { $0.mode == GIT_FILEMODE_TREE ? $0.id : nil }
-            let subtree = try existing.map { try Self.lookupTree($0, in: repo) }
-            defer { git_tree_free(subtree) }
-            let id = try writeBufferedTree(base: subtree, changes: changes, in: repo)
+            let key = Array(name.utf8)
+            let existing = tree.entry(named: key).flatMap { $0.isTree ? ObjectID($0.oid) : nil }
+            let id = try writeBufferedTree(base: existing, changes: changes, in: repo)
             // A folder whose last file was deleted disappears, as in git.
-            entries[String(name)] = id == Self.emptyTreeID ? nil : TreeItem(mode: GIT_FILEMODE_TREE, id: id)
+            if id == Self.emptyTreeID { tree.remove(key) } else { tree.set(key, mode: GIT_FILEMODE_TREE, oid: id.oid) }
         }
-        return try writeBufferedObject(Self.serialize(entries), type: GIT_OBJECT_TREE)
+        let id = try writeBufferedObject(tree.serialized(), type: GIT_OBJECT_TREE)
+        remember(tree, as: id)
+        return id
     }
 
-    /// A tree entry: its mode and object.
-    private struct TreeItem {
-        let mode: git_filemode_t
-        let id: ObjectID
+    /// The tree `id`, from the cache or parsed once from the object database.
+    private func rawTree(_ id: ObjectID, in repo: OpaquePointer) throws -> RawTree {
+        if let cached = treeCache[id] { return cached }
+        let object = try Self.lookupTree(id, in: repo)
+        defer { git_tree_free(object) }
+        let tree = RawTree(object)
+        remember(tree, as: id)
+        return tree
     }
 
-    /// The entries of a tree by name.
-    private static func entries(of tree: OpaquePointer?) -> [String: TreeItem] {
-        guard let tree else { return [:] }
-        var entries: [String: TreeItem] = [:]
-        for index in 0..<git_tree_entrycount(tree) {
-            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
-            entries[String(cString: git_tree_entry_name(entry))] =
-                TreeItem(mode: git_tree_entry_filemode(entry), id: ObjectID(git_tree_entry_id(entry)))
-        }
-        return entries
-    }
-
-    /// A tree object's bytes: `mode name\0<20-byte id>` per entry, in git's order, where a
-    /// folder's name sorts as if it ended in `/`.
-    private static func serialize(_ entries: [String: TreeItem]) -> [UInt8] {
-        // Keys are built once per entry, not once per comparison.
-        let sorted = entries.map { (key: sortKey($0.key, $0.value.mode), name: $0.key, item: $0.value) }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        var bytes: [UInt8] = []
-        for (_, name, item) in sorted {
-            bytes += Array(String(item.mode.rawValue, radix: 8).utf8) + [UInt8(ascii: " ")] + Array(name.utf8) + [0]
-            withUnsafeBytes(of: item.id.oid.id) { bytes += $0 }
-        }
-        return bytes
-    }
-
-    private static func sortKey(_ name: String, _ mode: git_filemode_t) -> [UInt8] {
-        Array(name.utf8) + (mode == GIT_FILEMODE_TREE ? [UInt8(ascii: "/")] : [])
+    /// Keeps `tree` for the next commits of the chain. The cache is emptied when it grows past a few
+    /// hundred trees, which costs one parse per folder the next commit touches.
+    private func remember(_ tree: RawTree, as id: ObjectID) {
+        if treeCache.count >= 512 { treeCache.removeAll(keepingCapacity: true) }
+        treeCache[id] = tree
     }
 
     /// The id of the empty tree.

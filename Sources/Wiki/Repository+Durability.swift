@@ -55,6 +55,19 @@ extension LibGit2 {
         return unsafeBitCast(symbol, to: OptionFunction.self)
     }()
 
+    /// The signature of `git_libgit2_opts` for `GIT_OPT_SET_CACHE_OBJECT_LIMIT`: a `git_object_t` and a `size_t`.
+    private typealias CacheLimitFunction = @convention(c) (Int32, Int32, Int) -> Int32
+
+    /// Sets how large an object of `type` libgit2 keeps in its object cache.
+    static func setCacheLimit(_ type: git_object_t, bytes: Int) -> Int32 {
+        #if os(Linux) || arch(x86_64)
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "git_libgit2_opts") else { return -1 }
+        return unsafeBitCast(symbol, to: CacheLimitFunction.self)(Int32(GIT_OPT_SET_CACHE_OBJECT_LIMIT.rawValue), type.rawValue, bytes)
+        #else
+        return -1
+        #endif
+    }
+
     /// Calls `git_libgit2_opts(option, value)`; -1 with no libgit2 message if the function cannot be called here.
     static func setOption(_ option: git_libgit2_opt_t, _ value: Int32) -> Int32 {
         #if os(Linux) || arch(x86_64)

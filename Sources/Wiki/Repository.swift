@@ -21,6 +21,9 @@ public final class Repository: @unchecked Sendable {
     var packsWritten = 0
     /// The objects buffered since the last pack; only touched while `lock` is held.
     var bufferedObjects: [ObjectID] = []
+    /// Trees recently read or written by buffered commits, so the next commit of a chain changes
+    /// them without parsing them again; only touched while `lock` is held.
+    var treeCache: [ObjectID: RawTree] = [:]
 
     /// The git directory (`…/.git` for a work tree, the repository itself when bare), without trailing slash.
     public let gitDirectory: String

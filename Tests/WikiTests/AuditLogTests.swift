@@ -104,5 +104,10 @@ import Wiki
             changes: names.map { .write(path: $0, contents: Data($0.utf8), executable: $0.hasSuffix(".sh")) }, to: "audit",
             expectedParent: nil, author: People.alice, message: "Many names")
         #expect(try plain.commit(plainCommit).tree == repository.commit(first).tree)
+        // And a commit that changes trees the audit writer kept from the first one.
+        let plainSecond = try plain.commit(
+            changes: [.delete(path: "b/c/d.md"), .write(path: "a/y.md", contents: Data("y".utf8))], to: "audit",
+            expectedParent: plainCommit, author: People.bob, message: "Delete the only file of a folder")
+        #expect(try plain.commit(plainSecond).tree == repository.commit(second).tree)
     }
 }
