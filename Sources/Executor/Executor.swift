@@ -22,19 +22,35 @@ public struct Executor: Sendable {
     public func trigger(
         _ alert: AlertTrigger, library: RunbookLibrary, actor: String, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> TriggerResult {
+        switch try await admit(alert, library: library, actor: actor) {
+        case .deduplicated(let incident): return .deduplicated(incident)
+        case .noMatch(let incident, let decision): return .noMatch(incident, decision)
+        case .toRun(let incident, let runbook, let commit):
+            let run = try await self.run(
+                runbook, at: commit, for: incident.number, labels: alert.labels, annotations: alert.annotations, actor: actor,
+                progress: progress)
+            return .ran(try await store.incident(incident.number), run)
+        }
+    }
+
+    /// Opens (or dedups) the incident for `alert` and says which runbook should run for it, without
+    /// running it: the server answers the sender first and runs the runbook after.
+    ///
+    /// An incident no runbook matches gets a work note saying so in the same write.
+    /// - Parameter countingRepeats: see ``IncidentStore/open(_:actor:countingRepeats:then:)``.
+    public func admit(_ alert: AlertTrigger, library: RunbookLibrary, actor: String, countingRepeats: Bool = true) async throws -> Admission {
         let decision = MatchDecision(labels: alert.labels, runbooks: library.runbooks)
-        let (incident, created) = try await store.open(request(for: alert, runbook: decision.chosen), actor: actor)
-        guard created else { return .deduplicated(incident) }
-        guard let runbook = decision.chosen else {
+        var followUp: [IncidentEvent] = []
+        if decision.chosen == nil {
             let broken = library.pages.filter { $0.runbook == nil }.map(\.path)
             let skipped = broken.isEmpty ? "" : " Not considered because they have errors: \(broken.joined(separator: ", "))."
-            let note = "No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person.\(skipped)"
-            return .noMatch(try await store.apply(.noteAdded(note), to: incident.number, actor: actor), decision)
+            followUp = [.noteAdded("No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person.\(skipped)")]
         }
-        let run = try await self.run(
-            runbook, at: library.commit, for: incident.number, labels: alert.labels, annotations: alert.annotations, actor: actor,
-            progress: progress)
-        return .ran(try await store.incident(incident.number), run)
+        let (incident, created) = try await store.open(
+            request(for: alert, runbook: decision.chosen), actor: actor, countingRepeats: countingRepeats, then: followUp)
+        guard created else { return .deduplicated(incident) }
+        guard let runbook = decision.chosen else { return .noMatch(incident, decision) }
+        return .toRun(incident, runbook, commit: library.commit)
     }
 
     /// Runs `runbook`, read at wiki commit `commit`, for an incident.

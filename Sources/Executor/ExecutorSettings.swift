@@ -17,6 +17,9 @@ public struct ExecutorSettings: Sendable {
     public var pollInterval: Duration
     /// This process, as recorded in the runs it owns.
     public var owner: String
+    /// Whether canceling the task that runs a run (a server shutting down) ends it `interrupted`
+    /// rather than `canceled` (Ctrl-C on `runbook trigger`, which someone chose to do).
+    public var interruptOnTaskCancel = false
 
     public init(workRoot: String, stateDirectory: String, workers: Int = 4, outputCap: Int = 1 << 20,
                 gracePeriod: Duration = .seconds(5), pollInterval: Duration = .milliseconds(250),

@@ -49,8 +49,8 @@ final class RunExecution {
         // `canceled`, committed, instead of being left for someone to find interrupted.
         try await withTaskCancellationHandler {
             try await runWhenSlotsAreFree()
-        } onCancel: { [cancellation, canceledBy] in
-            canceledBy.record("an interrupt of the process running it")
+        } onCancel: { [cancellation, canceledBy, settings] in
+            canceledBy.record("an interrupt of the process running it", interrupting: settings.interruptOnTaskCancel)
             cancellation.cancel()
         }
         finish()
@@ -122,7 +122,7 @@ final class RunExecution {
     private func runSteps() async throws {
         var deadline = plan.runbook.timeout.map { ContinuousClock.now + .milliseconds(Int64($0.seconds * 1000)) }
         for (index, step) in plan.runbook.steps.enumerated() {
-            if cancellation.isCanceled { return stop(.canceled, at: index, because: canceledReason()) }
+            if cancellation.isCanceled { return stop(canceledState, at: index, because: canceledReason()) }
             if let deadline, deadline <= .now { return stop(.failed, at: index, because: "the run's timeout of \(plan.runbook.timeout!) ran out") }
             if step.approve {
                 let waitStarted = ContinuousClock.now
@@ -132,7 +132,7 @@ final class RunExecution {
             }
             let succeeded = try await runStep(index, step, deadline: deadline)
             if succeeded || step.onFailure == .continue && !cancellation.isCanceled { continue }
-            if cancellation.isCanceled { return stop(.canceled, at: index + 1, because: canceledReason()) }
+            if cancellation.isCanceled { return stop(canceledState, at: index + 1, because: canceledReason()) }
             let record = run.steps[index]
             return stop(.failed, at: index + 1, because: "step \(record.id) \(Self.describe(record))")
         }
@@ -153,7 +153,7 @@ final class RunExecution {
     }
 
     private func finish() {
-        if run.state == .queued || run.state == .running { stop(.canceled, at: 0, because: canceledReason()) }
+        if run.state == .queued || run.state == .running { stop(canceledState, at: 0, because: canceledReason()) }
         run.endedAt = Date()
     }
 
@@ -263,7 +263,7 @@ final class RunExecution {
         case .timedOut:
             step.state = .timedOut
         case .canceled:
-            step.state = .canceled
+            step.state = canceledBy.interrupting ? .interrupted : .canceled
         }
         step.endedAt = Date()
         step.durationSeconds = Double(outcome.duration.components.seconds) + Double(outcome.duration.components.attoseconds) / 1e18
@@ -285,8 +285,8 @@ final class RunExecution {
         progress(.awaitingApproval(index: index, step: run.steps[index], run: run.id))
         while true {
             if cancellation.isCanceled {
-                run.steps[index].state = .canceled
-                stop(.canceled, at: index + 1, because: canceledReason())
+                run.steps[index].state = canceledBy.interrupting ? .interrupted : .canceled
+                stop(canceledState, at: index + 1, because: canceledReason())
                 post("step-ended", "step \(step.id) canceled while awaiting approval", step: step.id)
                 return false
             }
@@ -342,7 +342,13 @@ final class RunExecution {
     }
 
     private func canceledReason() -> String {
-        canceledBy.name.map { "canceled by \($0)" } ?? "canceled"
+        if canceledBy.interrupting { return "interrupted: the server shut down before the run ended; its steps are not re-run" }
+        return canceledBy.name.map { "canceled by \($0)" } ?? "canceled"
+    }
+
+    /// How a canceled run ends: `interrupted` when a shutting-down server stopped it, else `canceled`.
+    private var canceledState: RunState {
+        canceledBy.interrupting ? .interrupted : .canceled
     }
 
     private func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value? {
@@ -423,10 +429,12 @@ final class RunExecution {
 
     /// Who canceled the run (and why, when they said), shared with the task that watches for cancel requests.
     final class CancelRequester: Sendable {
-        private let requester = Mutex<String?>(nil)
+        private let requester = Mutex<(name: String?, interrupting: Bool)>((nil, false))
 
-        func record(_ name: String) { requester.withLock { $0 = name } }
-        var name: String? { requester.withLock { $0 } }
+        func record(_ name: String, interrupting: Bool = false) { requester.withLock { $0 = (name, interrupting) } }
+        var name: String? { requester.withLock { $0.name } }
+        /// Whether the run is being stopped by a shutdown rather than canceled by someone.
+        var interrupting: Bool { requester.withLock { $0.interrupting } }
     }
 
     private func removeWorkDirectory() {

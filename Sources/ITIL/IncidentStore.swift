@@ -80,10 +80,21 @@ public actor IncidentStore {
 
     /// Opens an incident for `request`, or, while one for the same alert is open, adds an occurrence to it.
     ///
+    /// - Parameters:
+    ///   - countingRepeats: false for sources that deliver the same alert again and again while it
+    ///     fires (Alertmanager's repeat interval): a repeat then changes nothing and commits nothing.
+    ///   - then: events applied to a new incident in the same write (a work note saying no runbook
+    ///     matches), so opening it stays one durable write.
     /// - Returns: the incident, and whether it was created.
-    public func open(_ request: IncidentRequest, actor: String) async throws -> (incident: Incident, created: Bool) {
-        try await write { draft in
+    public func open(
+        _ request: IncidentRequest, actor: String, countingRepeats: Bool = true, then followUp: [IncidentEvent] = []
+    ) async throws -> (incident: Incident, created: Bool) {
+        if !countingRepeats, let alert = request.alert, let existing = openIncident(for: alert), pending.isEmpty {
+            return (existing, false)
+        }
+        return try await write { draft in
             if let alert = request.alert, let number = draft.openIncident(for: alert), var existing = draft.incident(number) {
+                guard countingRepeats else { return (existing, false) }
                 try existing.apply(.alertRepeated(alert), at: draft.now, actor: actor)
                 let count = existing.alerts.first { $0.alertKey == alert }?.occurrences ?? 0
                 draft.record(existing, event: .alertRepeated(alert), actor: actor, subject: "alert repeated (\(count) occurrences)")
@@ -91,9 +102,11 @@ public actor IncidentStore {
             }
             let opening = self.opening(for: request, number: draft.nextNumber)
             let incident = try Incident(opening: opening, at: draft.now, actor: actor)
+            let steps = try Self.steps(followUp, on: incident, at: draft.now, actor: actor)
             draft.record(incident, event: .opened(opening), actor: actor,
                          subject: "opened (P\(incident.priority.rawValue)): \(incident.shortDescription)")
-            return (incident, true)
+            for (snapshot, event, subject) in steps { draft.record(snapshot, event: event, actor: actor, subject: subject) }
+            return (steps.last?.0 ?? incident, true)
         }
     }
 

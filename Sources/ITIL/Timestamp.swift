@@ -6,7 +6,7 @@ import Foundation
 /// Hand-written rather than `ISO8601DateFormatter` because start-up parses millions of these (100,000 records with
 /// several times each), and because a fixed width keeps diffs aligned. Times are kept to the millisecond: the model
 /// rounds every time it stores with ``rounded(_:)``, so writing and reading a record gives back equal values.
-enum Timestamp {
+public enum Timestamp {
     /// Seconds from 1970-01-01 to 2001-01-01 (Foundation's reference date), as whole milliseconds.
     private static let referenceDateMilliseconds: Int64 = 978_307_200_000
 
@@ -19,7 +19,7 @@ enum Timestamp {
     }
 
     /// `2026-05-01T12:34:56.789Z`.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSinceReferenceDate * 1000).rounded()) + referenceDateMilliseconds
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)

@@ -65,25 +65,6 @@ struct RunbooksCommand: ParsableCommand {
     }
 }
 
-/// One line of `runbooks list --json`.
-struct RunbookSummary: Encodable {
-    let id: String
-    let path: String
-    let title: String?
-    let steps: Int?
-    let match: [String]
-    let errors: [String]
-
-    init(_ page: ParsedRunbook) {
-        path = page.path
-        id = page.runbook?.id ?? page.path
-        title = page.runbook?.title
-        steps = page.runbook?.steps.count
-        match = page.runbook?.matchers.map(\.description) ?? []
-        errors = page.diagnostics.filter { $0.severity == .error }.map(\.description)
-    }
-}
-
 /// `runbooks show --json`: the runbook and the commit it was read at.
 struct ShownRunbook: Encodable {
     let commit: String

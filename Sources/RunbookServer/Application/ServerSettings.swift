@@ -1,0 +1,23 @@
+/// How `runbook serve` listens and what it accepts; the defaults are the embedded setup's.
+public struct ServerSettings: Sendable {
+    /// The address to listen on; loopback unless told otherwise.
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8080
+    /// Largest request body accepted, except where an endpoint says otherwise.
+    public var bodyLimit = 1 << 20
+    /// PagerDuty's documented limit for one event.
+    public var pagerDutyLimit = 512 * 1024
+    /// How often the wiki's branch is checked for a new commit (a deployment).
+    public var wikiPollInterval: Duration = .seconds(1)
+    /// How often SLA breaches and auto-closes are swept.
+    public var sweepInterval: Duration = .seconds(60)
+    /// On shutdown, how long running steps may go on before their runs are interrupted.
+    public var shutdownGrace: Duration = .seconds(10)
+    /// A connection idle this long (a slow or stuck client) is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// PagerDuty events accepted per routing key and minute; more get 429.
+    public var pagerDutyEventsPerMinute = 600
+
+    public init() {}
+}

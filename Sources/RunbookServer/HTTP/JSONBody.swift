@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import ITIL
+
+/// Reading request bodies: at most a given size, valid UTF-8 JSON, decoded into a type with
+/// errors that name the JSON path of what was wrong.
+enum JSONBody {
+    /// The raw body, refused with 413 when it is larger than `limit` bytes.
+    static func bytes(of request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw tooLarge(limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        }
+    }
+
+    /// The body decoded as `type`.
+    static func decode<Value: Decodable>(_ type: Value.Type, from request: Request, limit: Int) async throws -> Value {
+        let buffer = try await bytes(of: request, limit: limit)
+        return try decode(type, from: Data(buffer.readableBytesView))
+    }
+
+    /// `data` decoded as `type`, with JSON errors turned into 400s that say where.
+    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        guard !data.isEmpty else { throw APIError.badRequest("the request body is empty; send a JSON object", code: "invalid_json") }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw APIError.badRequest("the request body is not valid UTF-8", code: "invalid_json")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw describe(error)
+        }
+    }
+
+    /// A 400 naming the JSON path and what was expected there.
+    static func describe(_ error: DecodingError) -> APIError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .badRequest("missing required field '\(key.stringValue)'", field: path(context.codingPath + [key]), code: "missing_field")
+        case .typeMismatch(let type, let context):
+            return .badRequest("expected \(describe(type)) at \(path(context.codingPath))", field: path(context.codingPath),
+                               code: "invalid_field")
+        case .valueNotFound(let type, let context):
+            return .badRequest("expected \(describe(type)), found null", field: path(context.codingPath), code: "invalid_field")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+            return .badRequest("the body is not valid JSON: \(detail)", code: "invalid_json")
+        case .dataCorrupted(let context):
+            return .badRequest(context.debugDescription, field: path(context.codingPath), code: "invalid_field")
+        @unknown default:
+            return .badRequest("the body does not have the expected shape", code: "invalid_json")
+        }
+    }
+
+    /// `alerts[0].labels.severity` from a coding path.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == String(index) {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text.isEmpty ? "$" : text
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [String: String].Type: "an object of strings"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : (String(describing: type).hasPrefix("Dictionary") ? "an object" : "an object")
+        }
+    }
+
+    private static func tooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "body_too_large", "the request body is larger than \(limit) bytes, the limit of this endpoint")
+    }
+
+    /// A JSON response with `value`, keys sorted.
+    static func response<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        // The incident record's encoder, so the API and `--json` on the CLI write times alike.
+        let encoder = IncidentRecordFile.makeJSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

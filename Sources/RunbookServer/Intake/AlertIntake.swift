@@ -1,0 +1,96 @@
+import Executor
+import ITIL
+import Runbooks
+
+/// The one intake every source goes through: an alert fires (open or dedup an incident, then run
+/// its runbook in the background), is acknowledged, or clears.
+struct AlertIntake: Sendable {
+    let executor: Executor
+    let wiki: WikiWatcher
+    let scheduler: RunScheduler
+    let metrics: ServerMetrics
+
+    /// What came of one alert.
+    enum Outcome: String, Sendable {
+        case opened, deduplicated, unchanged, resolved, noted, acknowledged
+    }
+
+    struct Result: Sendable {
+        let outcome: Outcome
+        let incident: Incident?
+    }
+
+    var store: IncidentStore { executor.store }
+
+    /// A firing alert: opens an incident (the matching runbook starts after this returns) or dedups
+    /// into the open one. With `countingRepeats` false, a repeat commits nothing (Alertmanager
+    /// re-sends firing alerts every repeat interval).
+    func fire(_ alert: AlertTrigger, actor: String, countingRepeats: Bool = true) async throws -> Result {
+        let library = await wiki.library
+        let started = ContinuousClock.now
+        let admission = try await executor.admit(alert, library: library, actor: actor, countingRepeats: countingRepeats)
+        let result: Result
+        switch admission {
+        case .deduplicated(let incident):
+            result = Result(outcome: countingRepeats ? .deduplicated : .unchanged, incident: incident)
+        case .noMatch(let incident, _):
+            metrics.recordAuditCommit(ContinuousClock.now - started)
+            result = Result(outcome: .opened, incident: incident)
+        case .toRun(let incident, let runbook, let commit):
+            metrics.recordAuditCommit(ContinuousClock.now - started)
+            await scheduler.start(runbook, at: commit, for: incident, alert: alert, actor: actor)
+            result = Result(outcome: .opened, incident: incident)
+        }
+        metrics.recordIntake(source: alert.source, outcome: result.outcome.rawValue)
+        return result
+    }
+
+    /// The alert `key` cleared: a work note on its open incident, which is resolved ("Resolved by
+    /// caller") unless the runbook that matches it says `resolve: never`. Nothing when no incident
+    /// for it is open (a re-delivery, or someone resolved it already).
+    func clear(_ key: AlertKey, note: String, actor: String) async throws -> Result {
+        guard let incident = await store.openIncident(for: key) else {
+            metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
+            return Result(outcome: .unchanged, incident: nil)
+        }
+        let library = await wiki.library
+        let runbook = MatchDecision(labels: incident.labels, runbooks: library.runbooks).chosen
+        let events: [IncidentEvent]
+        let outcome: Outcome
+        if runbook?.resolve == .never {
+            events = [.noteAdded(note + " The runbook \(runbook!.id) leaves resolving to a person.")]
+            outcome = .noted
+        } else {
+            events = [.noteAdded(note), .transitioned(to: .resolved, code: .resolvedByCaller, notes: note)]
+            outcome = .resolved
+        }
+        let started = ContinuousClock.now
+        do {
+            let updated = try await store.apply(events, to: incident.number, actor: actor)
+            metrics.recordAuditCommit(ContinuousClock.now - started)
+            metrics.recordIntake(source: key.source, outcome: outcome.rawValue)
+            return Result(outcome: outcome, incident: updated)
+        } catch is IncidentError {
+            // Someone resolved or closed it between the look-up and the write.
+            metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
+            return Result(outcome: .unchanged, incident: try? await store.incident(incident.number))
+        }
+    }
+
+    /// Someone acknowledged the alert `key` at its source: its open incident moves to In Progress
+    /// with a work note; nothing when none is open or it is already being worked on.
+    func acknowledge(_ key: AlertKey, note: String, actor: String) async throws -> Result {
+        guard let incident = await store.openIncident(for: key), incident.state != .inProgress else {
+            metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
+            return Result(outcome: .unchanged, incident: nil)
+        }
+        do {
+            let updated = try await store.apply([.noteAdded(note), .transitioned(to: .inProgress)], to: incident.number, actor: actor)
+            metrics.recordIntake(source: key.source, outcome: Outcome.acknowledged.rawValue)
+            return Result(outcome: .acknowledged, incident: updated)
+        } catch is IncidentError {
+            metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
+            return Result(outcome: .unchanged, incident: try? await store.incident(incident.number))
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Executor
+import Foundation
+import Hummingbird
+import ITIL
+
+/// The alert intake endpoints: Alertmanager, Grafana, PagerDuty Events v2 and the REST API's own.
+struct IntakeRoutes: Sendable {
+    let intake: AlertIntake
+    let authorization: Authorization
+    let settings: ServerSettings
+    let pagerDutyLimiter: RateLimiter
+
+    func register(on routes: RouteRecorder) {
+        routes.on("/api/v1/alerts/alertmanager", .post) { request, _ in try await alertmanager(request, source: "alertmanager") }
+        routes.on("/api/v1/alerts/grafana", .post) { request, _ in try await alertmanager(request, source: "grafana") }
+        routes.on("/v2/enqueue", .post) { request, _ in try await pagerDuty(request) }
+        routes.on("/api/v1/incidents", .post) { request, _ in try await openIncident(request) }
+    }
+
+    // MARK: - Alertmanager and Grafana
+
+    /// Every alert of the group is validated before any is taken in, so a bad body changes nothing.
+    private func alertmanager(_ request: Request, source: String) async throws -> Response {
+        let principal = try authorization.require(.responder, request)
+        let webhook = try await JSONBody.decode(AlertmanagerWebhook.self, from: request, limit: settings.bodyLimit)
+        var results: [AlertResult] = []
+        for alert in webhook.alerts {
+            let key = alert.fingerprint.map { AlertKey(source: source, key: $0) } ?? AlertKey(source: source, labels: alert.labels)
+            let result: AlertIntake.Result
+            switch alert.status {
+            case .firing:
+                let trigger = AlertTrigger(labels: alert.labels, annotations: alert.annotations ?? [:], source: source, key: key.key)
+                result = try await intake.fire(trigger, actor: principal.name, countingRepeats: false)
+            case .resolved:
+                let ended = alert.endsAt.map { " at \($0)" } ?? ""
+                result = try await intake.clear(key, note: "\(source): the alert \(alert.labels["alertname"] ?? key.key) resolved\(ended).",
+                                                actor: principal.name)
+            }
+            results.append(AlertResult(fingerprint: key.key, outcome: result.outcome.rawValue, incident: result.incident?.number.description))
+        }
+        return try JSONBody.response(IntakeResponse(alerts: results))
+    }
+
+    struct AlertResult: Encodable {
+        let fingerprint: String
+        let outcome: String
+        let incident: String?
+    }
+
+    struct IntakeResponse: Encodable {
+        let alerts: [AlertResult]
+    }
+
+    // MARK: - PagerDuty
+
+    private func pagerDuty(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.bytes(of: request, limit: settings.pagerDutyLimit)
+        let event: PagerDutyEvent
+        do {
+            guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) else {
+                throw PagerDutyInvalid(errors: ["the body is not valid JSON"])
+            }
+            event = try PagerDutyEvent(json)
+        } catch let invalid as PagerDutyInvalid {
+            return try JSONBody.response(PagerDutyReply(status: "invalid event", message: "Event object is invalid", errors: invalid.errors),
+                                         status: .badRequest)
+        }
+        let principal: Principal
+        do {
+            principal = try authorization.require(.responder, secret: event.routingKey)
+        } catch let error as APIError where error.status == .unauthorized {
+            return try JSONBody.response(
+                PagerDutyReply(status: "invalid event", message: "Event object is invalid", errors: ["'routing_key' is not a valid token"]),
+                status: .badRequest)
+        }
+        guard pagerDutyLimiter.admit(event.routingKey) else {
+            var response = try JSONBody.response(
+                PagerDutyReply(status: "throttle event", message: "Requests for this service are arriving too quickly. Please back off."),
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = "60"
+            return response
+        }
+        let dedupKey = event.dedupKey ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let key = AlertKey(source: "pagerduty", key: dedupKey)
+        switch event.action {
+        case .trigger:
+            var annotations = event.customDetails
+            annotations["summary"] = event.summary
+            let trigger = AlertTrigger(labels: event.labels, annotations: annotations, summary: event.summary, source: "pagerduty", key: dedupKey)
+            _ = try await intake.fire(trigger, actor: principal.name)
+        case .acknowledge:
+            _ = try await intake.acknowledge(key, note: "pagerduty: acknowledged\(event.client.map { " from \($0)" } ?? "").",
+                                             actor: principal.name)
+        case .resolve:
+            _ = try await intake.clear(key, note: "pagerduty: the event was resolved by its sender.", actor: principal.name)
+        }
+        return try JSONBody.response(PagerDutyReply(status: "success", message: "Event processed", dedupKey: dedupKey), status: .accepted)
+    }
+
+    struct PagerDutyReply: Encodable {
+        let status: String
+        let message: String
+        var dedupKey: String?
+        var errors: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case status, message, errors
+            case dedupKey = "dedup_key"
+        }
+    }
+
+    // MARK: - REST
+
+    /// `POST /api/v1/incidents`: people and scripts report a problem.
+    private func openIncident(_ request: Request) async throws -> Response {
+        let principal = try authorization.require(.responder, request)
+        let body = try await JSONBody.decode(IncidentRequestBody.self, from: request, limit: settings.bodyLimit)
+        guard !body.shortDescription.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError.badRequest("short_description cannot be blank", field: "short_description", code: "invalid_field")
+        }
+        var labels = body.labels ?? [:]
+        if labels["alertname"] == nil { labels["alertname"] = "ManualIncident" }
+        if let severity = body.severity { labels["severity"] = severity }
+        var annotations = body.annotations ?? [:]
+        if let description = body.description { annotations["description"] = description }
+        let trigger = AlertTrigger(labels: labels, annotations: annotations, summary: body.shortDescription, source: "rest",
+                                   key: body.dedupKey)
+        let result = try await intake.fire(trigger, actor: principal.name)
+        guard let incident = result.incident else { throw APIError.conflict("the incident could not be opened") }
+        return try JSONBody.response(incident, status: result.outcome == .opened ? .created : .ok)
+    }
+
+    struct IncidentRequestBody: Decodable {
+        let shortDescription: String
+        let description: String?
+        let severity: String?
+        let labels: [String: String]?
+        let annotations: [String: String]?
+        let dedupKey: String?
+
+        enum CodingKeys: String, CodingKey {
+            case description, severity, labels, annotations
+            case shortDescription = "short_description"
+            case dedupKey = "dedup_key"
+        }
+    }
+}

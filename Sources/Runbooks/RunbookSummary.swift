@@ -1,0 +1,18 @@
+/// One runbook page in a list: `runbooks list --json` and `GET /api/v1/runbooks`.
+public struct RunbookSummary: Encodable, Sendable {
+    public let id: String
+    public let path: String
+    public let title: String?
+    public let steps: Int?
+    public let match: [String]
+    public let errors: [String]
+
+    public init(_ page: ParsedRunbook) {
+        path = page.path
+        id = page.runbook?.id ?? page.path
+        title = page.runbook?.title
+        steps = page.runbook?.steps.count
+        match = page.runbook?.matchers.map(\.description) ?? []
+        errors = page.diagnostics.filter { $0.severity == .error }.map(\.description)
+    }
+}
