@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The failure of one line; the reader adds the line number.
 struct LineError: Error {
     let message: String
@@ -114,7 +122,8 @@ struct LineProtocolReader {
             let keyStart = position
             let (keyEnd, keyEscaped) = try Self.scanKey(line, from: position, stopAtEquals: true)
             guard keyEnd > keyStart else { throw LineError("missing field key") }
-            let name = Self.quoted(line, keyStart..<keyEnd)
+            // Named lazily: a String per field would cost more than parsing it.
+            var name: String { Self.quoted(line, keyStart..<keyEnd) }
             guard keyEnd < line.count, line[keyEnd] == UInt8(ascii: "=") else { throw LineError("field \(name): missing \"=\" and value") }
             position = keyEnd + 1
             guard position < line.count, line[position] != UInt8(ascii: " "), line[position] != UInt8(ascii: ",") else {
@@ -126,7 +135,7 @@ struct LineProtocolReader {
             } else {
                 var valueEnd = position
                 while valueEnd < line.count, line[valueEnd] != UInt8(ascii: " "), line[valueEnd] != UInt8(ascii: ",") { valueEnd += 1 }
-                let value = try Self.fieldValue(UnsafeBufferPointer(rebasing: line[position..<valueEnd]), field: name)
+                let value = try Self.fieldValue(UnsafeBufferPointer(rebasing: line[position..<valueEnd]), line: line, key: keyStart..<keyEnd)
                 fields.append(FieldSpan(keyStart: keyStart, keyEnd: keyEnd, keyHasBackslash: keyEscaped, value: value))
                 position = valueEnd
             }
@@ -230,7 +239,7 @@ extension LineProtocolReader {
     }
 
     /// Returns the position after the closing quote of a string field value.
-    static func skipString(_ line: UnsafeBufferPointer<UInt8>, from start: Int, field: String) throws(LineError) -> Int {
+    static func skipString(_ line: UnsafeBufferPointer<UInt8>, from start: Int, field: @autoclosure () -> String) throws(LineError) -> Int {
         var index = start
         while index < line.count {
             switch line[index] {
@@ -239,11 +248,12 @@ extension LineProtocolReader {
             default: index += 1
             }
         }
-        throw LineError("field \(field): string value without a closing quote")
+        throw LineError("field \(field()): string value without a closing quote")
     }
 
     /// A numeric field value: float, `i` integer, `u` unsigned integer or boolean.
-    static func fieldValue(_ text: UnsafeBufferPointer<UInt8>, field: String) throws(LineError) -> Double {
+    static func fieldValue(_ text: UnsafeBufferPointer<UInt8>, line: UnsafeBufferPointer<UInt8>, key: Range<Int>) throws(LineError) -> Double {
+        var field: String { quoted(line, key) }
         switch text.last {
         case UInt8(ascii: "i"):
             guard let value = DecimalNumber.int64(UnsafeBufferPointer(rebasing: text.dropLast())) else {
@@ -296,35 +306,37 @@ extension LineProtocolReader {
     /// Sorted input, the common case, is only compared.
     mutating func sortTagsIfNeeded() throws(LineError) {
         guard tags.count > 1 else { return }
-        var sorted = true
-        for index in 1..<tags.count where compareNames(tags[index - 1], tags[index]) >= 0 {
-            sorted = false
-            break
+        let sorted = labels.withUnsafeBufferPointer { bytes in
+            for index in 1..<tags.count where Self.compareNames(tags[index - 1], tags[index], in: bytes) >= 0 { return false }
+            return true
         }
-        if sorted { return }
+        if !sorted { try sortTags() }
+    }
+
+    private mutating func sortTags() throws(LineError) {
         let original = labels
-        tags.sort { Self.compareNames($0, $1, in: original) < 0 }
         var rebuilt: [UInt8] = []
         rebuilt.reserveCapacity(original.count)
-        for (index, tag) in tags.enumerated() {
-            if index > 0, Self.compareNames(tags[index - 1], tag, in: original) == 0 {
-                let name = original[(tag.start + 4)..<tag.nameEnd]
-                throw LineError("tag \"\(String(decoding: name, as: UTF8.self))\" appears twice")
+        let duplicate: String? = original.withUnsafeBufferPointer { bytes in
+            tags.sort { Self.compareNames($0, $1, in: bytes) < 0 }
+            for (index, tag) in tags.enumerated() {
+                if index > 0, Self.compareNames(tags[index - 1], tag, in: bytes) == 0 {
+                    return String(decoding: bytes[(tag.start + 4)..<tag.nameEnd], as: UTF8.self)
+                }
+                rebuilt.append(contentsOf: bytes[tag.start..<tag.end])
             }
-            rebuilt.append(contentsOf: original[tag.start..<tag.end])
+            return nil
         }
+        if let duplicate { throw LineError("tag \"\(duplicate)\" appears twice") }
         labels = rebuilt
     }
 
-    private func compareNames(_ left: TagSpan, _ right: TagSpan) -> Int {
-        Self.compareNames(left, right, in: labels)
-    }
-
     /// Byte-order comparison of two tag names (after their length prefixes).
-    private static func compareNames(_ left: TagSpan, _ right: TagSpan, in bytes: [UInt8]) -> Int {
-        let leftName = bytes[(left.start + 4)..<left.nameEnd]
-        let rightName = bytes[(right.start + 4)..<right.nameEnd]
-        for (a, b) in zip(leftName, rightName) where a != b { return a < b ? -1 : 1 }
-        return leftName.count == rightName.count ? 0 : (leftName.count < rightName.count ? -1 : 1)
+    private static func compareNames(_ left: TagSpan, _ right: TagSpan, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let leftCount = left.nameEnd - left.start - 4
+        let rightCount = right.nameEnd - right.start - 4
+        let order = memcmp(bytes.baseAddress! + left.start + 4, bytes.baseAddress! + right.start + 4, min(leftCount, rightCount))
+        if order != 0 { return Int(order) }
+        return leftCount == rightCount ? 0 : (leftCount < rightCount ? -1 : 1)
     }
 }

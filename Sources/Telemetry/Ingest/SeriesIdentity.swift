@@ -13,20 +13,12 @@ enum SeriesIdentity {
     }
 
     static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
-        let value = UInt32(truncatingIfNeeded: length)
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Overwrites a length written earlier as a placeholder.
     static func patchLength(at offset: Int, _ length: Int, in bytes: inout [UInt8]) {
-        let value = UInt32(truncatingIfNeeded: length)
-        bytes[offset] = UInt8(truncatingIfNeeded: value)
-        bytes[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
-        bytes[offset + 2] = UInt8(truncatingIfNeeded: value >> 16)
-        bytes[offset + 3] = UInt8(truncatingIfNeeded: value >> 24)
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: offset, as: UInt32.self) }
     }
 
     static func encode(_ key: SeriesKey, into bytes: inout [UInt8]) {
