@@ -129,7 +129,8 @@ import Testing
     }
 
     static func request(points: String, resource: String = "[]") -> String {
-        #"{"resourceMetrics":[{"resource":{"attributes":\#(resource)},"scopeMetrics":[{},{"metrics":[{"name":"m","gauge":{"dataPoints":\#(points)}}]}]}]}"#
+        let metrics = #"[{},{"metrics":[{"name":"m","gauge":{"dataPoints":\#(points)}}]}]"#
+        return #"{"resourceMetrics":[{"resource":{"attributes":\#(resource)},"scopeMetrics":\#(metrics)}]}"#
     }
 
     @Test func aBadDataPointIsReportedWithItsPathAndTheOthersAreKept() throws {
@@ -182,7 +183,8 @@ import Testing
 
     @Test func emptyRequestsAndUnknownMembersAreFine() throws {
         #expect(try parser.parse("{}", options: options).count == 0)
-        let body = #"{"future":[1,{"x":null}],"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"u","sum":{"dataPoints":[{"asInt":"-3","extra":"\u00e9\ud83d\ude00"}]}}]}]}]}"#
+        let metric = #"{"name":"u","sum":{"dataPoints":[{"asInt":"-3","extra":"\u00e9\ud83d\ude00"}]}}"#
+        let body = #"{"future":[1,{"x":null}],"resourceMetrics":[{"scopeMetrics":[{"metrics":[\#(metric)]}]}]}"#
         let batch = try parser.parse(body, options: options)
         #expect(batch.errors.isEmpty)
         #expect(batch.samples.map(\.value) == [-3])

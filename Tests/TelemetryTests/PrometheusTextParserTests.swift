@@ -54,7 +54,9 @@ import Testing
         #expect(batch.key(at: 0) == SeriesKey(metric: "http_requests_total", labels: ["method": "post", "code": "200"]))
         #expect(batch.samples[0] == Sample(timestampMilliseconds: 1_395_066_363_000, value: 1027))
         #expect(batch.samples[1].value == 3)
-        let escaped = SeriesKey(metric: "msdos_file_access_time_seconds", labels: ["path": #"C:\DIR\FILE.TXT"#, "error": "Cannot find file:\n\"FILE.TXT\""])
+        let escaped = SeriesKey(
+            metric: "msdos_file_access_time_seconds", labels: ["path": #"C:\DIR\FILE.TXT"#, "error": "Cannot find file:\n\"FILE.TXT\""]
+        )
         #expect(batch.key(at: 2) == escaped)
         #expect(batch.samples[2] == Sample(timestampMilliseconds: options.ingestTimeMilliseconds, value: 1.458255915e9))
         #expect(batch.key(at: 3) == SeriesKey(metric: "metric_without_timestamp_and_labels", labels: [:]))
