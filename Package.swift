@@ -50,6 +50,7 @@ let package = Package(
         .executableTarget(name: "IncidentBench", dependencies: ["ITIL", "Wiki", "BenchSupport"], path: "bench/IncidentBench"),
         // Not part of the product: drives the executor for bench/executor.sh.
         .executableTarget(name: "ExecutorBench", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki", "BenchSupport"], path: "bench/ExecutorBench"),
+        .executableTarget(name: "TelemetryBench", dependencies: ["Telemetry"], path: "bench/TelemetryBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),

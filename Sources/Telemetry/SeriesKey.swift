@@ -25,6 +25,19 @@ public struct SeriesKey: Hashable, Sendable, CustomStringConvertible {
         self.labels = labels.sorted { $0.key < $1.key }.map { Label(name: $0.key, value: $0.value) }
     }
 
+    /// Makes a key from labels with unique names, without building a dictionary.
+    ///
+    /// The registry builds a key this way for every new series. Labels already in `String` order
+    /// are taken as they are; any other order (byte order differs outside ASCII) is sorted.
+    public init(metric: String, sortedLabels: [Label]) {
+        self.metric = metric
+        if zip(sortedLabels, sortedLabels.dropFirst()).allSatisfy({ $0.name < $1.name }) {
+            self.labels = sortedLabels
+        } else {
+            self.labels = sortedLabels.sorted { $0.name < $1.name }
+        }
+    }
+
     /// The Prometheus spelling, `metric{a="1",b="2"}`, used in logs and annotations.
     public var description: String {
         if labels.isEmpty { return metric }
