@@ -5,8 +5,8 @@
 public struct DetectorSettings: Sendable, Equatable, Hashable {
     /// Scales how little surprise is enough: 2 fires on half the deviation, 0.5 needs twice as much.
     ///
-    /// Default 1: a sample must be at least 2.4 typical errors away from the best prediction (or the short-term mean
-    /// must have moved 3.2 typical gaps, or the recent error level grown 2.2-fold) *and* more surprising than anything
+    /// Default 1: a sample must be at least 4 typical errors away from the best prediction (or the short-term mean
+    /// must have moved 3.3 typical gaps, or the recent error level grown 3-fold) *and* more surprising than anything
     /// the series did in its recent past (a record that fades over about 4,000 samples).
     public var sensitivity: Double
     /// Samples a series must have seen before any score reaches 0.5. Default 150.
@@ -14,11 +14,11 @@ public struct DetectorSettings: Sendable, Equatable, Hashable {
     /// A count, not a duration or a fraction, because a streaming detector knows neither the step nor the length of
     /// its series. 150 is enough for the level and error scales; seasonal views join as soon as they have data.
     public var warmUpSamples: Int
-    /// Samples after an anomaly during which the same series scores below 0.5, so one episode pages once. Default 30.
+    /// Unremarkable samples in a row that end an episode; until then the series scores below 0.5. Default 30.
     ///
-    /// The fading record of past surprise already keeps an episode quiet after its first page; the cool-down covers
-    /// the samples right after it, where the record has not yet caught up. Longer cool-downs measured worse on NAB:
-    /// a false alarm shortly before a real anomaly then hides the real one.
+    /// After a page the series stays below 0.5 while samples keep scoring as anomalies and for this many samples
+    /// after the last of them, so one episode pages once however long it lasts. Longer cool-downs measured worse
+    /// on NAB: a false alarm shortly before a real anomaly then hides the real one.
     public var coolDownSamples: Int
 
     public init(sensitivity: Double = 1, warmUpSamples: Int = 150, coolDownSamples: Int = 30) {

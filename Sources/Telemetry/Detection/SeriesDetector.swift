@@ -12,7 +12,8 @@
 ///
 /// A view only counts when it also beats the series' own record of that view, a maximum that fades over about 4,000
 /// samples, so a series that is always spiky has to do something new to page, while a quiet one pages on its first
-/// real deviation. After a page, ``DetectorSettings/coolDownSamples`` samples score below 0.5.
+/// real deviation. After a page, the series scores below 0.5 until ``DetectorSettings/coolDownSamples`` samples in a
+/// row have been unremarkable, so an episode pages once however long it lasts.
 ///
 /// Feed samples of one series in time order; call ``score(_:)`` once per sample.
 public struct SeriesDetector: Sendable {
@@ -66,9 +67,10 @@ public struct SeriesDetector: Sendable {
         guard count > 1 else { return start(sample) }
         observeStep(sample)
         let dx = x - last
-        if dx != 0 { resolution = min(resolution, abs(dx)) }
         // Errors below half the data's resolution (or a ten-thousandth of its level) are noise of the representation.
+        // The resolution is the one known before this sample, so the first move of a flat line counts in full.
         let floor = (resolution.isFinite ? resolution / 2 : 0) + 1e-4 * abs(slowMean) + 1e-12
+        if dx != 0 { resolution = min(resolution, abs(dx)) }
 
         let dayBucket = daily.bucket(sample.timestampMilliseconds)
         let weekBucket = weekly.bucket(sample.timestampMilliseconds)
@@ -170,8 +172,10 @@ public struct SeriesDetector: Sendable {
         let bounded = evidence.isNaN ? 0 : min(max(evidence, 0), 1e12)
         var score = bounded / (1 + bounded)
         if count <= settings.warmUpSamples || coolDownLeft > 0 {
+            // An episode that is still going on keeps the quiet going, so it pages once however long it lasts.
+            let ongoing = coolDownLeft > 0 && score >= 0.5
             score = min(score, Self.quietCeiling)
-            coolDownLeft = max(0, coolDownLeft - 1)
+            coolDownLeft = ongoing ? settings.coolDownSamples : max(0, coolDownLeft - 1)
         } else if score >= 0.5 {
             coolDownLeft = settings.coolDownSamples
         }
@@ -183,18 +187,18 @@ public struct SeriesDetector: Sendable {
     private static let minute: Int64 = 60_000
     private static let day: Int64 = 86_400_000
     private static let stepSamples = 16
-    /// Typical errors follow about the last 100 samples: long enough to be stable, short enough to follow regimes.
-    private static let errorAlpha = 0.01
+    /// Typical errors follow about the last 200 samples: long enough to be stable, short enough to follow regimes.
+    private static let errorAlpha = 0.005
     private static let levelAlpha = 0.1
     /// The short mean of the shift view and the recent error level: about 20 samples.
     private static let fastAlpha = 0.05
     /// The long mean: about 500 samples.
     private static let slowAlpha = 0.002
-    /// What the shift view's gap and the noise view's error level usually are: about 200 samples.
-    private static let usualAlpha = 0.005
-    private static let errorThreshold = 2.4
-    private static let shiftThreshold = 3.2
-    private static let noiseGrowthThreshold = 1.2
+    /// What the shift view's gap and the noise view's error level usually are: about 500 samples.
+    private static let usualAlpha = 0.002
+    private static let errorThreshold = 4.0
+    private static let shiftThreshold = 3.33
+    private static let noiseGrowthThreshold = 2.0
     /// Below 0.5, and still showing that the sample was unusual, for samples in warm-up or cool-down.
     private static let quietCeiling = 0.49
 }
