@@ -20,9 +20,9 @@ struct SeriesFile {
         let text = String(decoding: data, as: UTF8.self)
         var rows: [Row] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // By Character, so "\r\n" (as in several NAB files) is one line break.
+        for content in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let content = line.hasSuffix("\r") ? line.dropLast() : line
             if lineNumber == 1 {
                 guard content.split(separator: ",").count >= 2 else {
                     throw CLIError("\(path):1: expected a header line with timestamp and value columns, got '\(content.prefix(80))'")

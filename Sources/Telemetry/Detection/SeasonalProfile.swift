@@ -35,11 +35,11 @@ struct SeasonalProfile: Sendable {
         return min(Int((phase < 0 ? phase + period : phase) / width), values.count - 1)
     }
 
-    /// The bucket's mean value once it has been seen twice.
-    func value(_ bucket: Int) -> Double? { visits[bucket] >= 2 ? Double(values[bucket]) : nil }
+    /// The bucket's mean value once it has been seen (a day or week ago).
+    func value(_ bucket: Int) -> Double? { visits[bucket] >= 1 ? Double(values[bucket]) : nil }
 
-    /// The bucket's mean change from the previous sample once it has been seen twice.
-    func delta(_ bucket: Int) -> Double? { visits[bucket] >= 2 ? Double(deltas[bucket]) : nil }
+    /// The bucket's mean change from the previous sample once it has been seen.
+    func delta(_ bucket: Int) -> Double? { visits[bucket] >= 1 ? Double(deltas[bucket]) : nil }
 
     /// Learns a sample; early visits average, later ones weigh a quarter so the shape can drift.
     mutating func learn(_ bucket: Int, value: Double, delta: Double) {
