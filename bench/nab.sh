@@ -4,7 +4,7 @@
 # profiles with the per-category breakdown, event recall and precision, detection latency and the false alarms on
 # artificialNoAnomaly. Then the detector's cost: ns per sample (the detector alone, timed by `runbook detect --measure`,
 # weighted by file length) and bytes per series (the largest footprint over the files: 5-minute data has the most
-# seasonal buckets). For comparison, a plain EWMA z-score (|z| >= 3 pages, no cool-down) is scored the same way.
+# seasonal buckets). For comparison, a plain EWMA z-score (|z| >= 4 pages, no warm-up or cool-down) is scored the same way.
 #
 # Target: NAB standard score >= 60 at threshold 0.5, no alarm on artificialNoAnomaly, a few KB per series, hundreds
 # of ns per sample at most.
@@ -51,7 +51,7 @@ awk '{ n += $2; ns += $2 * $4; if ($6 > bytes) bytes = $6 }
 
 if [ "${BASELINE:-1}" != 0 ]; then
     echo
-    echo "== NAB score, threshold 0.5 (baseline: EWMA z-score, alpha 0.01, |z| >= 3 pages, no warm-up or cool-down)"
+    echo "== NAB score, threshold 0.5 (baseline: EWMA z-score, alpha 0.01, |z| >= 4 pages, no warm-up or cool-down)"
     python3 - "$data" "$work/baseline" <<'PY'
 import csv, os, sys
 data, out = sys.argv[1], sys.argv[2]
@@ -67,7 +67,7 @@ for category in sorted(os.listdir(data)):
         for stamp, value in ((r[0], r[1]) for r in rows if r):
             x = float(value)
             z = abs(x - mean) / var ** 0.5 if n > 1 and var > 0 else 0.0
-            lines.append("%s,%s,%r" % (stamp, value, z / (z + 3)))
+            lines.append("%s,%s,%r" % (stamp, value, z / (z + 4)))
             n += 1
             a = max(0.01, 1.0 / n)
             diff = x - mean
