@@ -15,8 +15,10 @@ struct SeasonalProfile: Sendable {
         self.minWidth = minWidth
     }
 
-    /// Bytes held on the heap.
-    var heapBytes: Int { values.capacity * 4 + deltas.capacity * 4 + visits.capacity }
+    /// Bytes held on the heap: the three buffers with their headers (object header, count, capacity), no allocator overhead.
+    var heapBytes: Int {
+        values.isEmpty ? 0 : 3 * 4 * MemoryLayout<Int>.size + values.capacity * 4 + deltas.capacity * 4 + visits.capacity
+    }
 
     /// Sizes the buckets to the series' step; a step too long for a dozen buckets per period leaves the profile off.
     mutating func configure(step: Int64) {
