@@ -1,0 +1,214 @@
+/// The online anomaly detector of one series: constant work and memory per sample, no lookahead.
+///
+/// It learns the series as it goes. Six predictors guess each sample: the previous value, a level (fast exponential
+/// mean), the previous value plus the usual change at this time of day or of week, and the usual value at this time
+/// of day or of week. Each keeps its own typical error, and the one with the smallest typical error speaks for the
+/// sample. Three views then measure surprise, each as a multiple of the amount `DetectorSettings.sensitivity` calls
+/// anomalous:
+///
+/// - the error of the best prediction against its typical error (spikes, dips, seasonal breaks),
+/// - a short mean against a long mean, against their typical gap (level shifts too small for one sample),
+/// - the recent error level against the usual one (noise or spike density that grows).
+///
+/// A view only counts when it also beats the series' own record of that view, a maximum that fades over about 4,000
+/// samples, so a series that is always spiky has to do something new to page, while a quiet one pages on its first
+/// real deviation. After a page, the series scores below 0.5 until ``DetectorSettings/coolDownSamples`` samples in a
+/// row have been unremarkable, so an episode pages once however long it lasts.
+///
+/// Feed samples of one series in time order; call ``score(_:)`` once per sample.
+public struct SeriesDetector: Sendable {
+    /// The settings in force; changing them takes effect from the next sample.
+    public var settings: DetectorSettings
+    /// Samples seen so far.
+    public private(set) var count = 0
+
+    private var last = 0.0
+    private var lastTime: Int64 = 0
+    /// The smallest step seen among the first samples, which sizes the seasonal buckets.
+    private var step: Int64 = 0
+    /// The smallest non-zero change seen: integer or rounded data must not look infinitely surprising when flat.
+    private var resolution = Double.infinity
+
+    private var level = 0.0
+    private var naiveError = Deviation()
+    private var levelError = Deviation()
+    private var daily = SeasonalProfile(period: Self.day, minWidth: 5 * Self.minute)
+    private var dailyDeltaError = Deviation()
+    private var dailyValueError = Deviation()
+    private var weekly = SeasonalProfile(period: 7 * Self.day, minWidth: 60 * Self.minute)
+    private var weeklyDeltaError = Deviation()
+    private var weeklyValueError = Deviation()
+
+    private var fastMean = 0.0
+    private var slowMean = 0.0
+    private var gap = Deviation()
+    private var recentError = Deviation()
+    private var usualError = Deviation()
+
+    private var record = Surprise()
+    private var coolDownLeft = 0
+
+    public init(settings: DetectorSettings = DetectorSettings()) {
+        self.settings = settings
+    }
+
+    /// Bytes this series' detector holds: the value itself plus its seasonal buckets.
+    public var memoryFootprint: Int {
+        MemoryLayout<Self>.size + daily.heapBytes + weekly.heapBytes
+    }
+
+    /// Scores one sample, then learns from it.
+    ///
+    /// A non-finite value scores 0 and is not learned (ingest should have rejected it).
+    public mutating func score(_ sample: Sample) -> AnomalyScore {
+        let x = sample.value
+        guard x.isFinite else { return AnomalyScore(score: 0, value: x, lower: level, upper: level) }
+        count += 1
+        guard count > 1 else { return start(sample) }
+        observeStep(sample)
+        let dx = x - last
+        // Errors below half the data's resolution (or a ten-thousandth of its level) are noise of the representation.
+        // The resolution is the one known before this sample, so the first move of a flat line counts in full.
+        let floor = (resolution.isFinite ? resolution / 2 : 0) + 1e-4 * abs(slowMean) + 1e-12
+        if dx != 0 { resolution = min(resolution, abs(dx)) }
+
+        let dayBucket = daily.bucket(sample.timestampMilliseconds)
+        let weekBucket = weekly.bucket(sample.timestampMilliseconds)
+        var guesses = Guesses(naive: last, level: level)
+        if let bucket = dayBucket {
+            guesses.dailyDelta = daily.delta(bucket).map { last + $0 }
+            guesses.dailyValue = daily.value(bucket)
+        }
+        if let bucket = weekBucket {
+            guesses.weeklyDelta = weekly.delta(bucket).map { last + $0 }
+            guesses.weeklyValue = weekly.value(bucket)
+        }
+        let best = bestForecast(guesses, floor: floor)
+        let residual = abs(x - best.prediction)
+
+        fastMean += Self.fastAlpha * (x - fastMean)
+        let shift = abs(fastMean - slowMean)
+        recentError.update(residual, alpha: Self.fastAlpha, clip: false)
+
+        let sensitivity = max(settings.sensitivity, 1e-9)
+        var views = Surprise()
+        views.error = best.scale > 0 ? residual / best.scale / (Self.errorThreshold / sensitivity) : 0
+        views.shift = gap.ready ? shift / (1.25 * gap.value + floor) / (Self.shiftThreshold / sensitivity) : 0
+        if usualError.ready {
+            let growth = (recentError.value + floor) / (usualError.value + floor)
+            views.noise = max(growth - 1, 0) / (Self.noiseGrowthThreshold / sensitivity)
+        }
+        let evidence = views.evidence(against: record)
+        record.absorb(views)
+
+        learn(x, dx: dx, guesses: guesses, dayBucket: dayBucket, weekBucket: weekBucket, shift: shift, residual: residual)
+        lastTime = sample.timestampMilliseconds
+
+        let halfWidth = Self.errorThreshold / sensitivity * max(1, record.error) * best.scale
+        return AnomalyScore(score: gate(evidence), value: x, lower: best.prediction - halfWidth, upper: best.prediction + halfWidth)
+    }
+
+    // MARK: - Steps of a sample
+
+    private mutating func start(_ sample: Sample) -> AnomalyScore {
+        let x = sample.value
+        last = x
+        level = x
+        fastMean = x
+        slowMean = x
+        lastTime = sample.timestampMilliseconds
+        return AnomalyScore(score: 0, value: x, lower: x, upper: x)
+    }
+
+    /// Learns the step from the first samples and then sizes the seasonal profiles once.
+    private mutating func observeStep(_ sample: Sample) {
+        guard count <= Self.stepSamples else { return }
+        let dt = sample.timestampMilliseconds - lastTime
+        if dt > 0 { step = step == 0 ? dt : min(step, dt) }
+        if count == Self.stepSamples {
+            daily.configure(step: step)
+            weekly.configure(step: step)
+        }
+    }
+
+    /// The prediction whose typical error is smallest, with that error as the scale of surprise.
+    private func bestForecast(_ guesses: Guesses, floor: Double) -> (prediction: Double, scale: Double) {
+        var best = (prediction: guesses.naive, scale: Double.infinity)
+        func consider(_ prediction: Double?, _ error: Deviation) {
+            guard let prediction, error.ready else { return }
+            // 1.25 turns a mean absolute deviation into a standard deviation for normal noise.
+            let scale = 1.25 * error.value + floor
+            if scale < best.scale { best = (prediction, scale) }
+        }
+        consider(guesses.naive, naiveError)
+        consider(guesses.level, levelError)
+        consider(guesses.dailyDelta, dailyDeltaError)
+        consider(guesses.dailyValue, dailyValueError)
+        consider(guesses.weeklyDelta, weeklyDeltaError)
+        consider(guesses.weeklyValue, weeklyValueError)
+        return best.scale.isFinite ? best : (guesses.naive, 0)
+    }
+
+    private mutating func learn(
+        _ x: Double, dx: Double, guesses: Guesses, dayBucket: Int?, weekBucket: Int?, shift: Double, residual: Double
+    ) {
+        naiveError.update(abs(x - guesses.naive), alpha: Self.errorAlpha)
+        levelError.update(abs(x - guesses.level), alpha: Self.errorAlpha)
+        if let guess = guesses.dailyDelta { dailyDeltaError.update(abs(x - guess), alpha: Self.errorAlpha) }
+        if let guess = guesses.dailyValue { dailyValueError.update(abs(x - guess), alpha: Self.errorAlpha) }
+        if let guess = guesses.weeklyDelta { weeklyDeltaError.update(abs(x - guess), alpha: Self.errorAlpha) }
+        if let guess = guesses.weeklyValue { weeklyValueError.update(abs(x - guess), alpha: Self.errorAlpha) }
+        if let dayBucket { daily.learn(dayBucket, value: x, delta: dx) }
+        if let weekBucket { weekly.learn(weekBucket, value: x, delta: dx) }
+        level += Self.levelAlpha * (x - level)
+        slowMean += max(Self.slowAlpha, 1 / Double(count)) * (x - slowMean)
+        gap.update(shift, alpha: Self.usualAlpha)
+        usualError.update(residual, alpha: Self.usualAlpha)
+        last = x
+    }
+
+    /// Maps evidence to a score (1 of evidence is 0.5) and applies warm-up and cool-down.
+    private mutating func gate(_ evidence: Double) -> Double {
+        let bounded = evidence.isNaN ? 0 : min(max(evidence, 0), 1e12)
+        var score = bounded / (1 + bounded)
+        if count <= settings.warmUpSamples || coolDownLeft > 0 {
+            // An episode that is still going on keeps the quiet going, so it pages once however long it lasts.
+            let ongoing = coolDownLeft > 0 && score >= 0.5
+            score = min(score, Self.quietCeiling)
+            coolDownLeft = ongoing ? settings.coolDownSamples : max(0, coolDownLeft - 1)
+        } else if score >= 0.5 {
+            coolDownLeft = settings.coolDownSamples
+        }
+        return score
+    }
+
+    // MARK: - Constants (measured on NAB, see docs/detector.md)
+
+    private static let minute: Int64 = 60_000
+    private static let day: Int64 = 86_400_000
+    private static let stepSamples = 16
+    /// Typical errors follow about the last 200 samples: long enough to be stable, short enough to follow regimes.
+    private static let errorAlpha = 0.005
+    private static let levelAlpha = 0.1
+    /// The short mean of the shift view and the recent error level: about 20 samples.
+    private static let fastAlpha = 0.05
+    /// The long mean: about 500 samples.
+    private static let slowAlpha = 0.002
+    /// What the shift view's gap and the noise view's error level usually are: about 500 samples.
+    private static let usualAlpha = 0.002
+    private static let errorThreshold = 4.0
+    private static let shiftThreshold = 3.33
+    private static let noiseGrowthThreshold = 2.0
+    /// Below 0.5, and still showing that the sample was unusual, for samples in warm-up or cool-down.
+    private static let quietCeiling = 0.49
+}
+
+/// The six predictions of one sample; nil where a seasonal profile has not seen this time yet.
+private struct Guesses {
+    var naive: Double
+    var level: Double
+    var dailyDelta: Double? = nil
+    var dailyValue: Double? = nil
+    var weeklyDelta: Double? = nil
+    var weeklyValue: Double? = nil
+}
