@@ -39,7 +39,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
             let error: Inner
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array((try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data())
     }
 

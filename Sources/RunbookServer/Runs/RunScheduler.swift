@@ -56,7 +56,7 @@ public actor RunScheduler: Service {
             } catch {
                 logger.error("run failed to execute", metadata: ["incident": "\(incident.number)", "error": "\(error)"])
             }
-            await self.finished(id)
+            self.finished(id)
         }
     }
 

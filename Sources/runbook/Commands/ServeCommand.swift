@@ -1,0 +1,104 @@
+import ArgumentParser
+import Executor
+import Foundation
+import ITIL
+import Logging
+import RunbookServer
+
+/// `runbook serve`: the HTTP server on the wiki, with intake, the REST API and the runs.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server: alert intake (Alertmanager, PagerDuty, Grafana, REST), the REST API and /metrics.",
+        discussion: """
+            With no options it serves the embedded wiki under RUNBOOK_HOME (default ./.runbook) on \
+            http://127.0.0.1:8080. On first start it creates an admin token, prints it once and stores \
+            only its hash (in RUNBOOK_HOME/tokens unless --token-file says otherwise). Every option can \
+            also be set by the environment variable named in its help. SIGTERM or SIGINT stops accepting \
+            requests, lets running steps go on for --shutdown-grace seconds, then interrupts the rest.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var executor: ExecutorOptions
+
+    @Option(help: ArgumentHelp("Address to listen on ($RUNBOOK_ADDRESS, default 127.0.0.1).", valueName: "address"))
+    var address: String?
+
+    @Option(help: ArgumentHelp("Port to listen on, 0 for any free one ($RUNBOOK_PORT, default 8080).", valueName: "port"))
+    var port: Int?
+
+    @Option(help: ArgumentHelp("The token file ($RUNBOOK_TOKEN_FILE, default RUNBOOK_HOME/tokens).", valueName: "path"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("Largest request body in bytes ($RUNBOOK_BODY_LIMIT, default 1 MiB).", valueName: "bytes"))
+    var bodyLimit: Int?
+
+    @Option(help: ArgumentHelp("Seconds running steps get on shutdown before their runs are interrupted ($RUNBOOK_SHUTDOWN_GRACE, default 10).",
+                               valueName: "seconds"))
+    var shutdownGrace: Double?
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = try Self.level(logLevel ?? environment["RUNBOOK_LOG_LEVEL"] ?? "info")
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "runbook")
+        logger.logLevel = level
+
+        var settings = ServerSettings()
+        settings.host = address ?? environment["RUNBOOK_ADDRESS"] ?? settings.host
+        settings.port = try port ?? Self.integer(environment["RUNBOOK_PORT"], "RUNBOOK_PORT") ?? settings.port
+        settings.bodyLimit = try bodyLimit ?? Self.integer(environment["RUNBOOK_BODY_LIMIT"], "RUNBOOK_BODY_LIMIT") ?? settings.bodyLimit
+        if let grace = try shutdownGrace ?? environment["RUNBOOK_SHUTDOWN_GRACE"].map({ try Self.seconds($0) }) {
+            settings.shutdownGrace = .milliseconds(Int64(grace * 1000))
+        }
+        guard (0...65535).contains(settings.port) else { throw ValidationError("the port must be 0 to 65535, not \(settings.port)") }
+        guard settings.bodyLimit >= 1024 else { throw ValidationError("the body limit must be at least 1024 bytes") }
+
+        let tokens = try TokenFile(path: tokenFile ?? environment["RUNBOOK_TOKEN_FILE"] ?? DataDirectory.current.path + "/tokens")
+        if tokens.entries.isEmpty {
+            let secret = try tokens.add(name: "admin", role: .admin)
+            Console.out("created the admin token (shown once, stored only as a hash in \(tokens.path)):\n  \(secret)")
+        }
+
+        let incidents = try store.openStore()
+        let server = try RunbookServer(
+            wiki: try store.wikiOptions.openRepository(), store: incidents, executorSettings: executor.settings(for: incidents),
+            tokens: tokens, settings: settings, logger: logger)
+        for run in try await server.markInterruptedRuns() {
+            logger.warning("run was interrupted earlier", metadata: ["run": "\(run.id)", "outcome": "\(run.outcome ?? "")"])
+        }
+        let library = await server.wiki.library
+        let (host, configuredPort) = (settings.host, settings.port)
+        let app = server.application { channel in
+            let port = channel.localAddress?.port ?? configuredPort
+            Console.out("listening on http://\(host):\(port) (wiki \(library.commit.short), \(library.runbooks.count) runbooks)")
+        }
+        try await app.runService()
+    }
+
+    private static func level(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ValidationError("unknown log level '\(text)'; use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
+    private static func integer(_ text: String?, _ name: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, not '\(text)'") }
+        return value
+    }
+
+    private static func seconds(_ text: String) throws -> Double {
+        guard let value = Double(text), value >= 0 else { throw ValidationError("RUNBOOK_SHUTDOWN_GRACE must be seconds, not '\(text)'") }
+        return value
+    }
+}
