@@ -96,7 +96,13 @@ struct IncidentRoutes: Sendable {
         do {
             return try JSONBody.response(try await store.apply(event, to: number, actor: principal.name))
         } catch let error as IncidentError {
-            throw APIError(.conflict, code: "invalid_transition", error.description)
+            switch error {
+            case .resolutionIncomplete: throw APIError.badRequest(error.description, field: "close_code", code: "missing_field")
+            case .holdReasonMissing: throw APIError.badRequest(error.description, field: "hold_reason", code: "missing_field")
+            case .detailNotApplicable: throw APIError.badRequest(error.description, code: "invalid_field")
+            case .emptyText(let field): throw APIError.badRequest(error.description, field: field, code: "invalid_field")
+            default: throw APIError(.conflict, code: "invalid_transition", error.description)
+            }
         }
     }
 

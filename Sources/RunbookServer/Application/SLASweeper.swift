@@ -10,13 +10,15 @@ struct SLASweeper: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            do {
-                let changed = try await store.sweep()
-                if !changed.isEmpty { logger.info("SLA sweep", metadata: ["changed": "\(changed.count)"]) }
-            } catch {
-                logger.error("SLA sweep failed", metadata: ["error": "\(error)"])
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                do {
+                    let changed = try await store.sweep()
+                    if !changed.isEmpty { logger.info("SLA sweep", metadata: ["changed": "\(changed.count)"]) }
+                } catch {
+                    logger.error("SLA sweep failed", metadata: ["error": "\(error)"])
+                }
             }
         }
     }

@@ -45,13 +45,16 @@ public actor WikiWatcher: Service {
         return next
     }
 
+    /// Polls until the service group shuts down.
     public func run() async throws {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            do {
-                try refresh()
-            } catch {
-                logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: self.interval)
+                do {
+                    try await self.refresh()
+                } catch {
+                    self.logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
+                }
             }
         }
     }

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ITIL
+import RunbookServer
+import Testing
+
+@Suite("Bad input gets a precise 4xx and changes nothing", .timeLimit(.minutes(1)))
+struct BadInputTests {
+    /// Posts `text` to the Alertmanager endpoint as the responder.
+    private func post(_ text: String, _ client: some TestClientProtocol, _ sandbox: ServerSandbox) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder), body: body(text))
+    }
+
+    @Test func invalidJSON() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let response = try await post(#"{"alerts": [}"#, client, sandbox)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid_json")
+            let empty = try await post("", client, sandbox)
+            #expect(empty.status == .badRequest)
+        }
+    }
+
+    @Test("a wrong type names its JSON path")
+    func wrongTypeNamesThePath() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let text = Payloads.alertmanager().replacingOccurrences(of: #""severity": "critical"}"#, with: #""severity": 3}"#)
+            let response = try await post(text, client, sandbox)
+            #expect(response.status == .badRequest)
+            #expect(response.errorField == "alerts[0].labels.severity")
+            let missing = try await post(#"{"version": "4"}"#, client, sandbox)
+            #expect(missing.errorCode == "missing_field")
+            #expect(missing.errorField == "alerts")
+            let status = try await post(Payloads.alertmanager(status: "exploding"), client, sandbox)
+            #expect(status.status == .badRequest)
+            #expect(status.errorField == "alerts[0].status")
+        }
+    }
+
+    @Test("one bad alert in a group means none of the group is taken in")
+    func nothingHalfWritten() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let good = Payloads.alertmanager()
+            let alerts = good.components(separatedBy: #""alerts": ["#)[1]
+            let broken = good.replacingOccurrences(of: #""alerts": ["#, with: #""alerts": [{"status": "firing", "labels": "oops"},"#)
+            #expect(alerts.isEmpty == false)
+            let response = try await post(broken, client, sandbox)
+            #expect(response.status == .badRequest)
+            #expect(await sandbox.store.incidents().isEmpty)
+            #expect(try sandbox.store.auditLog.head() == nil)
+        }
+    }
+
+    @Test func oversizedBodiesAreRefusedWith413() async throws {
+        var settings = ServerSettings()
+        settings.bodyLimit = 4096
+        let sandbox = try ServerSandbox(settings: settings)
+        try await sandbox.test { client in
+            let big = #"{"alerts": [], "padding": ""# + String(repeating: "x", count: 10_000) + #""}"#
+            let response = try await post(big, client, sandbox)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.errorCode == "body_too_large")
+        }
+    }
+
+    @Test func deeplyNestedJSONIsA400NotACrash() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let deep = #"{"alerts": "# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+            let response = try await post(deep, client, sandbox)
+            #expect(response.status == .badRequest)
+        }
+    }
+
+    @Test func invalidUTF8IsRefused() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            var bytes = Array(Payloads.alertmanager().utf8)
+            bytes[bytes.firstIndex(of: UInt8(ascii: "Q"))!] = 0xFF
+            let response = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
+                                                    body: ByteBuffer(bytes: bytes))
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid_json")
+        }
+    }
+
+    @Test("unknown routes are 404 and known routes with the wrong method 405, both as JSON")
+    func routesAndMethods() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let missing = try await client.execute(uri: "/api/v1/nothing", method: .get, headers: sandbox.auth(.viewer))
+            #expect(missing.status == .notFound)
+            #expect(missing.errorCode == "not_found")
+            let method = try await client.execute(uri: "/api/v1/incidents/INC0000001", method: .delete, headers: sandbox.auth(.admin))
+            #expect(method.status == .methodNotAllowed)
+            #expect(method.headers[.allow] == "GET")
+        }
+    }
+
+    @Test("no token is 401, a bad token 401, too low a role 403")
+    func authorization() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let none = try await client.execute(uri: "/api/v1/incidents", method: .get)
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            let wrong = try await client.execute(uri: "/api/v1/incidents", method: .get, headers: [.authorization: "Bearer rbk_nope"])
+            #expect(wrong.status == .unauthorized)
+            let viewer = try await post(Payloads.alertmanager(), client, sandbox)
+            #expect(viewer.status == .ok, "responder may post alerts")
+            let low = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.viewer),
+                                               body: body(Payloads.alertmanager(fingerprint: "1111111111111111")))
+            #expect(low.status == .forbidden)
+            #expect(low.errorCode == "forbidden")
+            let approve = try await client.execute(uri: "/api/v1/runs/INC0000001-1/approve", method: .post, headers: sandbox.auth(.responder))
+            #expect(approve.status == .forbidden, "approving needs the approver role")
+        }
+    }
+}
