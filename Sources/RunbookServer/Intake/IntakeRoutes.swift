@@ -123,8 +123,10 @@ struct IntakeRoutes: Sendable {
         if let severity = body.severity { labels["severity"] = severity }
         var annotations = body.annotations ?? [:]
         if let description = body.description { annotations["description"] = description }
+        // Without a dedup_key every report is its own incident: two people describing two problems
+        // with the same labels must not end up in one.
         let trigger = AlertTrigger(labels: labels, annotations: annotations, summary: body.shortDescription, source: "rest",
-                                   key: body.dedupKey)
+                                   key: body.dedupKey ?? UUID().uuidString.lowercased())
         let result = try await intake.fire(trigger, actor: principal.name)
         guard let incident = result.incident else { throw APIError.conflict("the incident could not be opened") }
         return try JSONBody.response(incident, status: result.outcome == .opened ? .created : .ok)

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ITIL
+import RunbookServer
+import Testing
+import Wiki
+
+@Suite("REST API v1", .timeLimit(.minutes(1)))
+struct APIRouteTests {
+    /// Opens an incident through the REST intake; returns its number.
+    private func open(_ summary: String, labels: String = "{}", _ client: some TestClientProtocol, _ sandbox: ServerSandbox) async throws -> String {
+        let response = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"short_description": "\#(summary)", "labels": \#(labels)}"#))
+        return response.json["number"] as? String ?? ""
+    }
+
+    @Test("incidents: list with filters and paging, get, transition and note, with errors that say what was wrong")
+    func incidents() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            for index in 1...5 { _ = try await open("Disk \(index)", client, sandbox) }
+            let page = try await client.execute(uri: "/api/v1/incidents?limit=2&offset=1", method: .get, headers: sandbox.auth(.viewer))
+            #expect(page.status == .ok)
+            #expect((page.json["incidents"] as? [[String: Any]])?.map { $0["number"] as? String } == ["INC0000004", "INC0000003"])
+            #expect(page.json["total"] as? Int == 5)
+            let search = try await client.execute(uri: "/api/v1/incidents?q=disk%203", method: .get, headers: sandbox.auth(.viewer))
+            #expect(search.json["total"] as? Int == 1)
+
+            let note = try await client.execute(uri: "/api/v1/incidents/INC0000002/notes", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"text": "looking at it"}"#))
+            #expect(note.status == .ok)
+            let incomplete = try await client.execute(uri: "/api/v1/incidents/INC0000002/transition", method: .post,
+                                                      headers: sandbox.auth(.responder), body: body(#"{"state": "resolved"}"#))
+            #expect(incomplete.status == .badRequest)
+            #expect(incomplete.errorField == "close_code")
+            let resolved = try await client.execute(
+                uri: "/api/v1/incidents/INC0000002/transition", method: .post, headers: sandbox.auth(.responder),
+                body: body(#"{"state": "resolved", "close_code": "Workaround provided", "close_notes": "restarted"}"#))
+            #expect(resolved.status == .ok)
+            #expect(resolved.json["state"] as? String == "resolved")
+            let back = try await client.execute(uri: "/api/v1/incidents/INC0000002/transition", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"state": "new"}"#))
+            #expect(back.status == .conflict)
+            #expect(back.errorCode == "invalid_transition")
+            let open = try await client.execute(uri: "/api/v1/incidents?state=open", method: .get, headers: sandbox.auth(.viewer))
+            #expect(open.json["total"] as? Int == 4)
+
+            let shown = try await client.execute(uri: "/api/v1/incidents/INC0000002", method: .get, headers: sandbox.auth(.viewer))
+            #expect(shown.json["close_notes"] as? String == "restarted")
+            #expect((shown.json["work_notes"] as? [[String: Any]])?.contains { $0["text"] as? String == "looking at it" } == true)
+            let unknown = try await client.execute(uri: "/api/v1/incidents/INC0000099", method: .get, headers: sandbox.auth(.viewer))
+            #expect(unknown.status == .notFound)
+            let malformed = try await client.execute(uri: "/api/v1/incidents/42", method: .get, headers: sandbox.auth(.viewer))
+            #expect(malformed.status == .badRequest)
+            let badState = try await client.execute(uri: "/api/v1/incidents?state=sleeping", method: .get, headers: sandbox.auth(.viewer))
+            #expect(badState.errorField == "state")
+            let badLimit = try await client.execute(uri: "/api/v1/incidents?limit=0", method: .get, headers: sandbox.auth(.viewer))
+            #expect(badLimit.errorField == "limit")
+        }
+    }
+
+    @Test("runs: a step waiting for approval is approved by an approver, who is recorded; logs and lists")
+    func runsAndApprovals() async throws {
+        let sandbox = try ServerSandbox(pages: ["gated": Pages.gated])
+        try await sandbox.test { client in
+            _ = try await open("Gated", labels: #"{"alertname": "Gated"}"#, client, sandbox)
+            let waiting = try await eventually { try sandbox.server.registry.runs().first?.state == .awaitingApproval }
+            #expect(waiting)
+            let list = try await client.execute(uri: "/api/v1/runs?state=awaiting-approval", method: .get, headers: sandbox.auth(.viewer))
+            #expect(list.json["total"] as? Int == 1)
+            let log = try await client.execute(uri: "/api/v1/runs/INC0000001-1/steps/check/log", method: .get, headers: sandbox.auth(.viewer))
+            #expect(log.status == .ok)
+            #expect(log.text.contains("checking"))
+            let early = try await client.execute(uri: "/api/v1/runs/INC0000001-1/steps/restart/log", method: .get, headers: sandbox.auth(.viewer))
+            #expect(early.status == .notFound)
+            let denyWithoutReason = try await client.execute(uri: "/api/v1/runs/INC0000001-1/deny", method: .post, headers: sandbox.auth(.approver))
+            #expect(denyWithoutReason.errorField == "reason")
+            let approved = try await client.execute(uri: "/api/v1/runs/INC0000001-1/approve", method: .post, headers: sandbox.auth(.approver),
+                                                    body: body(#"{"reason": "go"}"#))
+            #expect(approved.status == .ok)
+            #expect(approved.json["step"] as? String == "restart")
+            let done = try await eventually { try sandbox.server.registry.run(.init(incident: .first, sequence: 1)).state == .succeeded }
+            #expect(done)
+            let run = try await client.execute(uri: "/api/v1/runs/INC0000001-1", method: .get, headers: sandbox.auth(.viewer))
+            let steps = run.json["steps"] as? [[String: Any]] ?? []
+            #expect(steps.last?["decided_by"] as? String == "approver")
+            let again = try await client.execute(uri: "/api/v1/runs/INC0000001-1/cancel", method: .post, headers: sandbox.auth(.responder))
+            #expect(again.status == .conflict, "a finished run cannot be canceled")
+            let unknown = try await client.execute(uri: "/api/v1/runs/INC0000009-1", method: .get, headers: sandbox.auth(.viewer))
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test("runbooks: the list, one parsed, one as HTML with the page's raw HTML left out")
+    func runbooks() async throws {
+        let page = Pages.quick + "\n\n<script>alert(1)</script>\n"
+        let sandbox = try ServerSandbox(pages: ["quick": page])
+        try await sandbox.test { client in
+            let list = try await client.execute(uri: "/api/v1/runbooks", method: .get, headers: sandbox.auth(.viewer))
+            #expect((list.json["runbooks"] as? [[String: Any]])?.first?["id"] as? String == "quick")
+            let shown = try await client.execute(uri: "/api/v1/runbooks/quick", method: .get, headers: sandbox.auth(.viewer))
+            #expect(((shown.json["runbook"] as? [String: Any])?["steps"] as? [Any])?.count == 1)
+            let html = try await client.execute(uri: "/api/v1/runbooks/quick/html", method: .get, headers: sandbox.auth(.viewer))
+            #expect(html.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(html.text.contains("<h2>Say hello</h2>"))
+            #expect(!html.text.contains("<script>"))
+            let missing = try await client.execute(uri: "/api/v1/runbooks/nope", method: .get, headers: sandbox.auth(.viewer))
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test("/metrics shows incidents by state and priority, intake and HTTP requests; health and readiness answer")
+    func operations() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            _ = try await open("One", client, sandbox)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains(#"runbook_incidents{state="new",priority="3"} 1"#))
+            #expect(metrics.text.contains(#"runbook_intake_total{source="rest",outcome="opened"} 1"#))
+            #expect(metrics.text.contains(#"runbook_http_requests_total{method="POST",route="/api/v1/incidents",status="201"} 1"#))
+            #expect(metrics.text.contains("runbook_audit_commit_seconds_count"))
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.json["status"] as? String == "ready")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Executor
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ITIL
+import RunbookServer
+import Testing
+import Wiki
+
+@Suite("The server on a real port", .timeLimit(.minutes(1)))
+struct LiveServerTests {
+    @Test("a commit to the wiki is deployed without a restart")
+    func wikiCommitIsADeployment() async throws {
+        var settings = ServerSettings()
+        settings.port = 0
+        settings.wikiPollInterval = .milliseconds(100)
+        let sandbox = try ServerSandbox(pages: ["quick": Pages.quick], settings: settings)
+        try await sandbox.server.application().test(.live) { client in
+            let before = try await client.execute(uri: "/api/v1/runbooks", method: .get, headers: sandbox.auth(.viewer))
+            #expect((before.json["runbooks"] as? [Any])?.count == 1)
+            try ServerSandbox.commit(["gated": Pages.gated], to: sandbox.repository)
+            let deployed = try await eventually(timeout: .seconds(5)) {
+                let after = try await client.execute(uri: "/api/v1/runbooks", method: .get, headers: sandbox.auth(.viewer))
+                return (after.json["runbooks"] as? [Any])?.count == 2
+            }
+            #expect(deployed)
+        }
+    }
+
+    @Test("shutdown gives running steps their grace period, then ends the run interrupted with a work note")
+    func shutdownInterruptsRuns() async throws {
+        var settings = ServerSettings()
+        settings.port = 0
+        settings.shutdownGrace = .milliseconds(300)
+        let slow = """
+            ---
+            title: Slow
+            match:
+              - alertname="Slow"
+            ---
+            # Slow
+
+            ## Wait
+
+            ```sh
+            sleep 30
+            ```
+            """
+        let sandbox = try ServerSandbox(pages: ["slow": slow], settings: settings)
+        let started = ContinuousClock.now
+        try await sandbox.server.application().test(.live) { client in
+            let opened = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
+                                                  body: body(Payloads.alertmanager(alertname: "Slow")))
+            #expect(opened.status == .ok)
+            let running = try await eventually { try sandbox.server.registry.runs().first?.steps.first?.state == .running }
+            #expect(running)
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "the sleeping step was not waited for")
+        let run = try sandbox.server.registry.run(RunID(incident: .first, sequence: 1))
+        #expect(run.state == .interrupted)
+        #expect(run.steps.first?.state == .interrupted)
+        let incident = try await sandbox.store.incident(.first)
+        #expect(incident.state == .inProgress)
+        #expect(incident.workNotes.last?.text.contains("interrupted") == true)
+    }
+}
