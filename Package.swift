@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "RunbookServer",
             dependencies: [
-                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry",
+                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

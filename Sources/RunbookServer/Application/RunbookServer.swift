@@ -19,6 +19,8 @@ public struct RunbookServer: Sendable {
     public let metrics: ServerMetrics
     public let tokens: TokenFile
     public let registry: RunRegistry
+    /// The series watched by the anomaly detector.
+    public let telemetry: TelemetryPipeline
     let intake: AlertIntake
     let logger: Logger
 
@@ -38,7 +40,19 @@ public struct RunbookServer: Sendable {
         executorSettings.interruptOnTaskCancel = true
         let executor = Executor(store: store, settings: executorSettings)
         registry = RunRegistry(store: store, settings: executorSettings)
-        wiki = try WikiWatcher(repository: repository, interval: settings.wikiPollInterval, logger: logger)
+        let telemetry = TelemetryPipeline(maximumSeries: settings.maximumSeries, shards: settings.telemetryShards)
+        self.telemetry = telemetry
+        wiki = try WikiWatcher(repository: repository, interval: settings.wikiPollInterval, logger: logger) { library in
+            // The detector policy is wiki config like the SLA targets: a commit changes it.
+            do {
+                let text = try repository.readFile(DetectorPolicy.configPath, at: library.commit)
+                telemetry.update(try DetectorPolicy(yaml: String(decoding: text, as: UTF8.self)))
+            } catch WikiError.fileNotFound {
+                telemetry.update(DetectorPolicy())
+            } catch {
+                logger.error("keeping the previous detector settings", metadata: ["error": "\(error)"])
+            }
+        }
         scheduler = RunScheduler(executor: executor, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
         intake = AlertIntake(executor: executor, wiki: wiki, scheduler: scheduler, metrics: metrics)
     }
@@ -61,8 +75,15 @@ public struct RunbookServer: Sendable {
         IncidentRoutes(store: store, authorization: authorization, settings: settings).register(on: routes)
         RunRoutes(registry: registry, feed: scheduler.feed, authorization: authorization, settings: settings).register(on: routes)
         RunbookRoutes(wiki: wiki, authorization: authorization).register(on: routes)
-        OperationsRoutes(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics] in
+        TelemetryRoutes(pipeline: telemetry, intake: intake, authorization: authorization, settings: settings, metrics: metrics)
+            .register(on: routes)
+        OperationsRoutes(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
+            let (series, counters) = telemetry.status
+            metrics.set("runbook_telemetry_series", Double(series))
+            metrics.set("runbook_telemetry_series_evicted", Double(counters.evictions))
+            metrics.set("runbook_telemetry_samples_out_of_order", Double(counters.outOfOrder))
+            metrics.set("runbook_telemetry_samples_duplicate", Double(counters.duplicates))
         }).register(on: routes)
         let built = routes.table
         table.withLock { $0 = built }

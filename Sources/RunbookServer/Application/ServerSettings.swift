@@ -1,3 +1,5 @@
+import Foundation
+
 /// How `runbook serve` listens and what it accepts; the defaults are the embedded setup's.
 public struct ServerSettings: Sendable {
     /// The address to listen on; loopback unless told otherwise.
@@ -8,6 +10,12 @@ public struct ServerSettings: Sendable {
     public var bodyLimit = 1 << 20
     /// PagerDuty's documented limit for one event.
     public var pagerDutyLimit = 512 * 1024
+    /// Largest telemetry body (a batch of line protocol, an OTLP export).
+    public var telemetryBodyLimit = 16 << 20
+    /// How many series the anomaly detector watches at most; the least recently updated go first.
+    public var maximumSeries = 100_000
+    /// Shards of the series registry, scored in parallel; each holds an equal part of the bound.
+    public var telemetryShards = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// How often the wiki's branch is checked for a new commit (a deployment).
     public var wikiPollInterval: Duration = .seconds(1)
     /// How often SLA breaches and auto-closes are swept.

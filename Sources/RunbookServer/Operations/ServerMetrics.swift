@@ -47,6 +47,18 @@ public final class ServerMetrics: Sendable {
             .record(duration)
     }
 
+    /// Telemetry samples taken in and rejected (malformed, NaN, out of order, duplicate, out of window).
+    func recordSamples(format: String, accepted: Int, rejected: Int) {
+        registry.makeCounter(name: "runbook_telemetry_samples_total", labels: [("format", format), ("outcome", "accepted")])
+            .increment(by: Int64(accepted))
+        registry.makeCounter(name: "runbook_telemetry_samples_total", labels: [("format", format), ("outcome", "rejected")])
+            .increment(by: Int64(rejected))
+    }
+
+    func recordAnomalies(_ count: Int) {
+        registry.makeCounter(name: "runbook_anomalies_total", labels: []).increment(by: Int64(count))
+    }
+
     /// Sets a gauge to `value` (telemetry series, evictions and the like, read at scrape time).
     func set(_ name: String, _ value: Double, labels: [(String, String)] = []) {
         registry.makeGauge(name: name, labels: labels).set(value)
