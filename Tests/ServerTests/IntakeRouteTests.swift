@@ -17,17 +17,15 @@ struct IntakeRouteTests {
             #expect(first.text.contains(#""outcome":"opened""#))
             let resolved = try await eventually { try await sandbox.store.incident(.first).state == .resolved }
             #expect(resolved, "the run resolves the incident")
-            let head = try sandbox.store.auditLog.head()
+            // An alert no runbook matches stays open; Alertmanager sends it again every repeat interval.
+            let unmatched = body(Payloads.alertmanager(alertname: "Unmatched", fingerprint: "ffffffffffffffff"))
             let again = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                                 body: body(Payloads.alertmanager(fingerprint: "ffffffffffffffff")))
+                                                 body: unmatched)
             #expect(again.text.contains(#""outcome":"opened""#), "a different fingerprint is a different alert")
-            // Let its run finish first: the run's own commits are not what this looks for.
-            #expect(try await eventually { try await sandbox.store.incident(IncidentNumber(2)!).state == .resolved })
             let beforeRepeat = try sandbox.store.auditLog.head()
             let repeated = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                                    body: body(Payloads.alertmanager(fingerprint: "ffffffffffffffff")))
+                                                    body: unmatched)
             #expect(repeated.text.contains(#""outcome":"unchanged""#))
-            #expect(head != beforeRepeat)
             #expect(try sandbox.store.auditLog.head() == beforeRepeat, "a re-delivered firing alert commits nothing")
             let incident = try await sandbox.store.incident(.first)
             #expect(incident.closeCode == .solutionProvided)
