@@ -68,11 +68,28 @@ final class RunJournal: Sendable {
 
     /// How long the writer lets events gather before each write.
     static let gathering: Duration = .milliseconds(5)
+    /// A batch smaller than this is written as loose objects, one new file per object, which on
+    /// a busy file system costs more than the commits themselves: the writer waits for this many
+    /// events (about 64 objects, the smallest pack), up to ``longestGathering``.
+    static let packWorthyBatch = 8
+    static let longestGathering: Duration = .milliseconds(30)
 
     /// What the writer does next.
     private enum Next {
         case commit([Entry], skip: Bool)
         case finish([CheckedContinuation<Void, Error>], Error?)
+    }
+
+    /// Waits for more events to join the next batch, unless someone is draining: then nothing more
+    /// is coming and waiting would only delay them.
+    private func gather() async {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < Self.longestGathering {
+            let (draining, pending) = state.withLock { ($0.waiters.isEmpty == false, $0.pending.count) }
+            if draining { return }
+            if pending >= Self.packWorthyBatch, ContinuousClock.now - started >= Self.gathering { return }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
     }
 
     /// Commits what is pending, batch after batch, until nothing is; then answers the waiters.
@@ -82,7 +99,7 @@ final class RunJournal: Sendable {
             // Let a few more events gather: a run posts two per step, and a batch of a dozen
             // becomes one pack instead of a hundred loose object files. The run does not wait for
             // this, unless it is draining: then nothing more is coming and waiting would only delay it.
-            if state.withLock({ $0.waiters.isEmpty }) { try? await Task.sleep(for: Self.gathering) }
+            await gather()
             // Taking the batch and deciding to stop happen under one lock, so an event posted
             // meanwhile is either in a batch or starts a new writer.
             let next = state.withLock { state -> Next in
