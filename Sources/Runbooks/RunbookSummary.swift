@@ -16,3 +16,14 @@ public struct RunbookSummary: Encodable, Sendable {
         errors = page.diagnostics.filter { $0.severity == .error }.map(\.description)
     }
 }
+
+/// One runbook with the wiki commit it was read at: `runbooks show --json` and `GET /api/v1/runbooks/{id}`.
+public struct ShownRunbook: Encodable, Sendable {
+    public let commit: String
+    public let runbook: Runbook
+
+    public init(commit: String, runbook: Runbook) {
+        self.commit = commit
+        self.runbook = runbook
+    }
+}

@@ -55,9 +55,4 @@ struct RunbookRoutes: Sendable {
         let commit: String
         let runbooks: [RunbookSummary]
     }
-
-    struct ShownRunbook: Encodable {
-        let commit: String
-        let runbook: Runbook
-    }
 }

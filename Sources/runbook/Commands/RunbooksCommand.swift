@@ -64,9 +64,3 @@ struct RunbooksCommand: ParsableCommand {
         }
     }
 }
-
-/// `runbooks show --json`: the runbook and the commit it was read at.
-struct ShownRunbook: Encodable {
-    let commit: String
-    let runbook: Runbook
-}
