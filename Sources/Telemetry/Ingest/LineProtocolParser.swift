@@ -8,7 +8,7 @@
 ///
 /// The parser works on bytes and, for lines whose tags are already sorted (what clients are told
 /// to send), copies each series' bytes once and allocates nothing per line.
-public struct LineProtocolParser: Sendable {
+public struct LineProtocolParser: TextIngestParser {
     /// The unit of timestamps in the body, from the `precision` query parameter.
     public var precision: TimestampPrecision
 
@@ -21,16 +21,5 @@ public struct LineProtocolParser: Sendable {
         var reader = LineProtocolReader(precision: precision, options: options)
         reader.read(body.bindMemory(to: UInt8.self))
         return reader.batch
-    }
-
-    /// Parses a body given as an array of bytes.
-    public func parse(_ body: [UInt8], options: IngestOptions) -> IngestBatch {
-        body.withUnsafeBytes { parse($0, options: options) }
-    }
-
-    /// Parses a body given as text.
-    public func parse(_ body: String, options: IngestOptions) -> IngestBatch {
-        var text = body
-        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), options: options) }
     }
 }

@@ -6,7 +6,7 @@
 /// but are counted as non-finite, not kept. A sample without a timestamp gets the ingest time.
 /// Histogram and summary series (`_bucket`, `_sum`, `_count`, `quantile`) are ordinary series.
 /// A bad line is dropped and reported with its 1-based number; the other lines are kept.
-public struct PrometheusTextParser: Sendable {
+public struct PrometheusTextParser: TextIngestParser {
     public init() {}
 
     /// Parses a body given as raw bytes.
@@ -14,17 +14,6 @@ public struct PrometheusTextParser: Sendable {
         var reader = PrometheusTextReader(options: options)
         reader.read(body.bindMemory(to: UInt8.self))
         return reader.batch
-    }
-
-    /// Parses a body given as an array of bytes.
-    public func parse(_ body: [UInt8], options: IngestOptions) -> IngestBatch {
-        body.withUnsafeBytes { parse($0, options: options) }
-    }
-
-    /// Parses a body given as text.
-    public func parse(_ body: String, options: IngestOptions) -> IngestBatch {
-        var text = body
-        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), options: options) }
     }
 }
 
