@@ -23,22 +23,32 @@ struct IntakeRoutes: Sendable {
     private func alertmanager(_ request: Request, source: String) async throws -> Response {
         let principal = try authorization.require(.responder, request)
         let webhook = try await JSONBody.decode(AlertmanagerWebhook.self, from: request, limit: settings.bodyLimit)
-        var results: [AlertResult] = []
-        for alert in webhook.alerts {
-            let key = alert.fingerprint.map { AlertKey(source: source, key: $0) } ?? AlertKey(source: source, labels: alert.labels)
-            let result: AlertIntake.Result
-            switch alert.status {
-            case .firing:
-                let trigger = AlertTrigger(labels: alert.labels, annotations: alert.annotations ?? [:], source: source, key: key.key)
-                result = try await intake.fire(trigger, actor: principal.name, countingRepeats: false)
-            case .resolved:
-                let ended = alert.endsAt.map { " at \($0)" } ?? ""
-                result = try await intake.clear(key, note: "\(source): the alert \(alert.labels["alertname"] ?? key.key) resolved\(ended).",
-                                                actor: principal.name)
+        // The alerts of a group are independent: taken in together, they join one group commit
+        // (one durable write for the whole request) instead of waiting for a sync each.
+        let results = try await withThrowingTaskGroup(of: (Int, AlertResult).self) { group in
+            for (index, alert) in webhook.alerts.enumerated() {
+                group.addTask { (index, try await take(alert, source: source, actor: principal.name)) }
             }
-            results.append(AlertResult(fingerprint: key.key, outcome: result.outcome.rawValue, incident: result.incident?.number.description))
+            var results = [AlertResult?](repeating: nil, count: webhook.alerts.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
         }
         return try JSONBody.response(IntakeResponse(alerts: results))
+    }
+
+    private func take(_ alert: AlertmanagerWebhook.Alert, source: String, actor: String) async throws -> AlertResult {
+        let key = alert.fingerprint.map { AlertKey(source: source, key: $0) } ?? AlertKey(source: source, labels: alert.labels)
+        let result: AlertIntake.Result
+        switch alert.status {
+        case .firing:
+            let trigger = AlertTrigger(labels: alert.labels, annotations: alert.annotations ?? [:], source: source, key: key.key)
+            result = try await intake.fire(trigger, actor: actor, countingRepeats: false)
+        case .resolved:
+            let ended = alert.endsAt.map { " at \($0)" } ?? ""
+            result = try await intake.clear(key, note: "\(source): the alert \(alert.labels["alertname"] ?? key.key) resolved\(ended).",
+                                            actor: actor)
+        }
+        return AlertResult(fingerprint: key.key, outcome: result.outcome.rawValue, incident: result.incident?.number.description)
     }
 
     struct AlertResult: Encodable {
