@@ -24,7 +24,7 @@ struct AlertmanagerIntegrationTests {
     private typealias IncidentPair = (APIReader.Incident, APIReader.Incident)
 
     @Test(.timeLimit(.minutes(3)),
-          .enabled(if: mustRun, "skipped: needs prometheus and prometheus-alertmanager on PATH (scripts/setup --integration installs them)"))
+          .enabled(if: mustRun, "needs prometheus and prometheus-alertmanager on PATH (scripts/setup --integration installs them)"))
     func prometheusAlertsOpenIncidentsRunTheRunbookAndTheirResolutionReachesTheIncidents() async throws {
         let tools = try #require(Self.prometheus.flatMap { prometheus in Self.alertmanager.map { (prometheus, $0) } },
                                  "CI must have prometheus and prometheus-alertmanager on PATH: scripts/setup --integration installs them")
