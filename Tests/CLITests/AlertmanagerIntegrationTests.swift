@@ -36,9 +36,9 @@ struct AlertmanagerIntegrationTests {
         defer { children.stopAll() }
 
         let token = try Self.responderToken(cli)
-        let api = try await Self.startServer(cli, children)
-        let prometheusURL = try Self.startMonitoring(tools, cli, children, serverURL: api.baseURL, token: token)
-        let server = APIReader(baseURL: api.baseURL, token: token)
+        let serverURL = try await Self.startServer(cli, children)
+        let prometheusURL = try Self.startMonitoring(tools, cli, children, serverURL: serverURL, token: token)
+        let server = APIReader(baseURL: serverURL, token: token)
 
         // Firing: one incident per alert, however often Prometheus re-sends them (every second here).
         let (handled, unhandled) = try await children.eventually("an incident for each firing alert") { () async throws -> IncidentPair? in
@@ -123,8 +123,8 @@ struct AlertmanagerIntegrationTests {
         return secret
     }
 
-    /// A committed wiki with the one runbook, served on a free port; returns once the server says where it listens.
-    private static func startServer(_ cli: CLI, _ children: ChildProcesses) async throws -> (process: BackgroundProcess, baseURL: String) {
+    /// A committed wiki with the one runbook, served on a free port; returns the server's URL once it says where it listens.
+    private static func startServer(_ cli: CLI, _ children: ChildProcesses) async throws -> String {
         let wiki = cli.path("wiki")
         let initialized = try cli.run(["init", wiki])
         try #require(initialized.status == 0, "\(initialized.stderr)")
@@ -140,7 +140,7 @@ struct AlertmanagerIntegrationTests {
         environment["RUNBOOK_TOKEN_FILE"] = cli.path("tokens")
         let server = try children.start("runbook serve", CLI.executable, ["serve"], environment: environment)
         let port = try await children.eventually("runbook serve to listen") { listeningPort(in: server.log) }
-        return (server, "http://127.0.0.1:\(port)")
+        return "http://127.0.0.1:\(port)"
     }
 
     /// The port of the `listening on http://127.0.0.1:PORT (...)` line, once the server has printed it.
