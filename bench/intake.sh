@@ -93,6 +93,7 @@ start_alertmanager() { # NAME: sets am_port, am_pid
     mkdir -p "$work/$1/am-data"
     "$alertmanager" --config.file="$work/alertmanager.yml" --storage.path="$work/$1/am-data" \
         --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= --log.level=warn \
+        --web.get-concurrency="$((connections > 8 ? connections : 8))" \
         > "$work/$1/am.out" 2> "$work/$1/am.err" &
     am_pid=$!
     pids+=("$am_pid")
