@@ -51,6 +51,8 @@ let package = Package(
         // Not part of the product: drives the executor for bench/executor.sh.
         .executableTarget(name: "ExecutorBench", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki", "BenchSupport"], path: "bench/ExecutorBench"),
         .executableTarget(name: "TelemetryBench", dependencies: ["Telemetry"], path: "bench/TelemetryBench"),
+        // Not part of the product: the HTTP load generator of bench/intake.sh (raw sockets, one thread per connection).
+        .executableTarget(name: "IntakeBench", dependencies: ["BenchSupport"], path: "bench/IntakeBench"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
