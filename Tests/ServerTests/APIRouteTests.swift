@@ -127,3 +127,39 @@ struct APIRouteTests {
         }
     }
 }
+
+@Suite("Run events as Server-Sent Events", .timeLimit(.minutes(1)))
+struct RunEventTests {
+    @Test("a client following a run sees its next step start, its output line by line, and the run end")
+    func liveStream() async throws {
+        let sandbox = try ServerSandbox(pages: ["gated": Pages.gated])
+        try await sandbox.test { client in
+            _ = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                         body: body(#"{"short_description": "Gated", "labels": {"alertname": "Gated"}}"#))
+            #expect(try await eventually { try sandbox.server.registry.runs().first?.state == .awaitingApproval })
+            async let stream = client.execute(uri: "/api/v1/runs/INC0000001-1/events", method: .get, headers: sandbox.auth(.viewer))
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await client.execute(uri: "/api/v1/runs/INC0000001-1/approve", method: .post, headers: sandbox.auth(.approver))
+            let response = try await stream
+            #expect(response.headers[.contentType] == "text/event-stream")
+            let events = response.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { $0.dropFirst(7) }
+            #expect(events.first == "run")
+            #expect(events.contains("step-started"))
+            #expect(events.last == "run-ended")
+            #expect(response.text.contains(#"restarting"#), "the step's output line is in the stream")
+        }
+    }
+
+    @Test("a finished run's stream is its record and its end")
+    func finishedRun() async throws {
+        let sandbox = try ServerSandbox(pages: ["quick": Pages.quick])
+        try await sandbox.test { client in
+            _ = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                         body: body(#"{"short_description": "Quick", "labels": {"alertname": "QuickFix"}}"#))
+            #expect(try await eventually { try sandbox.server.registry.runs().first?.state == .succeeded })
+            let response = try await client.execute(uri: "/api/v1/runs/INC0000001-1/events", method: .get, headers: sandbox.auth(.viewer))
+            let events = response.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }
+            #expect(events == ["event: run", "event: run-ended"])
+        }
+    }
+}

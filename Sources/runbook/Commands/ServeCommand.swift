@@ -22,6 +22,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var executor: ExecutorOptions
 
+    @Option(help: ArgumentHelp("The data directory: the embedded wiki, the token file, run work directories ($RUNBOOK_HOME, default ./.runbook).",
+                               valueName: "path"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Most series the anomaly detector watches; the least recently updated go first ($RUNBOOK_MAX_SERIES, default 100000).",
+                               valueName: "count"))
+    var maxSeries: Int?
+
     @Option(help: ArgumentHelp("Address to listen on ($RUNBOOK_ADDRESS, default 127.0.0.1).", valueName: "address"))
     var address: String?
 
@@ -42,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Everything that finds the data directory reads RUNBOOK_HOME, so the flag sets it first.
+        if let dataDir { setenv("RUNBOOK_HOME", dataDir, 1) }
         let environment = ProcessInfo.processInfo.environment
         let level = try Self.level(logLevel ?? environment["RUNBOOK_LOG_LEVEL"] ?? "info")
         LoggingSystem.bootstrap { label in
@@ -59,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let grace = try shutdownGrace ?? environment["RUNBOOK_SHUTDOWN_GRACE"].map({ try Self.seconds($0) }) {
             settings.shutdownGrace = .milliseconds(Int64(grace * 1000))
         }
+        settings.maximumSeries = try maxSeries ?? Self.integer(environment["RUNBOOK_MAX_SERIES"], "RUNBOOK_MAX_SERIES") ?? settings.maximumSeries
+        guard settings.maximumSeries >= 1 else { throw ValidationError("the series limit must be at least 1") }
         guard (0...65535).contains(settings.port) else { throw ValidationError("the port must be 0 to 65535, not \(settings.port)") }
         guard settings.bodyLimit >= 1024 else { throw ValidationError("the body limit must be at least 1024 bytes") }
 
