@@ -13,8 +13,12 @@ struct ServerCLITests {
         /// `arguments` with `--server` and `--token`.
         func args(_ arguments: [String]) -> [String] { arguments + ["--server", url, "--token", token] }
 
+        /// SIGTERM, then SIGKILL after a grace period: `runbook serve` does not yet exit on SIGTERM alone.
         func stop() {
             kill(running.process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(3)
+            while running.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
             running.process.waitUntilExit()
         }
     }
