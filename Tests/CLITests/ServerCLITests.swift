@@ -53,7 +53,8 @@ struct ServerCLITests {
 
     private static func runbook(_ alert: String, steps: [String], approve: Bool = false) -> String {
         let body = steps.enumerated().map { step in
-            "## Step \(step.offset + 1)\n\n```sh {id=s\(step.offset + 1)\(approve && step.offset == 0 ? " approve=true" : "")}\n\(step.element)\n```\n"
+            let gate = approve && step.offset == 0 ? " approve=true" : ""
+            return "## Step \(step.offset + 1)\n\n```sh {id=s\(step.offset + 1)\(gate)}\n\(step.element)\n```\n"
         }
         return """
             ---

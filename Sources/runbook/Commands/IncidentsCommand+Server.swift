@@ -7,8 +7,8 @@ extension IncidentsCommand.Open {
     /// `POST /api/v1/incidents`. The server takes no impact, urgency, service or category from a
     /// person: those come from the runbook that matches, which it also starts.
     func run(on client: APIClient) async throws {
-        for (option, given) in [("--impact", impact != nil), ("--urgency", urgency != nil), ("--service", service != nil), ("--category", category != nil)]
-        where given {
+        let unsupported = [("--impact", impact != nil), ("--urgency", urgency != nil), ("--service", service != nil), ("--category", category != nil)]
+        for (option, given) in unsupported where given {
             throw ServerOptions.unavailable(option, because: "POST /api/v1/incidents takes them from the runbook that matches")
         }
         actor.noteIgnoredAgainstServer()

@@ -13,7 +13,8 @@ extension TriggerCommand {
 
     func run(on client: APIClient) async throws {
         if dryRun {
-            throw ServerOptions.unavailable("trigger --dry-run", because: "it shows this machine's interpreters; run it without --server on a clone of the wiki")
+            throw ServerOptions.unavailable(
+                "trigger --dry-run", because: "it shows this machine's interpreters; run it without --server on a clone of the wiki")
         }
         actor.noteIgnoredAgainstServer()
         let labels = try LabelArguments.parse(labels)
