@@ -3,13 +3,29 @@ import ITIL
 
 /// The human-readable forms of incidents that the CLI prints.
 enum IncidentText {
+    /// What a row of `incidents list` shows, from a record in-process or a summary from the server.
+    struct Row {
+        let number: String
+        let state: String
+        let priority: Int
+        let openedAt: Date
+        let summary: String
+    }
+
     /// `incidents list`: one row per incident.
     static func table(_ incidents: [Incident]) -> String {
-        let rows = incidents.map { incident in
-            [incident.number.description, incident.state.title, "P\(incident.priority.rawValue)",
-             shortTime(incident.openedAt), Console.printable(oneLine(incident.shortDescription))]
+        table(incidents.map { incident in
+            Row(number: incident.number.description, state: incident.state.title, priority: incident.priority.rawValue,
+                openedAt: incident.openedAt, summary: incident.shortDescription)
+        })
+    }
+
+    /// `incidents list` from rows.
+    static func table(_ rows: [Row]) -> String {
+        let cells = rows.map { row in
+            [row.number, row.state, "P\(row.priority)", shortTime(row.openedAt), Console.printable(oneLine(row.summary))]
         }
-        return TextTable.columns([["NUMBER", "STATE", "PRI", "OPENED", "SUMMARY"]] + rows)
+        return TextTable.columns([["NUMBER", "STATE", "PRI", "OPENED", "SUMMARY"]] + cells)
     }
 
     /// `incidents show`: the record as the page on the audit branch shows it.

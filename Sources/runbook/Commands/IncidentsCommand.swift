@@ -23,6 +23,7 @@ struct IncidentsCommand: ParsableCommand {
         )
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var actor: ActorOption
 
         @Option(help: "One line saying what is wrong.")
@@ -59,6 +60,7 @@ struct IncidentsCommand: ParsableCommand {
         }
 
         func run() async throws {
+            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let labels = try LabelArguments.parse(labels)
             let alert = dedupKey.map { AlertKey(source: "cli", key: $0) } ?? (labels.isEmpty ? nil : AlertKey(source: "cli", labels: labels))
             let request = IncidentRequest(
@@ -82,6 +84,7 @@ struct IncidentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List incidents, oldest first.")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
 
         @Option(help: ArgumentHelp("Only this state, or `open` for New, In Progress and On Hold.", valueName: "state"))
         var state: String?
@@ -102,6 +105,7 @@ struct IncidentsCommand: ParsableCommand {
         }
 
         func run() async throws {
+            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let wanted = state.flatMap { IncidentState(parsing: $0) }
             let onlyOpen = state?.lowercased() == "open"
             let incidents = try await store.openStore().incidents { incident in
@@ -118,6 +122,7 @@ struct IncidentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an incident's record and timeline.")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
         var number: String
@@ -126,6 +131,7 @@ struct IncidentsCommand: ParsableCommand {
         var json = false
 
         func run() async throws {
+            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let incident = try await store.openStore().incident(IncidentArgument.parse(number))
             if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
             Console.out(IncidentText.detail(incident))
@@ -144,6 +150,7 @@ struct IncidentsCommand: ParsableCommand {
         )
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var actor: ActorOption
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
@@ -162,6 +169,15 @@ struct IncidentsCommand: ParsableCommand {
         var notes: String?
 
         func run() async throws {
+            let (state, hold, close) = try parsed()
+            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
+            let incident = try await store.openStore().apply(
+                .transitioned(to: state, reason: hold, code: close, notes: notes), to: IncidentArgument.parse(number), actor: actor.actor)
+            Console.out("\(incident.number) is now \(incident.state.title)")
+        }
+
+        /// The state, hold reason and close code, checked before anything is written or sent.
+        private func parsed() throws -> (IncidentState, HoldReason?, CloseCode?) {
             guard let state = IncidentState(parsing: to) else {
                 throw CLIError("unknown state '\(to)'; use one of: \(IncidentState.spellings)")
             }
@@ -177,9 +193,7 @@ struct IncidentsCommand: ParsableCommand {
                 }
                 return code
             }
-            let incident = try await store.openStore().apply(
-                .transitioned(to: state, reason: hold, code: close, notes: notes), to: IncidentArgument.parse(number), actor: actor.actor)
-            Console.out("\(incident.number) is now \(incident.state.title)")
+            return (state, hold, close)
         }
     }
 
@@ -188,6 +202,7 @@ struct IncidentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a work note to an incident's timeline.")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var actor: ActorOption
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
@@ -197,6 +212,7 @@ struct IncidentsCommand: ParsableCommand {
         var text: String
 
         func run() async throws {
+            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let incident = try await store.openStore().apply(.noteAdded(text), to: IncidentArgument.parse(number), actor: actor.actor)
             Console.out("note added to \(incident.number)")
         }
@@ -210,8 +226,12 @@ struct IncidentsCommand: ParsableCommand {
         )
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
+            if try server.client() != nil {
+                throw ServerOptions.unavailable("incidents sweep", because: "the server sweeps every minute itself")
+            }
             let changed = try await store.openStore().sweep()
             Console.out(changed.isEmpty ? "nothing due" : "updated " + changed.map(\.number.description).joined(separator: ", "))
         }

@@ -15,6 +15,7 @@ struct RunsCommand: ParsableCommand {
     struct Context: ParsableArguments {
         @OptionGroup var store: StoreOptions
         @OptionGroup var executor: ExecutorOptions
+        @OptionGroup var server: ServerOptions
 
         func registry() throws -> RunRegistry {
             let incidents = try store.openStore()
@@ -40,15 +41,12 @@ struct RunsCommand: ParsableCommand {
         }
 
         func run() async throws {
+            if let client = try context.server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let registry = try context.registry()
             _ = try await registry.markInterrupted()
             let runs = try registry.runs().filter { state == nil || $0.state.rawValue == state }
             if json { return try Console.json(runs, encoder: RunJSON.encoder) }
-            let rows = runs.map { run in
-                [run.id.description, run.state.rawValue, run.runbook, run.runbookCommit.short,
-                 "\(run.steps.filter { $0.state == .succeeded }.count)/\(run.steps.count)", Console.printable(run.outcome ?? "")]
-            }
-            Console.out(TextTable.columns([["RUN", "STATE", "RUNBOOK", "WIKI", "STEPS OK", "OUTCOME"]] + rows))
+            Console.out(RunText.table(runs))
         }
     }
 
@@ -64,21 +62,13 @@ struct RunsCommand: ParsableCommand {
         var json = false
 
         func run() async throws {
+            if let client = try context.server.client() { return try await ServerCall.run { try await self.run(on: client) } }
             let registry = try context.registry()
             let run = try registry.run(RunArgument.parse(id))
             if json { return try Console.json(run, encoder: RunJSON.encoder) }
-            Console.out("run \(run.id): \(run.runbook) (\(run.runbookPath) @ \(run.runbookCommit.short)), \(run.state.rawValue)")
-            if let outcome = run.outcome { Console.out("outcome: \(Console.printable(outcome))") }
-            for (name, value) in run.parameters.sorted(by: { $0.key < $1.key }) { Console.out("param: \(name)=\(Console.printable(value))") }
-            for (index, step) in run.steps.enumerated() {
-                let exit = step.exitCode.map { ", exit \($0)" } ?? step.signal.map { ", signal \($0)" } ?? ""
-                let took = step.durationSeconds.map { String(format: ", %.2f s", $0) } ?? ""
-                let who = step.decidedBy.map { ", decided by \($0)" } ?? ""
-                Console.out("\n[\(index + 1)] \(step.id): \(step.state.rawValue)\(exit)\(took), attempts \(step.attempts)\(who)")
-                if let log = try registry.log(of: run, step: index), !log.isEmpty {
-                    Console.out(Console.printable(log).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-                }
-            }
+            var logs: [Int: String] = [:]
+            for index in run.steps.indices { logs[index] = try registry.log(of: run, step: index) }
+            Console.out(RunText.detail(run, logs: logs))
         }
     }
 
@@ -92,6 +82,9 @@ struct RunsCommand: ParsableCommand {
         var id: String
 
         func run() async throws {
+            if let client = try context.server.client() {
+                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "approve", reason: nil, actor: actor, on: client) }
+            }
             let step = try await context.registry().decide(RunArgument.parse(id), verdict: .approve, by: actor.actor)
             Console.out("approved \(step) of run \(id) as \(actor.actor)")
         }
@@ -110,6 +103,9 @@ struct RunsCommand: ParsableCommand {
         var reason: String
 
         func run() async throws {
+            if let client = try context.server.client() {
+                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "deny", reason: reason, actor: actor, on: client) }
+            }
             let step = try await context.registry().decide(RunArgument.parse(id), verdict: .deny, by: actor.actor, reason: reason)
             Console.out("denied \(step) of run \(id) as \(actor.actor)")
         }
@@ -128,6 +124,9 @@ struct RunsCommand: ParsableCommand {
         var reason: String?
 
         func run() async throws {
+            if let client = try context.server.client() {
+                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "cancel", reason: reason, actor: actor, on: client) }
+            }
             try await context.registry().cancel(RunArgument.parse(id), by: actor.actor, reason: reason)
             Console.out("asked run \(id) to cancel")
         }

@@ -19,6 +19,7 @@ struct TriggerCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var executor: ExecutorOptions
     @OptionGroup var actor: ActorOption
+    @OptionGroup var server: ServerOptions
 
     @Option(name: .customLong("label"), help: ArgumentHelp("An alert label (repeat for more).", valueName: "key=value"))
     var labels: [String] = []
@@ -42,6 +43,7 @@ struct TriggerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
         let alert = AlertTrigger(
             labels: try LabelArguments.parse(labels), annotations: try LabelArguments.parse(annotations, option: "--annotation"),
             summary: summary, source: "cli", key: dedupKey)

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// `--server`: `trigger`, `incidents` and `runs` against `runbook serve` print what they print in-process.
+@Suite(.timeLimit(.minutes(2)))
+struct ServerCLITests {
+    /// A running `runbook serve` on a free port, with its first admin token.
+    private struct Server {
+        let running: CLI.Running
+        let url: String
+        let token: String
+
+        /// `arguments` with `--server` and `--token`.
+        func args(_ arguments: [String]) -> [String] { arguments + ["--server", url, "--token", token] }
+
+        /// SIGTERM, then SIGKILL after a grace period: `runbook serve` does not yet exit on SIGTERM alone.
+        func stop() {
+            kill(running.process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(3)
+            while running.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
+            running.process.waitUntilExit()
+        }
+    }
+
+    /// Starts the server on the embedded wiki of `cli` and reads its token and URL from stdout.
+    private func serve(_ cli: CLI) throws -> Server {
+        let running = try cli.start(["serve"], environment: ["RUNBOOK_PORT": "0", "RUNBOOK_LOG_LEVEL": "error"])
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("listening on "), Date() < deadline, running.process.isRunning {
+            let data = running.out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let token = try #require(lines.firstIndex { $0.hasPrefix("created the admin token") }.map { lines[$0 + 1] }, "\(text)")
+        let listening = try #require(lines.first { $0.hasPrefix("listening on ") }, "\(text)")
+        let url = try #require(listening.split(separator: " ").dropFirst(2).first.map(String.init))
+        return Server(running: running, url: url, token: token)
+    }
+
+    /// A wiki at the embedded location, with runbooks committed with git as a user would.
+    private func wiki(_ cli: CLI, runbooks: [String: String]) throws {
+        let path = cli.path(".runbook/wiki")
+        #expect(try cli.run(["init", path]).status == 0)
+        for (name, text) in runbooks {
+            try text.write(toFile: path + "/runbooks/\(name).md", atomically: true, encoding: .utf8)
+        }
+        _ = try cli.git(path, ["add", "-A"])
+        _ = try cli.git(path, ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-q", "-m", "Add test runbooks"])
+    }
+
+    private static func runbook(_ alert: String, steps: [String], approve: Bool = false) -> String {
+        let body = steps.enumerated().map { step in
+            let gate = approve && step.offset == 0 ? " approve=true" : ""
+            return "## Step \(step.offset + 1)\n\n```sh {id=s\(step.offset + 1)\(gate)}\n\(step.element)\n```\n"
+        }
+        return """
+            ---
+            match:
+              - alertname="\(alert)"
+            params:
+              HOST: { from: labels.instance, required: true, pattern: '^[a-z0-9.-]+$' }
+            ---
+            # \(alert)
+
+            \(body.joined(separator: "\n"))
+            """
+    }
+
+    private static let runbooks = [
+        "test-disk": runbook("TestDisk", steps: ["echo \"checking $HOST\"", "echo fixed"]),
+        "gated": runbook("Gated", steps: ["echo \"restarting $HOST\""], approve: true),
+    ]
+
+    /// Output with what differs between two wikis and two runs blanked: commit ids, times, durations.
+    private static func normalized(_ text: String) -> String {
+        text.replacing(/wiki [0-9a-f]{7}/, with: "wiki C")
+            .replacing(/\[ *[0-9]+\.[0-9]{3}s\]/, with: "[T]")
+            .replacing(/in [0-9]+\.[0-9]+ s/, with: "in N s")
+    }
+
+    @Test func triggerAndTheIncidentAndRunCommandsPrintWhatTheyPrintInProcess() throws {
+        let local = try CLI()
+        defer { local.cleanUp() }
+        try wiki(local, runbooks: Self.runbooks)
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try wiki(cli, runbooks: Self.runbooks)
+        let server = try serve(cli)
+        defer { server.stop() }
+
+        let trigger = ["trigger", "--label", "alertname=TestDisk", "--label", "instance=db1"]
+        let expected = try local.run(trigger)
+        let remote = try cli.run(server.args(trigger))
+        #expect(remote.status == 0, "\(remote.stdout)\(remote.stderr)")
+        #expect(expected.status == 0)
+        #expect(remote.stdout.contains("    [   0.0"), "output lines with their times:\n\(remote.stdout)")
+        #expect(Self.normalized(remote.stdout) == Self.normalized(expected.stdout))
+
+        // The same store read in-process and through the server.
+        for command in [["incidents", "list"], ["incidents", "show", "INC0000001"], ["runs", "list"], ["runs", "show", "INC0000001-1"],
+                        ["incidents", "list", "--state", "resolved", "--json"], ["runs", "show", "INC0000001-1", "--json"]] {
+            let viaServer = try cli.run(server.args(command))
+            #expect(viaServer.status == 0, "\(command): \(viaServer.stderr)")
+            #expect(viaServer.stdout == (try cli.run(command)).stdout, "\(command)")
+        }
+
+        let note = try cli.run(server.args(["incidents", "note", "INC0000001", "checked the disk"]))
+        #expect(note.stdout == "note added to INC0000001\n", "\(note.stderr)")
+        let close = try cli.run(server.args(["incidents", "transition", "INC0000001", "--to", "closed"]))
+        #expect(close.stdout == "INC0000001 is now Closed\n", "\(close.stderr)")
+        let shown = try cli.run(["incidents", "show", "INC0000001"]).stdout
+        #expect(shown.contains("checked the disk"))
+        let refused = try cli.run(server.args(["incidents", "transition", "INC0000001", "--to", "on-hold", "--reason", "nope"]))
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("unknown hold reason 'nope'"))
+
+        let again = try cli.run(server.args(["trigger", "--label", "alertname=Nothing", "--label", "instance=db1"]))
+        let againLocal = try local.run(["trigger", "--label", "alertname=Nothing", "--label", "instance=db1"])
+        #expect(again.status == 1)
+        #expect(again.stdout.hasPrefix("opened INC0000002: no runbook matches, so it stays New\n"), "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout == againLocal.stdout)
+    }
+
+    @Test func aRunAwaitingApprovalIsApprovedThroughTheServer() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try wiki(cli, runbooks: Self.runbooks)
+        let server = try serve(cli)
+        defer { server.stop() }
+
+        let trigger = try cli.start(server.args(["trigger", "--label", "alertname=Gated", "--label", "instance=web1"]))
+        let deadline = Date().addingTimeInterval(30)
+        while try Date() < deadline && !cli.run(server.args(["runs", "list", "--state", "awaiting-approval"])).stdout.contains("INC0000001-1") {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let approved = try cli.run(server.args(["runs", "approve", "INC0000001-1"]))
+        #expect(approved.stdout == "approved s1 of run INC0000001-1 as admin\n", "\(approved.stderr)")
+        let result = try trigger.wait()
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("run INC0000001-1: gated at wiki ") == true, "\(result.stdout)")
+        #expect(lines.contains("||  [1] s1 needs approval. From another terminal:"))
+        #expect(lines.contains { $0.hasSuffix("] restarting web1") })
+        #expect(lines.contains { $0.hasPrefix("<== [1] s1: ok in ") })
+        #expect(lines.last == "INC0000001 is Resolved")
+        let again = try cli.run(server.args(["runs", "approve", "INC0000001-1"]))
+        #expect(again.status != 0)
+        #expect(again.stderr.hasPrefix("runbook: 409 invalid_state: "), "\(again.stderr)")
+    }
+
+    @Test func aWrongTokenOrNoServerIsAClearErrorWithAFailingStatus() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try wiki(cli, runbooks: Self.runbooks)
+        let server = try serve(cli)
+        defer { server.stop() }
+
+        let wrong = try cli.run(["incidents", "list", "--server", server.url, "--token", "not-a-token"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stdout.isEmpty)
+        #expect(wrong.stderr.hasPrefix("runbook: 401 unauthorized: "), "\(wrong.stderr)")
+
+        let viaEnvironment = try cli.run(["runs", "list"], environment: ["RUNBOOK_SERVER": server.url, "RUNBOOK_TOKEN": "not-a-token"])
+        #expect(viaEnvironment.stderr.hasPrefix("runbook: 401 "), "\(viaEnvironment.stderr)")
+
+        let nobody = try cli.run(["trigger", "--label", "alertname=TestDisk", "--server", "http://127.0.0.1:1", "--token", "t"])
+        #expect(nobody.status != 0)
+        #expect(nobody.stderr.contains("cannot reach the server at http://127.0.0.1:1"), "\(nobody.stderr)")
+
+        let sweep = try cli.run(server.args(["incidents", "sweep"]))
+        #expect(sweep.status != 0)
+        #expect(sweep.stderr.contains("not available against a server"))
+    }
+}
