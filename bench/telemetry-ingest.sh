@@ -158,7 +158,9 @@ for batch in $batches; do
             order=$((order + 1))
             for who in "${peers[@]}"; do
                 echo "== $who: batches of $batch lines, $clients clients, run $run" >&2
-                measure "$who" "$batch" "$clients" "$work/$who-$batch-$clients-$run" | tee -a "$work/$who-$batch-$clients.log" >&2
+                # Not in a pipeline: measure must run in this shell, so the EXIT trap can stop its server on failure.
+                measure "$who" "$batch" "$clients" "$work/$who-$batch-$clients-$run" > "$work/last.out"
+                tee -a "$work/$who-$batch-$clients.log" < "$work/last.out" >&2
             done
         done
     done
