@@ -15,7 +15,10 @@ public final class ServerMetrics: Sendable {
         .seconds(300),
     ]
 
-    public init() {}
+    public init() {
+        // Shown as 0 from the start, so a dashboard sees "none yet" rather than no series.
+        _ = registry.makeCounter(name: "runbook_anomalies_total", labels: [])
+    }
 
     /// One alert or event taken in: `source` (alertmanager, pagerduty, grafana, rest, telemetry) and
     /// what came of it (opened, deduplicated, resolved, unchanged, rejected).

@@ -39,10 +39,24 @@ public final class TelemetryPipeline: Sendable {
         self.policy.withLock { $0 = policy }
     }
 
+    /// Batches of at least this many samples are scored on all shards at once.
+    static let parallelBatch = 4096
+
     /// Scores every sample of `batch`, series by series in time order.
     func ingest(_ batch: IngestBatch) async -> Outcome {
         let policy = self.policy.withLock { $0 }
         let parts = batch.partitioned(into: shards.count)
+        // A small batch is scored on this task: handing a thousand samples to other threads costs
+        // more than it saves, and concurrent requests already keep every core busy.
+        if batch.count < Self.parallelBatch {
+            var total = Outcome()
+            for (shard, part) in zip(shards, parts) where part.count > 0 {
+                let outcome = Self.score(part, in: shard, policy: policy)
+                total.anomalies += outcome.anomalies
+                total.counters.add(outcome.counters)
+            }
+            return total
+        }
         return await withTaskGroup(of: Outcome.self) { group in
             for (shard, part) in zip(shards, parts) where part.count > 0 {
                 group.addTask { Self.score(part, in: shard, policy: policy) }
