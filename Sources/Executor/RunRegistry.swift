@@ -45,7 +45,8 @@ public struct RunRegistry: Sendable {
         } catch WikiError.fileNotFound {
             throw ExecutorError.unknownRun(id.description)
         }
-        let stepFiles = try repository.files(at: head, under: RunFiles.folder(of: id) + "/steps")
+        // The steps folder holds the steps' logs too (sixteen steps to a folder).
+        let stepFiles = try repository.files(at: head, under: RunFiles.folder(of: id) + "/steps").filter { $0.path.hasSuffix(".json") }
             .map { ($0.path, try repository.readBlob($0.blob)) }
         return try assemble(RunFiles.record(of: id), data, steps: stepFiles)
     }

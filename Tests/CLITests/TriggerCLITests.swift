@@ -46,7 +46,7 @@ struct TriggerCLITests {
         #expect(log.contains("Step: s2"))
         #expect(log.contains("Runbook: runbooks/test-disk.md"))
         #expect(log.contains("Runbook-Commit: " + (try cli.git(path, ["rev-parse", "HEAD"])).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let stepLog = try cli.git(path, ["show", "audit:incidents/000/00/INC0000001/runs/1/01-s1.log"])
+        let stepLog = try cli.git(path, ["show", "audit:incidents/000/00/INC0000001/runs/1/steps/01-16/01-s1.log"])
         #expect(stepLog.contains("] checking db1"))
 
         let shown = try cli.run(["runs", "show", "INC0000001-1"])
