@@ -208,7 +208,7 @@ func scripts(_ invocation: Invocation) throws {
     let (_, _, runbook) = try makeWiki(at: scratch, runbook: stepsRunbook(count: invocation.steps))
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for (index, step) in runbook.steps.enumerated() {
-        let name = RunFiles.logName(index: index, step: step.id).replacingOccurrences(of: ".log", with: ".script")
+        let name = String(format: "%03d-%@.script", index + 1, step.id)
         try Data(step.code.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
     }
     guard let language = runbook.steps.first?.language, let interpreter = Interpreter.path(for: language) else {
