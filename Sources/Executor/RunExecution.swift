@@ -375,7 +375,18 @@ final class RunExecution {
     // MARK: - Audit
 
     /// Queues an audit event carrying the run record and `files` (the log of the attempt that just ended).
+    ///
+    /// The records are encoded by the journal's writer, not here: the run goes on to its next step
+    /// while another core turns this snapshot of it into files.
     private func post(_ event: String, _ subject: String, step: String? = nil, files extra: [FileChange] = [], actor: String? = nil) {
+        let snapshot = run, actor = actor ?? self.actor
+        journal.post { Self.event(event, subject, step: step, files: extra, actor: actor, run: snapshot) }
+    }
+
+    /// The audit event `post` queues, for `run` as it was then.
+    private static func event(
+        _ event: String, _ subject: String, step: String?, files extra: [FileChange], actor: String, run: Run
+    ) -> RunJournal.Event {
         let index = step.flatMap { id in run.steps.firstIndex { $0.id == id } }
         // A step's own events write only its record: rewriting the whole run (every step) for each
         // of them made a run's audit cost grow with the square of its steps. Run-level events
@@ -393,7 +404,7 @@ final class RunExecution {
         var trailers = Self.trailers(of: run)
         if let step {
             trailers.append(Trailer("Step", step))
-            if let index = run.steps.firstIndex(where: { $0.id == step }) {
+            if let index {
                 let record = run.steps[index]
                 if event == "step-ended" {
                     trailers.append(Trailer("Attempt", String(record.attempts)))
@@ -403,8 +414,7 @@ final class RunExecution {
                 }
             }
         }
-        journal.post(RunJournal.Event(name: event, subject: "run \(run.id): " + subject, files: files, trailers: trailers,
-                                      actor: actor ?? self.actor))
+        return RunJournal.Event(name: event, subject: "run \(run.id): " + subject, files: files, trailers: trailers, actor: actor)
     }
 
     /// The trailers every event of a run carries.

@@ -15,8 +15,21 @@ final class RunJournal: Sendable {
     typealias Event = IncidentStore.FolderEvent
     typealias Entry = IncidentStore.JournalEntry
 
+    /// An entry as posted: ready, or made by the writer when it takes the batch.
+    private enum Posted: Sendable {
+        case ready(Entry)
+        case later(@Sendable () -> Event)
+
+        var entry: Entry {
+            switch self {
+            case .ready(let entry): entry
+            case .later(let make): .files(make())
+            }
+        }
+    }
+
     private struct State {
-        var pending: [Entry] = []
+        var pending: [Posted] = []
         var waiters: [CheckedContinuation<Void, Error>] = []
         var writing = false
         var failure: Error?
@@ -34,18 +47,23 @@ final class RunJournal: Sendable {
 
     /// Queues an event; it is committed after every event posted before it.
     func post(_ event: Event) {
-        post(entry: .files(event))
+        post(posted: .ready(.files(event)))
+    }
+
+    /// Queues an event that `make` builds when it is written (encoding records off the run's path).
+    func post(_ make: @escaping @Sendable () -> Event) {
+        post(posted: .later(make))
     }
 
     /// Queues a change of the incident's record, decided against the record as it is when the
     /// change is written, after every event posted before it.
     func post(change decide: @escaping @Sendable (Incident) -> [IncidentEvent], actor: String) {
-        post(entry: .change(actor: actor, decide: decide))
+        post(posted: .ready(.change(actor: actor, decide: decide)))
     }
 
-    private func post(entry: Entry) {
+    private func post(posted: Posted) {
         let start = state.withLock { state in
-            state.pending.append(entry)
+            state.pending.append(posted)
             defer { state.writing = true }
             return !state.writing
         }
@@ -76,7 +94,7 @@ final class RunJournal: Sendable {
 
     /// What the writer does next.
     private enum Next {
-        case commit([Entry], skip: Bool)
+        case commit([Posted], skip: Bool)
         case finish([CheckedContinuation<Void, Error>], Error?)
     }
 
@@ -115,7 +133,7 @@ final class RunJournal: Sendable {
             case .commit(let batch, let skip):
                 guard !skip else { continue }
                 do {
-                    try await store.append(batch, to: incident)
+                    try await store.append(batch.map(\.entry), to: incident)
                 } catch {
                     state.withLock { $0.failure = error }
                 }
