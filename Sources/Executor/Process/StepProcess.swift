@@ -40,13 +40,11 @@ public enum StepProcess {
         let taskCancellation = StepCancellation()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let thread = Thread {
+                SupervisorThreads.shared.run {
                     let supervisor = StepSupervisor(child: child, limits: limits, cancellations: [cancellation, taskCancellation],
                                                     start: start, onLine: onLine)
                     continuation.resume(returning: supervisor.run(startedAt: startedAt))
                 }
-                thread.name = "runbook-step-\(child.pid)"
-                thread.start()
             }
         } onCancel: {
             taskCancellation.cancel()
