@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ITIL
-import RunbookServer
+@testable import RunbookServer
 import Testing
 
 @Suite("Bad input gets a precise 4xx and changes nothing", .timeLimit(.minutes(1)))
@@ -118,6 +118,32 @@ struct BadInputTests {
             #expect(low.errorCode == "forbidden")
             let approve = try await client.execute(uri: "/api/v1/runs/INC0000001-1/approve", method: .post, headers: sandbox.auth(.responder))
             #expect(approve.status == .forbidden, "approving needs the approver role")
+        }
+    }
+}
+
+@Suite("Tokens", .timeLimit(.minutes(1)))
+struct TokenTests {
+    @Test("a token removed from the file stops working without a restart")
+    func revocation() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let before = try await client.execute(uri: "/api/v1/incidents", method: .get, headers: sandbox.auth(.viewer))
+            #expect(before.status == .ok)
+            #expect(try sandbox.tokens.remove(name: "viewer"))
+            try await Task.sleep(for: .milliseconds(1100))
+            let after = try await client.execute(uri: "/api/v1/incidents", method: .get, headers: sandbox.auth(.viewer))
+            #expect(after.status == .unauthorized)
+        }
+    }
+
+    @Test("the token file keeps only hashes, and a broken line names its line")
+    func fileFormat() throws {
+        let sandbox = try ServerSandbox()
+        let text = try String(contentsOfFile: sandbox.tokens.path, encoding: .utf8)
+        for secret in sandbox.secrets.values { #expect(!text.contains(secret)) }
+        #expect(throws: TokenFileError.malformedLine(path: "f", line: 2)) {
+            _ = try TokenFile.parse("# comment\nadmin superuser abc\n", path: "f")
         }
     }
 }
