@@ -59,7 +59,7 @@ struct IncidentRoutes: Sendable {
     private func transition(_ request: Request, _ context: ServerContext) async throws -> Response {
         let principal = try authorization.require(.responder, request)
         let current = try await incident(context)
-        let body = try await JSONBody.decode(TransitionBody.self, from: request, limit: settings.bodyLimit)
+        let body = try await JSONBody.decode(APIBody.Transition.self, from: request, limit: settings.bodyLimit)
         guard let state = IncidentState(parsing: body.state) else {
             throw APIError.badRequest("unknown state '\(body.state)'; use one of: \(IncidentState.spellings)", field: "state", code: "invalid_field")
         }
@@ -84,7 +84,7 @@ struct IncidentRoutes: Sendable {
     private func note(_ request: Request, _ context: ServerContext) async throws -> Response {
         let principal = try authorization.require(.responder, request)
         let current = try await incident(context)
-        let body = try await JSONBody.decode(NoteBody.self, from: request, limit: settings.bodyLimit)
+        let body = try await JSONBody.decode(APIBody.Note.self, from: request, limit: settings.bodyLimit)
         guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("the note is empty", field: "text", code: "invalid_field")
         }
@@ -104,24 +104,6 @@ struct IncidentRoutes: Sendable {
             default: throw APIError(.conflict, code: "invalid_transition", error.description)
             }
         }
-    }
-
-    struct TransitionBody: Decodable {
-        let state: String
-        let holdReason: String?
-        let closeCode: String?
-        let closeNotes: String?
-
-        enum CodingKeys: String, CodingKey {
-            case state
-            case holdReason = "hold_reason"
-            case closeCode = "close_code"
-            case closeNotes = "close_notes"
-        }
-    }
-
-    struct NoteBody: Decodable {
-        let text: String
     }
 
     struct IncidentPage: Encodable {

@@ -123,10 +123,10 @@ struct RunRoutes: Sendable {
     }
 
     /// `{"reason": "..."}`, which may be left out entirely.
-    private func optionalBody(_ request: Request) async throws -> ReasonBody {
+    private func optionalBody(_ request: Request) async throws -> APIBody.Reason {
         let bytes = try await JSONBody.bytes(of: request, limit: settings.bodyLimit)
-        guard bytes.readableBytes > 0 else { return ReasonBody(reason: nil) }
-        return try JSONBody.decode(ReasonBody.self, from: Data(bytes.readableBytesView))
+        guard bytes.readableBytes > 0 else { return APIBody.Reason(reason: nil) }
+        return try JSONBody.decode(APIBody.Reason.self, from: Data(bytes.readableBytesView))
     }
 
     static func translate(_ error: ExecutorError) -> APIError {
@@ -135,10 +135,6 @@ struct RunRoutes: Sendable {
         case .runFinished, .notAwaitingApproval: APIError(.conflict, code: "invalid_state", error.description)
         default: APIError(.internalServerError, code: "internal", error.description)
         }
-    }
-
-    struct ReasonBody: Decodable {
-        let reason: String?
     }
 
     struct DecisionReply: Encodable {

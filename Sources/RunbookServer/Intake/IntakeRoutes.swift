@@ -124,7 +124,7 @@ struct IntakeRoutes: Sendable {
     /// `POST /api/v1/incidents`: people and scripts report a problem.
     private func openIncident(_ request: Request) async throws -> Response {
         let principal = try authorization.require(.responder, request)
-        let body = try await JSONBody.decode(IncidentRequestBody.self, from: request, limit: settings.bodyLimit)
+        let body = try await JSONBody.decode(APIBody.NewIncident.self, from: request, limit: settings.bodyLimit)
         guard !body.shortDescription.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.badRequest("short_description cannot be blank", field: "short_description", code: "invalid_field")
         }
@@ -140,20 +140,5 @@ struct IntakeRoutes: Sendable {
         let result = try await intake.fire(trigger, actor: principal.name)
         guard let incident = result.incident else { throw APIError.conflict("the incident could not be opened") }
         return try JSONBody.response(incident, status: result.outcome == .opened ? .created : .ok)
-    }
-
-    struct IncidentRequestBody: Decodable {
-        let shortDescription: String
-        let description: String?
-        let severity: String?
-        let labels: [String: String]?
-        let annotations: [String: String]?
-        let dedupKey: String?
-
-        enum CodingKeys: String, CodingKey {
-            case description, severity, labels, annotations
-            case shortDescription = "short_description"
-            case dedupKey = "dedup_key"
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ITIL
+import RunbookServer
 
 /// The incident commands against a server (`--server`): the same output as in-process, through the REST API.
 extension IncidentsCommand.Open {
@@ -12,7 +13,7 @@ extension IncidentsCommand.Open {
             throw ServerOptions.unavailable(option, because: "POST /api/v1/incidents takes them from the runbook that matches")
         }
         actor.noteIgnoredAgainstServer()
-        let body = APIRequest.NewIncident(
+        let body = APIBody.NewIncident(
             shortDescription: summary, description: description.isEmpty ? nil : description,
             labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey)
         let (incident, status) = try await client.post(Incident.self, "/api/v1/incidents", body: body)
@@ -68,7 +69,7 @@ extension IncidentsCommand.Transition {
     /// `POST /api/v1/incidents/{number}/transition`; the server records the token's name as the actor.
     func run(on client: APIClient) async throws {
         actor.noteIgnoredAgainstServer()
-        let body = APIRequest.Transition(state: to, holdReason: reason, closeCode: code, closeNotes: notes)
+        let body = APIBody.Transition(state: to, holdReason: reason, closeCode: code, closeNotes: notes)
         let (incident, _) = try await client.post(Incident.self, "/api/v1/incidents/\(try IncidentArgument.parse(number))/transition", body: body)
         Console.out("\(incident.number) is now \(incident.state.title)")
     }
@@ -79,7 +80,7 @@ extension IncidentsCommand.Note {
     func run(on client: APIClient) async throws {
         actor.noteIgnoredAgainstServer()
         let (incident, _) = try await client.post(Incident.self, "/api/v1/incidents/\(try IncidentArgument.parse(number))/notes",
-                                                  body: APIRequest.Note(text: text))
+                                                  body: APIBody.Note(text: text))
         Console.out("note added to \(incident.number)")
     }
 }

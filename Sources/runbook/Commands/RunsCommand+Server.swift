@@ -1,6 +1,7 @@
 import ArgumentParser
 import Executor
 import Foundation
+import RunbookServer
 
 /// The run commands against a server (`--server`): the same output as in-process, through the REST API.
 extension RunsCommand.List {
@@ -43,7 +44,7 @@ extension RunsCommand {
     static func decide(_ text: String, verdict: String, reason: String?, actor: ActorOption, on client: APIClient) async throws {
         actor.noteIgnoredAgainstServer()
         let id = try RunArgument.parse(text)
-        let (reply, _) = try await client.post(APIReply.Decision.self, "/api/v1/runs/\(id)/\(verdict)", body: APIRequest.Reason(reason: reason))
+        let (reply, _) = try await client.post(APIReply.Decision.self, "/api/v1/runs/\(id)/\(verdict)", body: APIBody.Reason(reason: reason))
         switch verdict {
         case "approve": Console.out("approved \(reply.step ?? "?") of run \(id) as \(reply.by)")
         case "deny": Console.out("denied \(reply.step ?? "?") of run \(id) as \(reply.by)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Executor
 import Foundation
 import ITIL
+import RunbookServer
 import Runbooks
 
 /// `trigger --server`: the alert goes to the server's `POST /api/v1/incidents`, which opens the
@@ -25,7 +26,7 @@ extension TriggerCommand {
             Console.note("not considered, they have errors (see runbook lint): " + broken.joined(separator: ", "))
         }
         let alert = AlertTrigger(labels: labels, annotations: annotations, summary: summary, source: "cli", key: dedupKey)
-        let body = APIRequest.NewIncident(
+        let body = APIBody.NewIncident(
             shortDescription: Self.shortDescription(of: alert), labels: labels, annotations: annotations.isEmpty ? nil : annotations,
             dedupKey: dedupKey)
         let (incident, status) = try await client.post(Incident.self, "/api/v1/incidents", body: body)

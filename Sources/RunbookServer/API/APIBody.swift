@@ -1,0 +1,66 @@
+/// The JSON bodies clients send to the API: the server decodes them, the CLI's `--server` mode
+/// encodes them, so both spell the wire format from one place.
+public enum APIBody {
+    /// `POST /api/v1/incidents`: a problem reported by a person or a script.
+    public struct NewIncident: Codable, Sendable {
+        public var shortDescription: String
+        public var description: String?
+        public var severity: String?
+        public var labels: [String: String]?
+        public var annotations: [String: String]?
+        /// Reports with the same key go to the same open incident; without one, each is new.
+        public var dedupKey: String?
+
+        public init(shortDescription: String, description: String? = nil, severity: String? = nil, labels: [String: String]? = nil,
+                    annotations: [String: String]? = nil, dedupKey: String? = nil) {
+            self.shortDescription = shortDescription
+            self.description = description
+            self.severity = severity
+            self.labels = labels
+            self.annotations = annotations
+            self.dedupKey = dedupKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description, severity, labels, annotations
+            case shortDescription = "short_description"
+            case dedupKey = "dedup_key"
+        }
+    }
+
+    /// `POST /api/v1/incidents/{number}/transition`.
+    public struct Transition: Codable, Sendable {
+        public var state: String
+        public var holdReason: String?
+        public var closeCode: String?
+        public var closeNotes: String?
+
+        public init(state: String, holdReason: String? = nil, closeCode: String? = nil, closeNotes: String? = nil) {
+            self.state = state
+            self.holdReason = holdReason
+            self.closeCode = closeCode
+            self.closeNotes = closeNotes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case state
+            case holdReason = "hold_reason"
+            case closeCode = "close_code"
+            case closeNotes = "close_notes"
+        }
+    }
+
+    /// `POST /api/v1/incidents/{number}/notes`.
+    public struct Note: Codable, Sendable {
+        public var text: String
+
+        public init(text: String) { self.text = text }
+    }
+
+    /// `POST /api/v1/runs/{id}/approve`, `/deny` (reason required), `/cancel`.
+    public struct Reason: Codable, Sendable {
+        public var reason: String?
+
+        public init(reason: String?) { self.reason = reason }
+    }
+}
