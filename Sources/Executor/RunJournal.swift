@@ -45,12 +45,8 @@ final class RunJournal: Sendable {
         self.incident = incident
     }
 
-    /// Queues an event; it is committed after every event posted before it.
-    func post(_ event: Event) {
-        post(posted: .ready(.files(event)))
-    }
-
-    /// Queues an event that `make` builds when it is written (encoding records off the run's path).
+    /// Queues an event that `make` builds when it is written (encoding records off the run's path);
+    /// it is committed after every event posted before it.
     func post(_ make: @escaping @Sendable () -> Event) {
         post(posted: .later(make))
     }

@@ -75,8 +75,7 @@ enum JSONBody {
         case is Int.Type, is Double.Type: "a number"
         case is Bool.Type: "true or false"
         case is [String: String].Type: "an object of strings"
-        default:
-            String(describing: type).hasPrefix("Array") ? "an array" : (String(describing: type).hasPrefix("Dictionary") ? "an object" : "an object")
+        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
         }
     }
 
