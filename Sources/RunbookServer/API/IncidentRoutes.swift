@@ -30,8 +30,7 @@ struct IncidentRoutes: Sendable {
         let service = query["service"].map(String.init)
         let assignee = query["assigned_to"].map(String.init)
         let words = query["q"].map { String($0).lowercased() }
-        let limit = try Self.integer(query["limit"], name: "limit", default: 50, range: 1...500)
-        let offset = try Self.integer(query["offset"], name: "offset", default: 0, range: 0...Int.max)
+        let paging = try Paging(query)
         let matching = await store.incidents { incident in
             (states?.contains(incident.state) ?? true)
                 && (priorities?.contains(incident.priority.rawValue) ?? true)
@@ -39,8 +38,8 @@ struct IncidentRoutes: Sendable {
                 && (assignee.map { incident.assignedTo == $0 } ?? true)
                 && (words.map { incident.shortDescription.lowercased().contains($0) } ?? true)
         }
-        let page = matching.reversed().dropFirst(offset).prefix(limit).map(IncidentSummary.init)
-        return try JSONBody.response(IncidentPage(incidents: Array(page), total: matching.count, limit: limit, offset: offset))
+        return try JSONBody.response(IncidentPage(
+            incidents: paging.page(of: matching).map(IncidentSummary.init), total: matching.count, limit: paging.limit, offset: paging.offset))
     }
 
     private func incident(_ context: ServerContext) async throws -> Incident {
@@ -138,16 +137,6 @@ struct IncidentRoutes: Sendable {
             }
             return value
         })
-    }
-
-    static func integer(_ text: Substring?, name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound)"
-                                      + (range.upperBound == Int.max ? " up" : " to \(range.upperBound)"), field: name,
-                                      code: "invalid_parameter")
-        }
-        return value
     }
 }
 

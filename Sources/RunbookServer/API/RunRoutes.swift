@@ -44,13 +44,11 @@ struct RunRoutes: Sendable {
             }
             return number
         }
-        let limit = try IncidentRoutes.integer(query["limit"], name: "limit", default: 50, range: 1...500)
-        let offset = try IncidentRoutes.integer(query["offset"], name: "offset", default: 0, range: 0...Int.max)
+        let paging = try Paging(query)
         let matching = try registry.runs().filter { run in
             (states?.contains(run.state) ?? true) && (incident.map { run.id.incident == $0 } ?? true)
         }
-        let page = Array(matching.reversed().dropFirst(offset).prefix(limit))
-        return try JSONBody.response(RunPage(runs: page, total: matching.count, limit: limit, offset: offset))
+        return try JSONBody.response(RunPage(runs: paging.page(of: matching), total: matching.count, limit: paging.limit, offset: paging.offset))
     }
 
     struct RunPage: Encodable {

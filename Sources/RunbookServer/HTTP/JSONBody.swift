@@ -83,11 +83,17 @@ enum JSONBody {
         APIError(.contentTooLarge, code: "body_too_large", "the request body is larger than \(limit) bytes, the limit of this endpoint")
     }
 
-    /// A JSON response with `value`, keys sorted.
-    static func response<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        // The incident record's encoder, so the API and `--json` on the CLI write times alike.
+    /// The encoder of every response body: the incident record's (so the API and `--json` on the
+    /// CLI write times alike), on one line with keys sorted. Made once: the event stream encodes a
+    /// value per line of a step's output.
+    static let encoder: JSONEncoder = {
         let encoder = IncidentRecordFile.makeJSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A JSON response with `value`, keys sorted.
+    static func response<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

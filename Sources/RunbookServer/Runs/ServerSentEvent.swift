@@ -1,7 +1,6 @@
 import Executor
 import Foundation
 import Hummingbird
-import ITIL
 
 /// The `text/event-stream` framing of run progress: `event: NAME` and one `data:` line of JSON.
 enum ServerSentEvent {
@@ -18,10 +17,8 @@ enum ServerSentEvent {
     }
 
     static func encode(_ name: String, _ value: some Encodable) -> ByteBuffer {
-        let encoder = IncidentRecordFile.makeJSONEncoder()
-        // One line: a newline would end the event's data early.
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // The response encoder writes one line: a newline would end the event's data early.
+        let json = (try? JSONBody.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "event: \(name)\ndata: \(json)\n\n")
     }
 

@@ -36,8 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on, 0 for any free one ($RUNBOOK_PORT, default 8080).", valueName: "port"))
     var port: Int?
 
-    @Option(help: ArgumentHelp("The token file ($RUNBOOK_TOKEN_FILE, default RUNBOOK_HOME/tokens).", valueName: "path"))
-    var tokenFile: String?
+    @OptionGroup var tokenFile: TokensCommand.FileOption
 
     @Option(help: ArgumentHelp("Largest request body in bytes ($RUNBOOK_BODY_LIMIT, default 1 MiB).", valueName: "bytes"))
     var bodyLimit: Int?
@@ -74,7 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(settings.port) else { throw ValidationError("the port must be 0 to 65535, not \(settings.port)") }
         guard settings.bodyLimit >= 1024 else { throw ValidationError("the body limit must be at least 1024 bytes") }
 
-        let tokens = try TokenFile(path: tokenFile ?? environment["RUNBOOK_TOKEN_FILE"] ?? DataDirectory.current.path + "/tokens")
+        // After RUNBOOK_HOME is set from --data-dir, so the default file is inside it.
+        let tokens = try tokenFile.open()
         if tokens.entries.isEmpty {
             let secret = try tokens.add(name: "admin", role: .admin)
             Console.out("created the admin token (shown once, stored only as a hash in \(tokens.path)):\n  \(secret)")
