@@ -10,16 +10,12 @@ struct SLASweeper: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    let changed = try await store.sweep()
-                    if !changed.isEmpty { logger.info("SLA sweep", metadata: ["changed": "\(changed.count)"]) }
-                } catch {
-                    logger.error("SLA sweep failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+        let (store, logger) = (store, logger)
+        await periodically(every: interval, {
+            let changed = try await store.sweep()
+            if !changed.isEmpty { logger.info("SLA sweep", metadata: ["changed": "\(changed.count)"]) }
+        }, failed: { error in
+            logger.error("SLA sweep failed", metadata: ["error": "\(error)"])
+        })
     }
 }

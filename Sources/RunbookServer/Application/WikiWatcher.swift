@@ -47,15 +47,9 @@ public actor WikiWatcher: Service {
 
     /// Polls until the service group shuts down.
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: self.interval)
-                do {
-                    try await self.refresh()
-                } catch {
-                    self.logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+        let logger = logger
+        await periodically(every: interval, { try await self.refresh() }, failed: { error in
+            logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
+        })
     }
 }
