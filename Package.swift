@@ -16,10 +16,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
-        // C stays at the edge: only Wiki imports CLibGit2, only Runbooks imports CCmark.
+        // C stays at the edge: only Wiki imports CLibGit2 and CZlib, only Runbooks imports CCmark.
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
-        .target(name: "Wiki", dependencies: ["CLibGit2"]),
+        // zlib (a dependency of libgit2-dev) deflates the audit log's packs, which Wiki writes itself.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Wiki", dependencies: ["CLibGit2", "CZlib"]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),

@@ -21,6 +21,12 @@ public actor IncidentStore {
     private var tip: ObjectID?
     private var pending: [PendingWrite] = []
     private var flushScheduled = false
+    /// The store's own thread: its writes block on the disk (see ``DedicatedThreadExecutor``).
+    private nonisolated let executor = DedicatedThreadExecutor(name: "runbook-incident-store")
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
 
     /// The folder of the audit branch that holds records.
     static let recordsFolder = "incidents"

@@ -29,10 +29,7 @@ extension Repository {
         try withHandle { repo in
             guard let memoryPack else { return }
             if bufferedObjects.count >= Self.smallestPack {
-                var pack = git_buf()
-                defer { git_buf_dispose(&pack) }
-                try Self.buildPack(of: bufferedObjects, into: &pack, in: repo)
-                try Self.writePack(pack, in: repo)
+                try Self.writePack(buildPack(of: bufferedObjects), in: repo)
                 packsWritten += 1
                 if packsWritten.isMultiple(of: Self.packsPerIndex) { try Self.writeMultiPackIndex(in: repo) }
             } else if !bufferedObjects.isEmpty {
@@ -92,22 +89,29 @@ extension Repository {
     /// then each pack written since, so this bounds the packs searched one by one.
     static let packsPerIndex = 16
 
-    /// A pack of exactly `objects` (deltas among them allowed), built in memory.
-    private static func buildPack(of objects: [ObjectID], into pack: inout git_buf, in repo: OpaquePointer) throws {
-        var builder: OpaquePointer?
-        try check(git_packbuilder_new(&builder, repo), "git_packbuilder_new")
-        defer { git_packbuilder_free(builder) }
-        git_packbuilder_set_threads(builder, 1)
+    /// A pack of exactly `objects`, read from the memory backend, each stored whole (see ``PackEncoder``).
+    private func buildPack(of objects: [ObjectID]) throws -> [UInt8] {
+        let backend = memoryPack!
+        // The same object may have been written twice (two empty files), and git refuses a pack that holds it twice.
+        var seen = Set<ObjectID>()
+        let objects = objects.filter { seen.insert($0).inserted }
+        var pack = PackEncoder(count: objects.count)
         for object in objects {
             var oid = object.oid
-            try check(git_packbuilder_insert(builder, &oid, nil), "git_packbuilder_insert")
+            var data: UnsafeMutableRawPointer?
+            var size = 0
+            var type = GIT_OBJECT_INVALID
+            try check(backend.pointee.read(&data, &size, &type, backend, &oid), "git_odb_backend.read")
+            // The backend hands over a copy allocated by libgit2's allocator.
+            defer { git_odb_backend_data_free(backend, data) }
+            try pack.append(type: UInt8(type.rawValue), contents: UnsafeRawBufferPointer(start: data, count: size))
         }
-        try check(git_packbuilder_write_buf(&pack, builder), "git_packbuilder_write_buf")
+        return pack.finish()
     }
 
     /// Streams a pack into the object database through libgit2's indexer, which writes the
     /// `.pack` and `.idx` files under `objects/pack`.
-    private static func writePack(_ pack: git_buf, in repo: OpaquePointer) throws {
+    private static func writePack(_ pack: [UInt8], in repo: OpaquePointer) throws {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repo), "git_repository_odb")
         defer { git_odb_free(odb) }
@@ -115,7 +119,9 @@ extension Repository {
         try check(git_odb_write_pack(&writer, odb, nil, nil), "git_odb_write_pack")
         defer { writer?.pointee.free(writer) }
         var stats = git_indexer_progress()
-        try check(writer!.pointee.append(writer, pack.ptr, pack.size, &stats), "git_odb_writepack.append")
+        try pack.withUnsafeBytes { bytes -> Void in
+            try check(writer!.pointee.append(writer, bytes.baseAddress, bytes.count, &stats), "git_odb_writepack.append")
+        }
         try check(writer!.pointee.commit(writer, &stats), "git_odb_writepack.commit")
     }
 

@@ -24,6 +24,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case lockFailed(path: String, reason: String)
     /// Syncing the repository to disk failed; what was written may not survive a crash.
     case syncFailed(path: String, reason: String)
+    /// A pack of buffered objects could not be built.
+    case packWriteFailed(reason: String)
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {
@@ -50,6 +52,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot lock \(path): \(reason)"
         case .syncFailed(let path, let reason):
             return "cannot sync \(path) to disk: \(reason)"
+        case .packWriteFailed(let reason):
+            return "cannot write a pack of the audit log's objects: \(reason)"
         }
     }
 
