@@ -22,7 +22,7 @@ public actor IncidentStore {
     private var pending: [PendingWrite] = []
     private var flushScheduled = false
     /// The store's own thread: its writes block on the disk (see ``DedicatedThreadExecutor``).
-    private nonisolated let executor = DedicatedThreadExecutor(name: "runbook-incident-store")
+    private nonisolated let executor = DedicatedThreadExecutor(name: "incident-store")
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
