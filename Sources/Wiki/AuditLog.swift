@@ -10,8 +10,9 @@ import Foundation
 /// running git by hand) is detected and never overwritten.
 ///
 /// Durability: a call returns only after the commits and the branch update are on disk. A batch of
-/// entries is written as one pack file and costs two `syncfs` calls however many entries it has:
-/// that is group commit, with one commit per event still.
+/// entries is written as one pack and costs the sync of its two files, the pack folder, the branch's
+/// reference file and its folder, however many entries it has: that is group commit, with one commit
+/// per event still.
 public final class AuditLog: Sendable {
     /// The repository written to.
     public let repository: Repository
@@ -62,13 +63,12 @@ public final class AuditLog: Sendable {
                     try? repository.discardBufferedObjects()
                     throw error
                 }
-                try repository.syncToDisk()
                 do {
                     try moveBranchRetryingLocks(to: commits.last!, expected: head)
                 } catch WikiError.branchMoved {
                     continue
                 }
-                try repository.syncToDisk()
+                try repository.syncBranch(branch)
                 return (commits, planned)
             }
         }

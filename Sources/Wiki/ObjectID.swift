@@ -81,6 +81,18 @@ extension ObjectID {
         return oid
     }
 
+    /// The 20 raw bytes, as git's file formats store them.
+    var bytes: [UInt8] {
+        withUnsafeBytes(of: oid.id) { Array($0) }
+    }
+
+    /// The id whose raw bytes are `bytes` (20 of them).
+    init(bytes: [UInt8]) {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { $0.copyBytes(from: bytes.prefix(20)) }
+        self.init(oid)
+    }
+
     private static func nibble(_ digit: UInt8) -> UInt8 {
         digit <= UInt8(ascii: "9") ? digit - UInt8(ascii: "0") : digit - UInt8(ascii: "a") + 10
     }

@@ -1,14 +1,23 @@
 internal import CZlib
+import Foundation
 
-/// A git pack of whole objects, each deflated on its own, with no deltas.
+/// A git pack of whole objects, each deflated on its own, with no deltas, and its index.
 ///
 /// libgit2's pack builder looks for deltas among every object of a batch (a window of ten,
 /// fixed when libgit2 is compiled), and for the audit log's small batches of fresh objects that
 /// search was most of the cost of a commit. Deltas are for storage; `git gc` finds them later.
 struct PackEncoder {
+    /// A finished pack: its bytes, its index's bytes, and its name (the hex of its checksum, as in `pack-<name>.pack`).
+    struct Encoded {
+        var pack: [UInt8]
+        var index: [UInt8]
+        var name: String
+        var objectCount: Int
+    }
+
     private var bytes: [UInt8] = []
     private let count: Int
-    private var written = 0
+    private var entries: [PackIndex.Entry] = []
 
     /// How hard zlib works on an object of `type`. Trees are stored uncompressed: most of a tree is
     /// object ids, which do not compress, and deflating them was a third of an audit commit's cost.
@@ -26,9 +35,10 @@ struct PackEncoder {
         Self.appendBigEndian(UInt32(count), to: &bytes)
     }
 
-    /// Appends one object; `type` is git's (1 commit, 2 tree, 3 blob, 4 tag).
-    mutating func append(type: UInt8, contents: UnsafeRawBufferPointer) throws(WikiError) {
-        precondition(written < count, "more objects than the pack was made for")
+    /// Appends the object `id`; `type` is git's (1 commit, 2 tree, 3 blob, 4 tag).
+    mutating func append(_ id: ObjectID, type: UInt8, contents: UnsafeRawBufferPointer) throws(WikiError) {
+        precondition(entries.count < count, "more objects than the pack was made for")
+        let offset = bytes.count
         appendHeader(type: type, size: contents.count)
         var bound = compressBound(uLong(contents.count))
         let start = bytes.count
@@ -43,16 +53,21 @@ struct PackEncoder {
         }
         guard result == Z_OK else { throw .packWriteFailed(reason: "zlib compress2 returned \(result)") }
         bytes.removeLast(bytes.count - start - Int(bound))
-        written += 1
+        let checksum = bytes.withUnsafeBytes { raw in
+            crc32(0, (raw.baseAddress! + offset).assumingMemoryBound(to: Bytef.self), uInt(raw.count - offset))
+        }
+        entries.append(PackIndex.Entry(id: id, crc32: UInt32(checksum), offset: offset))
     }
 
-    /// The pack's bytes, closed by the SHA-1 of everything before it.
-    consuming func finish() -> [UInt8] {
-        precondition(written == count, "fewer objects than the pack was made for")
+    /// The pack, closed by the SHA-1 of everything before it, and its index.
+    consuming func finish() throws(WikiError) -> Encoded {
+        precondition(entries.count == count, "fewer objects than the pack was made for")
         var hash = SHA1()
         hash.update(bytes)
-        bytes += hash.finalize()
-        return bytes
+        let checksum = hash.finalize()
+        bytes += checksum
+        let index = try PackIndex.encode(entries, packChecksum: checksum)
+        return Encoded(pack: bytes, index: index, name: checksum.map { String(format: "%02x", $0) }.joined(), objectCount: count)
     }
 
     /// The object's type and inflated size: four bits of size in the first byte, then seven per byte.

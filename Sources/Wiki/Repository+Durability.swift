@@ -18,29 +18,18 @@ extension Repository {
 }
 
 extension Repository {
-    /// Flushes everything written to the repository's file system to disk (`syncfs`).
+    /// Syncs the branch's reference file, and the folder that holds it, to disk.
     ///
-    /// One call covers every object and reference written before it, however many: the audit log
-    /// calls it once per batch of commits instead of fsyncing each file (group commit).
-    public func syncToDisk() throws {
-        let descriptor = Foundation.open(gitDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw WikiError.syncFailed(path: gitDirectory, reason: String(cString: strerror(errno))) }
+    /// libgit2 writes a reference under a lock file and renames it into place; syncing both after
+    /// the update makes the move durable without syncing anything else.
+    public func syncBranch(_ branch: String) throws {
+        let file = gitDirectory + "/" + (try Self.branchReference(branch))
+        let descriptor = Foundation.open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw WikiError.syncFailed(path: file, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        guard Self.syncFileSystem(descriptor) == 0 else {
-            throw WikiError.syncFailed(path: gitDirectory, reason: String(cString: strerror(errno)))
-        }
+        guard fsync(descriptor) == 0 else { throw WikiError.syncFailed(path: file, reason: String(cString: strerror(errno))) }
+        try PackFolder.sync((file as NSString).deletingLastPathComponent)
     }
-
-    /// `syncfs(2)`: Glibc declares it only under `_GNU_SOURCE`, which Swift's Glibc module does not
-    /// set, so it is looked up by name; where it is missing, `sync(2)` flushes every file system.
-    private static let syncFileSystem: @Sendable (Int32) -> Int32 = {
-        typealias SyncFS = @convention(c) (Int32) -> Int32
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "syncfs") else {
-            return { _ in sync(); return 0 }
-        }
-        let function = unsafeBitCast(symbol, to: SyncFS.self)
-        return { function($0) }
-    }()
 }
 
 extension LibGit2 {

@@ -1,4 +1,5 @@
 internal import CLibGit2
+import Foundation
 
 extension Repository {
     /// From now on, keeps every object written through this handle in memory until
@@ -12,31 +13,37 @@ extension Repository {
     public func bufferObjectsInMemory() throws {
         try withHandle { repo in
             guard memoryPack == nil else { return }
-            var backend: UnsafeMutablePointer<git_odb_backend>?
-            try check(git_mempack_new(&backend), "git_mempack_new")
             var odb: OpaquePointer?
             try check(git_repository_odb(&odb, repo), "git_repository_odb")
             defer { git_odb_free(odb) }
-            // The highest priority of all backends, so writes go here; the odb owns it from now on.
-            try check(git_odb_add_backend(odb, backend, 999), "git_odb_add_backend")
-            memoryPack = backend
+            memoryPack = try Self.addMemoryPack(to: odb)
         }
     }
 
-    /// Writes the objects buffered since the last call as one pack (and its index), then empties
-    /// the buffer. Does nothing when nothing is buffered. Call ``syncToDisk()`` to make it durable.
+    /// Adds a new memory backend to `odb`, with the highest priority of all so writes go there.
+    /// The odb owns it from then on.
+    private static func addMemoryPack(to odb: OpaquePointer?) throws -> UnsafeMutablePointer<git_odb_backend>? {
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        try check(git_mempack_new(&backend), "git_mempack_new")
+        try check(git_odb_add_backend(odb, backend, 999), "git_odb_add_backend")
+        return backend
+    }
+
+    /// Writes the objects buffered since the last call as one pack and its index, synced to disk,
+    /// then empties the buffer. Does nothing when nothing is buffered.
+    ///
+    /// Small packs are merged as they pile up (see ``PackShelf``), on a thread of their own, so
+    /// lookups search a few dozen packs however long the audit log runs and no write waits for a merge.
     public func writeBufferedObjects() throws {
         try withHandle { repo in
-            guard let memoryPack else { return }
-            if bufferedObjects.count >= Self.smallestPack {
-                try Self.writePack(buildPack(of: bufferedObjects), in: repo)
-                packsWritten += 1
-                if packsWritten.isMultiple(of: Self.packsPerIndex) { try Self.writeMultiPackIndex(in: repo) }
-            } else if !bufferedObjects.isEmpty {
-                try writeLoose(bufferedObjects, in: repo)
-            }
+            guard let memoryPack, !bufferedObjects.isEmpty else { return }
+            let pack = try Self.encodePack(of: bufferedObjects) { id in try Self.readBuffered(id, from: memoryPack) }
+            try packFolder.write(pack)
             bufferedObjects = []
             try check(git_mempack_reset(memoryPack), "git_mempack_reset")
+            try refreshObjects(in: repo)
+            packShelf.add(pack.name, objects: pack.objectCount)
+            try finishMerge(in: repo)
         }
     }
 
@@ -49,87 +56,101 @@ extension Repository {
         }
     }
 
-    /// Fewer objects than this (up to about seven events) are written as loose objects rather than a pack:
-    /// a pack per small batch would pile up thousands of packs, and every lookup that misses
-    /// searches each one.
-    static let smallestPack = 64
-
-    /// Writes buffered objects as loose objects through the loose backend itself, so libgit2 does
-    /// not look for them first (and reread the pack folder on the miss).
-    private func writeLoose(_ objects: [ObjectID], in repo: OpaquePointer) throws {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repo), "git_repository_odb")
-        defer { git_odb_free(odb) }
-        guard let loose = try Self.looseBackend(of: odb, besides: memoryPack) else {
-            throw GitError(function: "git_odb_get_backend", code: -1, errorClass: 0, message: "the repository has no loose object store")
-        }
-        for id in objects {
-            var oid = id.oid
-            var object: OpaquePointer?
-            try check(git_odb_read(&object, odb, &oid), "git_odb_read")
-            defer { git_odb_object_free(object) }
-            try check(loose.pointee.write(loose, &oid, git_odb_object_data(object), git_odb_object_size(object), git_odb_object_type(object)),
-                      "git_odb_backend.write")
-        }
+    /// The folder packs are written to.
+    var packFolder: PackFolder {
+        PackFolder(path: gitDirectory + "/objects/pack")
     }
 
-    /// The backend that writes loose objects: the one besides the memory backend that can write single objects.
-    private static func looseBackend(
-        of odb: OpaquePointer?, besides memory: UnsafeMutablePointer<git_odb_backend>?
-    ) throws -> UnsafeMutablePointer<git_odb_backend>? {
-        for position in 0..<git_odb_num_backends(odb) {
-            var backend: UnsafeMutablePointer<git_odb_backend>?
-            try check(git_odb_get_backend(&backend, odb, position), "git_odb_get_backend")
-            if let backend, backend != memory, backend.pointee.write != nil { return backend }
-        }
-        return nil
-    }
-
-    /// How many packs to write between two multi-pack indexes: lookups search the index once and
-    /// then each pack written since, so this bounds the packs searched one by one.
-    static let packsPerIndex = 16
-
-    /// A pack of exactly `objects`, read from the memory backend, each stored whole (see ``PackEncoder``).
-    private func buildPack(of objects: [ObjectID]) throws -> [UInt8] {
-        let backend = memoryPack!
+    /// A pack of exactly `objects` (each once), read with `read`, each stored whole (see ``PackEncoder``).
+    private static func encodePack(
+        of objects: [ObjectID], read: (ObjectID) throws -> (type: git_object_t, contents: Data)
+    ) throws -> PackEncoder.Encoded {
         // The same object may have been written twice (two empty files), and git refuses a pack that holds it twice.
         var seen = Set<ObjectID>()
         let objects = objects.filter { seen.insert($0).inserted }
         var pack = PackEncoder(count: objects.count)
-        for object in objects {
-            var oid = object.oid
-            var data: UnsafeMutableRawPointer?
-            var size = 0
-            var type = GIT_OBJECT_INVALID
-            try check(backend.pointee.read(&data, &size, &type, backend, &oid), "git_odb_backend.read")
-            // The backend hands over a copy allocated by libgit2's allocator.
-            defer { git_odb_backend_data_free(backend, data) }
-            try pack.append(type: UInt8(type.rawValue), contents: UnsafeRawBufferPointer(start: data, count: size))
+        for id in objects {
+            let object = try read(id)
+            try object.contents.withUnsafeBytes { try pack.append(id, type: UInt8(object.type.rawValue), contents: $0) }
         }
-        return pack.finish()
+        return try pack.finish()
     }
 
-    /// Streams a pack into the object database through libgit2's indexer, which writes the
-    /// `.pack` and `.idx` files under `objects/pack`.
-    private static func writePack(_ pack: [UInt8], in repo: OpaquePointer) throws {
+    /// An object of the memory backend.
+    private static func readBuffered(
+        _ id: ObjectID, from backend: UnsafeMutablePointer<git_odb_backend>
+    ) throws -> (type: git_object_t, contents: Data) {
+        var oid = id.oid
+        var data: UnsafeMutableRawPointer?
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try check(backend.pointee.read(&data, &size, &type, backend, &oid), "git_odb_backend.read")
+        // The backend hands over a copy allocated by libgit2's allocator.
+        defer { git_odb_backend_data_free(backend, data) }
+        return (type, data.map { Data(bytes: $0, count: size) } ?? Data())
+    }
+
+    /// Lets libgit2 find the packs written since it last listed the folder.
+    private func refreshObjects(in repo: OpaquePointer) throws {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repo), "git_repository_odb")
         defer { git_odb_free(odb) }
-        var writer: UnsafeMutablePointer<git_odb_writepack>?
-        try check(git_odb_write_pack(&writer, odb, nil, nil), "git_odb_write_pack")
-        defer { writer?.pointee.free(writer) }
-        var stats = git_indexer_progress()
-        try pack.withUnsafeBytes { bytes -> Void in
-            try check(writer!.pointee.append(writer, bytes.baseAddress, bytes.count, &stats), "git_odb_writepack.append")
-        }
-        try check(writer!.pointee.commit(writer, &stats), "git_odb_writepack.commit")
+        try check(git_odb_refresh(odb), "git_odb_refresh")
     }
 
-    /// Indexes every pack in one `multi-pack-index` file, so lookups stay fast as packs pile up.
-    private static func writeMultiPackIndex(in repo: OpaquePointer) throws {
+    /// Puts a merged pack in place of the packs it merged, once one is ready, and starts the next
+    /// merge due. Called with an empty buffer: giving the handle a new object database drops the memory backend.
+    private func finishMerge(in repo: OpaquePointer) throws {
+        if let merge = finishedMerge {
+            finishedMerge = nil
+            mergeInFlight = false
+            switch merge.result {
+            case .success(let merged):
+                try packFolder.delete(merge.packs.filter { $0 != merged.name })
+                try reopenObjects(in: repo)
+                packShelf.replace(merge.packs, with: merged.name, objects: merged.objectCount)
+            case .failure:
+                // The packs stay as they are, and out of later merges: retrying would fail the same way.
+                packShelf.forget(merge.packs)
+            }
+        }
+        guard !mergeInFlight, let packs = packShelf.nextMerge() else { return }
+        mergeInFlight = true
+        let objects = gitDirectory + "/objects"
+        let folder = packFolder
+        Thread.detachNewThread { [weak self] in
+            let result = Result { try Self.merge(packs, objectsDirectory: objects, into: folder) }
+            guard let self else { return }
+            withHandle { _ in finishedMerge = FinishedMerge(packs: packs, result: result) }
+        }
+    }
+
+    /// Writes the objects of the packs `names` as one pack, read through an object database of its
+    /// own (libgit2 objects are not shared between threads). The packs themselves stay.
+    private static func merge(_ names: [String], objectsDirectory: String, into folder: PackFolder) throws -> PackShelf.Pack {
         var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repo), "git_repository_odb")
+        try check(git_odb_open(&odb, objectsDirectory), "git_odb_open")
         defer { git_odb_free(odb) }
-        try check(git_odb_write_multi_pack_index(odb), "git_odb_write_multi_pack_index")
+        let ids = try names.flatMap { try folder.objectIDs(inPack: $0) }
+        let merged = try encodePack(of: ids) { id in
+            var oid = id.oid
+            var object: OpaquePointer?
+            try check(git_odb_read(&object, odb, &oid), "git_odb_read")
+            defer { git_odb_object_free(object) }
+            return (git_odb_object_type(object), Data(bytes: git_odb_object_data(object), count: git_odb_object_size(object)))
+        }
+        try folder.write(merged)
+        return PackShelf.Pack(name: merged.name, objectCount: merged.objectCount)
+    }
+
+    /// Gives the handle an object database listed afresh: libgit2's refresh adds new packs but
+    /// keeps deleted ones, and reading an object from one of those fails.
+    private func reopenObjects(in repo: OpaquePointer) throws {
+        var odb: OpaquePointer?
+        try check(git_odb_open(&odb, gitDirectory + "/objects"), "git_odb_open")
+        defer { git_odb_free(odb) }
+        let backend = try Self.addMemoryPack(to: odb)
+        try check(git_repository_set_odb(repo, odb), "git_repository_set_odb")
+        memoryPack = backend
     }
 }

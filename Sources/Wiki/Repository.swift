@@ -17,8 +17,12 @@ public final class Repository: @unchecked Sendable {
     /// The in-memory object backend (a `git_odb_backend *`) once ``bufferObjectsInMemory()`` ran;
     /// owned by libgit2's object database. Only touched while `lock` is held.
     var memoryPack: UnsafeMutablePointer<git_odb_backend>?
-    /// Packs written by ``writeBufferedObjects()``; only touched while `lock` is held.
-    var packsWritten = 0
+    /// Packs written by ``writeBufferedObjects()``, to be merged as they pile up; only touched while `lock` is held.
+    var packShelf = PackShelf()
+    /// Whether a merge of packs runs on its thread; only touched while `lock` is held.
+    var mergeInFlight = false
+    /// A merge done on its thread, to be put in place by the next write; only touched while `lock` is held.
+    var finishedMerge: FinishedMerge?
     /// The objects buffered since the last pack; only touched while `lock` is held.
     var bufferedObjects: [ObjectID] = []
     /// Trees recently read or written by buffered commits, so the next commit of a chain changes

@@ -56,3 +56,44 @@ import Testing
         #expect(text == String(repeating: "line 9\n", count: 50))
     }
 }
+
+/// Packs pile up one per batch and are merged by size class.
+@Suite struct PackMergeTests {
+    @Test func eightPacksOfOneSizeClassBecomeOne() {
+        var shelf = PackShelf()
+        for index in 0..<7 { shelf.add("small\(index)", objects: 20) }
+        shelf.add("large", objects: 600)
+        #expect(shelf.nextMerge() == nil, "seven of a class, and one of another")
+        shelf.add("small7", objects: 20)
+        #expect(shelf.nextMerge().map(Set.init) == Set((0..<8).map { "small\($0)" }))
+        shelf.replace((0..<8).map { "small\($0)" }, with: "merged", objects: 160)
+        #expect(shelf.nextMerge() == nil)
+    }
+
+    /// Many small batches: the pack count stays bounded, every commit stays readable through the
+    /// writer's handle and a new one, and git finds the repository sound.
+    @Test func manyBatchesLeaveFewPacksAndEveryObjectReadable() throws {
+        try #require(GitCLI.isAvailable)
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let log = try AuditLog(repository: repository)
+        var commits: [ObjectID] = []
+        for batch in 0..<150 {
+            commits += try log.append { _ in
+                ([AuditEntry(changes: [.write(path: "events/\(batch % 7)/\(batch).md", contents: Data("event \(batch)\n".utf8))],
+                             message: "Event \(batch)", author: People.alice)], ())
+            }.commits
+        }
+        let packFolder = repository.gitDirectory + "/objects/pack"
+        let indexes = try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".idx") }
+        #expect(indexes.count < 30, "150 batches left \(indexes.count) packs")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: packFolder).allSatisfy { !$0.hasPrefix("tmp_") })
+        for (batch, commit) in commits.enumerated() {
+            #expect(try log.repository.readFile("events/\(batch % 7)/\(batch).md", at: commit) == Data("event \(batch)\n".utf8))
+        }
+        let fresh = try Repository.open(repository.gitDirectory)
+        #expect(try fresh.readFile("events/0/0.md", at: commits[149]) == Data("event 0\n".utf8))
+        try GitCLI.run(["fsck", "--strict", "--no-dangling"], in: repository.gitDirectory)
+        #expect(try GitCLI.run(["rev-list", "--count", "audit"], in: repository.gitDirectory) == "150\n")
+    }
+}

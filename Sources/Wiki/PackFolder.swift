@@ -1,0 +1,77 @@
+import Foundation
+
+/// A repository's `objects/pack` folder, where the audit log's packs are written, synced to disk
+/// one by one.
+///
+/// Each pack and its index are written under temporary names and synced, renamed (the index
+/// last: git finds a pack by its index), and then the folder is synced so the names survive too.
+/// That makes a batch durable by syncing its own files, where `syncfs` would wait for every dirty
+/// file on the file system.
+struct PackFolder {
+    let path: String
+
+    /// Writes `pack` and its index, durably.
+    func write(_ pack: PackEncoder.Encoded) throws {
+        let base = path + "/pack-" + pack.name
+        try writeSynced(pack.pack, to: base + ".pack", temporary: path + "/tmp_pack_" + pack.name)
+        try writeSynced(pack.index, to: base + ".idx", temporary: path + "/tmp_idx_" + pack.name)
+        try Self.sync(path)
+    }
+
+    /// The ids of the objects in the pack `name`, from its index.
+    func objectIDs(inPack name: String) throws -> [ObjectID] {
+        let file = path + "/pack-\(name).idx"
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw WikiError.packWriteFailed(reason: "cannot read \(file)")
+        }
+        return try PackIndex.objectIDs(in: [UInt8](data))
+    }
+
+    /// Deletes the packs `names`, each index before its pack, so no reader finds an index without its pack.
+    func delete(_ names: [String]) throws {
+        for name in names {
+            for suffix in [".idx", ".pack"] where unlink(path + "/pack-" + name + suffix) != 0 && errno != ENOENT {
+                throw WikiError.packWriteFailed(reason: "cannot delete pack-\(name)\(suffix): \(String(cString: strerror(errno)))")
+            }
+        }
+        try Self.sync(path)
+    }
+
+    /// Writes `bytes` to `temporary`, syncs it and renames it to `final`.
+    private func writeSynced(_ bytes: [UInt8], to final: String, temporary: String) throws {
+        // Read-only, as git makes pack files.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o444)
+        guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+        do {
+            defer { close(descriptor) }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw Self.failure("write", temporary) }
+                offset += written
+            }
+            guard fsync(descriptor) == 0 else { throw Self.failure("sync", temporary) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, final) == 0 else {
+            let error = Self.failure("rename", temporary)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Syncs the folder `path` itself: the names in it.
+    static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("sync", path) }
+    }
+
+    private static func failure(_ action: String, _ path: String) -> WikiError {
+        .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,57 @@
+/// The packs one handle wrote, and which of them to merge next.
+///
+/// Every batch of the audit log is a pack of its own, and a lookup that misses searches each pack,
+/// so packs are merged as they pile up: once there are ``fanIn`` packs of the same size class
+/// (objects 1-7, 8-63, 64-511 ...), they become one pack of the next class. That keeps the count
+/// to a few dozen, and each object is rewritten once per class it climbs. Only packs this handle
+/// wrote are merged: a pack someone pushed has deltas that merging would undo.
+struct PackShelf {
+    /// How many packs of one size class are merged into one.
+    static let fanIn = 8
+
+    /// A pack written.
+    struct Pack: Sendable {
+        var name: String
+        var objectCount: Int
+    }
+
+    private var packs: [(name: String, objects: Int)] = []
+
+    mutating func add(_ name: String, objects: Int) {
+        packs.append((name, objects))
+    }
+
+    /// The names of ``fanIn`` packs of one size class, if some class has that many.
+    func nextMerge() -> [String]? {
+        let byClass = Dictionary(grouping: packs, by: { Self.sizeClass(of: $0.objects) })
+        return byClass.values.first { $0.count >= Self.fanIn }.map { $0.map(\.name) }
+    }
+
+    /// Records that the packs `names` were merged into the pack `name`.
+    mutating func replace(_ names: [String], with name: String, objects: Int) {
+        packs.removeAll { names.contains($0.name) }
+        add(name, objects: objects)
+    }
+
+    /// Leaves the packs `names` out of later merges.
+    mutating func forget(_ names: [String]) {
+        packs.removeAll { names.contains($0.name) }
+    }
+
+    /// 0 for up to 7 objects, 1 for 8 to 63, and so on.
+    private static func sizeClass(of objects: Int) -> Int {
+        var objects = objects / fanIn
+        var sizeClass = 0
+        while objects > 0 {
+            objects /= fanIn
+            sizeClass += 1
+        }
+        return sizeClass
+    }
+}
+
+/// A merge of packs done on its thread: the packs it merged and the pack that holds their objects now.
+struct FinishedMerge: Sendable {
+    var packs: [String]
+    var result: Result<PackShelf.Pack, any Error>
+}
