@@ -1,4 +1,5 @@
 import Foundation
+import ITIL
 
 /// An alert that may run a runbook: what `runbook trigger` and the intake adapters hand the executor.
 public struct AlertTrigger: Sendable {
@@ -12,14 +13,33 @@ public struct AlertTrigger: Sendable {
     /// without a key, the labels' fingerprint is used.
     public var source: String
     public var key: String?
+    /// What the reporter says about the incident, where it differs from what the matching runbook
+    /// sets: a person opening an incident by hand knows how bad it is better than the runbook's defaults.
+    public var assessment: Assessment
+
+    /// A reporter's impact, urgency, service and category; nil leaves each to the runbook.
+    public struct Assessment: Sendable {
+        public var impact: Impact?
+        public var urgency: Urgency?
+        public var service: String?
+        public var category: String?
+
+        public init(impact: Impact? = nil, urgency: Urgency? = nil, service: String? = nil, category: String? = nil) {
+            self.impact = impact
+            self.urgency = urgency
+            self.service = service
+            self.category = category
+        }
+    }
 
     public init(labels: [String: String], annotations: [String: String] = [:], summary: String? = nil, source: String = "cli",
-                key: String? = nil) {
+                key: String? = nil, assessment: Assessment = Assessment()) {
         self.labels = labels
         self.annotations = annotations
         self.summary = summary
         self.source = source
         self.key = key
+        self.assessment = assessment
     }
 
     /// The incident's one-line summary.

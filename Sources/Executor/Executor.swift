@@ -81,8 +81,10 @@ public struct Executor: Sendable {
     private func request(for alert: AlertTrigger, runbook: Runbook?) -> IncidentRequest {
         IncidentRequest(
             shortDescription: alert.shortDescription, description: alert.annotations["description"] ?? "",
-            category: runbook?.category, service: runbook?.service, assignmentGroup: runbook?.assignmentGroup,
-            impact: runbook?.impact.flatMap { try? Impact($0) }, urgency: runbook?.urgency.flatMap { try? Urgency($0) },
+            category: alert.assessment.category ?? runbook?.category, service: alert.assessment.service ?? runbook?.service,
+            assignmentGroup: runbook?.assignmentGroup,
+            impact: alert.assessment.impact ?? runbook?.impact.flatMap { try? Impact($0) },
+            urgency: alert.assessment.urgency ?? runbook?.urgency.flatMap { try? Urgency($0) },
             severity: alert.labels["severity"], labels: alert.labels,
             alert: alert.key.map { AlertKey(source: alert.source, key: $0) } ?? AlertKey(source: alert.source, labels: alert.labels))
     }

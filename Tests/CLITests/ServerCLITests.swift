@@ -122,6 +122,11 @@ struct ServerCLITests {
         #expect(again.status == 1)
         #expect(again.stdout.hasPrefix("opened INC0000002: no runbook matches, so it stays New\n"), "\(again.stdout)\(again.stderr)")
         #expect(again.stdout == againLocal.stdout)
+
+        let opened = try cli.run(server.args(["incidents", "open", "--summary", "Payments down", "--impact", "1", "--urgency", "1",
+                                              "--service", "payments"]))
+        #expect(opened.stdout == "opened INC0000003 (P1 Critical): Payments down\n", "\(opened.stdout)\(opened.stderr)")
+        #expect(try cli.run(["incidents", "show", "INC0000003"]).stdout.contains("payments"))
     }
 
     @Test func aRunAwaitingApprovalIsApprovedThroughTheServer() throws {

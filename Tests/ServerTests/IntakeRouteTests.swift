@@ -157,6 +157,30 @@ struct IntakeRouteTests {
             #expect(blank.errorField == "short_description")
         }
     }
+
+    @Test("POST /api/v1/incidents takes the reporter's impact, urgency, service and category, checked")
+    func restIncidentAssessment() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let created = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder), body: body("""
+                {"short_description": "Payments down", "impact": 1, "urgency": 1, "service": "payments", "category": "network"}
+                """))
+            #expect(created.status == .created)
+            #expect(created.json["priority"] as? Int == 1)
+            #expect(created.json["service"] as? String == "payments")
+            #expect(created.json["category"] as? String == "network")
+            let outOfRange = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                      body: body(#"{"short_description": "x", "impact": 1, "urgency": 4}"#))
+            #expect(outOfRange.status == .badRequest)
+            #expect(outOfRange.errorField == "urgency")
+            let wrongType = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                     body: body(#"{"short_description": "x", "impact": "high"}"#))
+            #expect(wrongType.status == .badRequest)
+            #expect(wrongType.errorField == "impact")
+            let listed = try await client.execute(uri: "/api/v1/incidents", method: .get, headers: sandbox.auth(.viewer))
+            #expect((listed.json["incidents"] as? [Any])?.count == 1, "refused reports open nothing")
+        }
+    }
 }
 
 extension Incident {

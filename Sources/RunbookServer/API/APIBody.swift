@@ -10,19 +10,30 @@ public enum APIBody {
         public var annotations: [String: String]?
         /// Reports with the same key go to the same open incident; without one, each is new.
         public var dedupKey: String?
+        /// 1 (high) to 3 (low); with `urgency`, the priority. Each left out is the matching runbook's, else 2.
+        public var impact: Int?
+        public var urgency: Int?
+        /// Left out: the matching runbook's.
+        public var service: String?
+        public var category: String?
 
         public init(shortDescription: String, description: String? = nil, severity: String? = nil, labels: [String: String]? = nil,
-                    annotations: [String: String]? = nil, dedupKey: String? = nil) {
+                    annotations: [String: String]? = nil, dedupKey: String? = nil, impact: Int? = nil, urgency: Int? = nil,
+                    service: String? = nil, category: String? = nil) {
             self.shortDescription = shortDescription
             self.description = description
             self.severity = severity
             self.labels = labels
             self.annotations = annotations
             self.dedupKey = dedupKey
+            self.impact = impact
+            self.urgency = urgency
+            self.service = service
+            self.category = category
         }
 
         enum CodingKeys: String, CodingKey {
-            case description, severity, labels, annotations
+            case description, severity, labels, annotations, impact, urgency, service, category
             case shortDescription = "short_description"
             case dedupKey = "dedup_key"
         }

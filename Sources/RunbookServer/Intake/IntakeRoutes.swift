@@ -121,6 +121,21 @@ struct IntakeRoutes: Sendable {
 
     // MARK: - REST
 
+    /// The reporter's impact, urgency, service and category, checked.
+    private static func assessment(of body: APIBody.NewIncident) throws -> AlertTrigger.Assessment {
+        func scale<Value>(_ value: Int?, _ field: String, _ make: (Int) throws -> Value) throws -> Value? {
+            guard let value else { return nil }
+            do {
+                return try make(value)
+            } catch {
+                throw APIError.badRequest("\(field) must be 1 (high), 2 (medium) or 3 (low), not \(value)", field: field, code: "invalid_field")
+            }
+        }
+        return AlertTrigger.Assessment(
+            impact: try scale(body.impact, "impact") { try Impact($0) }, urgency: try scale(body.urgency, "urgency") { try Urgency($0) },
+            service: body.service, category: body.category)
+    }
+
     /// `POST /api/v1/incidents`: people and scripts report a problem.
     private func openIncident(_ request: Request) async throws -> Response {
         let principal = try authorization.require(.responder, request)
@@ -136,7 +151,7 @@ struct IntakeRoutes: Sendable {
         // Without a dedup_key every report is its own incident: two people describing two problems
         // with the same labels must not end up in one.
         let trigger = AlertTrigger(labels: labels, annotations: annotations, summary: body.shortDescription, source: "rest",
-                                   key: body.dedupKey ?? UUID().uuidString.lowercased())
+                                   key: body.dedupKey ?? UUID().uuidString.lowercased(), assessment: try Self.assessment(of: body))
         let result = try await intake.fire(trigger, actor: principal.name)
         guard let incident = result.incident else { throw APIError.conflict("the incident could not be opened") }
         return try JSONBody.response(incident, status: result.outcome == .opened ? .created : .ok)

@@ -5,17 +5,13 @@ import RunbookServer
 
 /// The incident commands against a server (`--server`): the same output as in-process, through the REST API.
 extension IncidentsCommand.Open {
-    /// `POST /api/v1/incidents`. The server takes no impact, urgency, service or category from a
-    /// person: those come from the runbook that matches, which it also starts.
+    /// `POST /api/v1/incidents`; the server also starts the runbook that matches.
     func run(on client: APIClient) async throws {
-        let unsupported = [("--impact", impact != nil), ("--urgency", urgency != nil), ("--service", service != nil), ("--category", category != nil)]
-        for (option, given) in unsupported where given {
-            throw ServerOptions.unavailable(option, because: "POST /api/v1/incidents takes them from the runbook that matches")
-        }
         actor.noteIgnoredAgainstServer()
         let body = APIBody.NewIncident(
             shortDescription: summary, description: description.isEmpty ? nil : description,
-            labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey)
+            labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey, impact: impact, urgency: urgency,
+            service: service, category: category)
         let (incident, status) = try await client.post(Incident.self, "/api/v1/incidents", body: body)
         if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
         if status == 201 {
