@@ -64,6 +64,25 @@ struct IntakeRouteTests {
         }
     }
 
+    @Test("a resolved alert follows the resolve policy of the runbook its run ran, not a later edit of the wiki")
+    func resolvePolicyOfTheRun() async throws {
+        let sandbox = try ServerSandbox(pages: ["manual": Pages.manual])
+        try await sandbox.test { client in
+            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
+                                         body: body(Payloads.alertmanager(alertname: "Manual", fingerprint: "0000000000000002")))
+            #expect(try await eventually { try await !sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty })
+            // Someone drops `resolve: never` from the page after the run; the deployed wiki now says auto-resolve.
+            try ServerSandbox.commit(["manual": Pages.manual.replacingOccurrences(of: "resolve: never\n", with: "")], to: sandbox.repository)
+            _ = try await sandbox.server.wiki.refresh()
+            #expect(await sandbox.server.wiki.library.runbook("manual")?.resolve != .never)
+            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
+                                         body: body(Payloads.alertmanager(alertname: "Manual", status: "resolved", fingerprint: "0000000000000002")))
+            let incident = try await sandbox.store.incident(.first)
+            #expect(incident.state == .inProgress, "the run promised to leave resolving to a person")
+            #expect(incident.workNotes.last?.text.contains("leaves resolving to a person") == true)
+        }
+    }
+
     @Test("Grafana's documented payload opens one incident per alert")
     func grafana() async throws {
         let sandbox = try ServerSandbox()

@@ -54,7 +54,7 @@ public struct RunbookServer: Sendable {
             }
         }
         scheduler = RunScheduler(executor: executor, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
-        intake = AlertIntake(executor: executor, wiki: wiki, scheduler: scheduler, metrics: metrics)
+        intake = AlertIntake(executor: executor, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics)
     }
 
     /// Marks runs whose process is gone as interrupted, with a work note; done once at start-up.

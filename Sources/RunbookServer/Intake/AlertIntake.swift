@@ -6,6 +6,7 @@ import Runbooks
 /// its runbook in the background), is acknowledged, or clears.
 struct AlertIntake: Sendable {
     let executor: Executor
+    let registry: RunRegistry
     let wiki: WikiWatcher
     let scheduler: RunScheduler
     let metrics: ServerMetrics
@@ -46,15 +47,14 @@ struct AlertIntake: Sendable {
     }
 
     /// The alert `key` cleared: a work note on its open incident, which is resolved ("Resolved by
-    /// caller") unless the runbook that matches it says `resolve: never`. Nothing when no incident
-    /// for it is open (a re-delivery, or someone resolved it already).
+    /// caller") unless its runbook says `resolve: never`. Nothing when no incident for it is open
+    /// (a re-delivery, or someone resolved it already).
     func clear(_ key: AlertKey, note: String, actor: String) async throws -> Result {
         guard let incident = await store.openIncident(for: key) else {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
             return Result(outcome: .unchanged, incident: nil)
         }
-        let library = await wiki.library
-        let runbook = MatchDecision(labels: incident.labels, runbooks: library.runbooks).chosen
+        let runbook = await governingRunbook(of: incident)
         let events: [IncidentEvent]
         let outcome: Outcome
         if runbook?.resolve == .never {
@@ -75,6 +75,17 @@ struct AlertIntake: Sendable {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
             return Result(outcome: .unchanged, incident: try? await store.incident(incident.number))
         }
+    }
+
+    /// The runbook whose `resolve` applies to `incident`: the one its last run ran, as it was at
+    /// the commit the run was pinned to (a later edit of the wiki does not change what that run
+    /// promised); without a run, the one that matches it now.
+    private func governingRunbook(of incident: Incident) async -> Runbook? {
+        if let last = incident.runs.last, let id = RunID(parsing: last), let run = try? registry.run(id),
+           let page = try? wiki.repository.readFile(run.runbookPath, at: run.runbookCommit) {
+            return RunbookParser.parse(page, path: run.runbookPath).runbook
+        }
+        return MatchDecision(labels: incident.labels, runbooks: await wiki.library.runbooks).chosen
     }
 
     /// Someone acknowledged the alert `key` at its source: its open incident moves to In Progress
