@@ -111,4 +111,30 @@ struct StepTeardownTests {
         #expect(outcome.duration < .seconds(4))
         #expect(texts(of: outcome.log).last?.hasPrefix("[runbook] stopped reading output 2.000s after the step ended") == true)
     }
+
+    /// A step's descendants that left its group (setsid, a double-forked daemon) are found by the
+    /// step's RUNBOOK_RUN and RUNBOOK_STEP in their environment when the step ends, stopped and reaped:
+    /// none outlives the step.
+    @Test func processesThatLeftTheGroupAreStoppedWhenTheStepEnds() async throws {
+        let sandbox = try StepSandbox()
+        let script = """
+            setsid sh -c 'echo $$ > escaped; exec sleep 30' &
+            ( setsid sh -c 'echo $$ > daemon; trap "" TERM; while :; do sleep 1; done' & ) &
+            while [ ! -s escaped ] || [ ! -s daemon ]; do sleep 0.01; done
+            echo started
+            """
+        let command = try sandbox.shell(script, environment: ["RUNBOOK_RUN": "INC0000001-1", "RUNBOOK_STEP": "escape"])
+        let outcome = try await StepProcess.run(command, limits: StepLimits(gracePeriod: .milliseconds(300)))
+        let escaped = try #require(try sandbox.number(in: "escaped"))
+        let daemon = try #require(try sandbox.number(in: "daemon"))
+        defer { kill(escaped, SIGKILL); kill(daemon, SIGKILL) }
+        #expect(outcome.termination == .exited(0))
+        for pid in [escaped, daemon] {
+            #expect(kill(pid, 0) != 0 && errno == ESRCH, "pid \(pid) is gone, and reaped")
+        }
+        let notes = texts(of: outcome.log).filter { $0.hasPrefix("[runbook]") }
+        #expect(notes.contains { $0.contains("left the step's process group") }, "\(notes)")
+        #expect(notes.contains { $0.hasPrefix("[runbook] still running after 0.300s: sending SIGKILL to pid \(daemon)") }, "the daemon ignores SIGTERM: \(notes)")
+        #expect(outcome.duration < .seconds(3))
+    }
 }

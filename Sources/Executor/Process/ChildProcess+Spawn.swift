@@ -9,6 +9,7 @@ extension ChildProcess {
     /// signal at its default disposition and unblocked.
     static func spawn(_ command: StepCommand) throws(StepLaunchError) -> ChildProcess {
         try validate(command)
+        EscapedProcesses.adoptOrphans()
         let argv = CStringArray([command.executable] + command.arguments)
         let envp = CStringArray(command.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         let (readEnd, writeEnd) = try makePipe(for: command)

@@ -7,6 +7,7 @@ enum GNUFunctions {
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
     typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
     typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
 
     /// `pipe2(2)` (glibc 2.9): a pipe whose ends are close-on-exec from the start, so a process spawned by
     /// another thread at the same moment cannot inherit them and hold the step's output open.
@@ -23,6 +24,10 @@ enum GNUFunctions {
     /// `pidfd_open(2)` (glibc 2.36, Linux 5.3): a descriptor that poll() reports readable when the process
     /// exits, so the end of a step is seen at once rather than at the next 50 ms tick.
     static let pidfdOpen: PidfdOpen? = symbol("pidfd_open", as: PidfdOpen.self)
+
+    /// `prctl(2)`, which is variadic and so not imported; called with its five integer arguments, which
+    /// is how the variadic convention passes them on x86-64 and arm64 Linux.
+    static let prctl: Prctl? = symbol("prctl", as: Prctl.self)
 
     private static func symbol<Function>(_ name: String, as type: Function.Type) -> Function? {
         guard let address = dlsym(dlopen(nil, RTLD_NOW), name) else { return nil }

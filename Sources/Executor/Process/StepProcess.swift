@@ -41,7 +41,8 @@ public enum StepProcess {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 SupervisorThreads.shared.run {
-                    let supervisor = StepSupervisor(child: child, limits: limits, cancellations: [cancellation, taskCancellation],
+                    let supervisor = StepSupervisor(child: child, markers: EscapedProcesses.markers(in: command.environment), limits: limits,
+                                                    cancellations: [cancellation, taskCancellation],
                                                     start: start, onLine: onLine)
                     continuation.resume(returning: supervisor.run(startedAt: startedAt))
                 }

@@ -13,6 +13,8 @@ final class StepSupervisor {
     static let drainLimit = Duration.seconds(2)
 
     private let child: ChildProcess
+    /// The environment entries that mark the step's descendants (see ``EscapedProcesses``).
+    private let markers: [String]?
     private let limits: StepLimits
     private let cancellations: [StepCancellation]
     private let clock = ContinuousClock()
@@ -24,9 +26,10 @@ final class StepSupervisor {
     private var killed = false
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
 
-    init(child: ChildProcess, limits: StepLimits, cancellations: [StepCancellation], start: ContinuousClock.Instant,
+    init(child: ChildProcess, markers: [String]?, limits: StepLimits, cancellations: [StepCancellation], start: ContinuousClock.Instant,
          onLine: @escaping @Sendable (String) -> Void) {
         self.child = child
+        self.markers = markers
         self.limits = limits
         self.cancellations = cancellations
         self.start = start
@@ -48,6 +51,9 @@ final class StepSupervisor {
         // (`sleep 100 &`), which would otherwise outlive the step and hold the output pipe open.
         child.signalGroup(SIGKILL)
         let exit = child.reap()
+        if let markers {
+            EscapedProcesses.stop(markedWith: markers, grace: limits.gracePeriod) { log.note($0, at: elapsed) }
+        }
         drainOutput()
         child.closeDescriptors()
         log.finish(at: elapsed)
