@@ -73,7 +73,7 @@ extension Incident {
             sla.responseDue = targets.response.map { openedAt + $0 }
         }
         if !sla.hasBreached(.resolution) {
-            sla.resolutionDue = targets.resolution.map { openedAt + $0 }
+            sla.resolutionDue = targets.resolution.map { openedAt + $0 + (sla.resolutionPausedFor ?? 0) }
         }
         let text = "impact \(before.impact.value) → \(impact.value), urgency \(before.urgency.value) → \(urgency.value): "
             + "priority \(before.priority) → \(priority)"
@@ -89,6 +89,9 @@ extension Incident {
         }
         if kind == .response, let respondedAt = sla.respondedAt {
             throw .breachNotApplicable(number, kind, reason: "responded at \(Timestamp.format(respondedAt))")
+        }
+        if sla.isPaused(kind) {
+            throw .breachNotApplicable(number, kind, reason: "its clock is paused while the incident is On Hold")
         }
         sla.breaches.append(SLABreach(kind: kind, due: due, recordedAt: time))
         switch kind {

@@ -38,6 +38,7 @@ extension Incident {
         if let reason { text += " (\(reason))" }
         if let explanation { text += ": \(explanation)" }
         stopResponseClock(at: time)
+        if target == .onHold { sla.pauseResolution(at: time) } else { sla.resumeResolution(at: time) }
         state = target
         holdReason = reason
         if target == .canceled {
@@ -51,6 +52,7 @@ extension Incident {
     private mutating func resolve(code: CloseCode, notes: String, at time: Date, by actor: String) {
         let text = "state \(state) → Resolved (\(code)): \(notes)"
         stopResponseClock(at: time)
+        sla.resumeResolution(at: time)
         state = .resolved
         holdReason = nil
         closeCode = code

@@ -36,7 +36,9 @@ struct IncidentPage {
         ]
         rows += optionalRows.compactMap { name, value in value.map { (name, $0) } }
         rows.append(("SLA response", Self.clock(due: incident.sla.responseDue, met: incident.sla.responseMet)))
-        rows.append(("SLA resolution", Self.clock(due: incident.sla.resolutionDue, met: incident.sla.resolutionMet)))
+        var resolution = Self.clock(due: incident.sla.resolutionDue, met: incident.sla.resolutionMet)
+        if let pausedAt = incident.sla.resolutionPausedAt { resolution += ", paused since \(Self.time(pausedAt)) (On Hold)" }
+        rows.append(("SLA resolution", resolution))
         rows.append(("Updated", Self.time(incident.updatedAt)))
         return "| Field | Value |\n|---|---|\n" + rows.map { "| \($0.0) | \(Self.cell($0.1)) |\n" }.joined()
     }

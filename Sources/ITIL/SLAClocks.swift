@@ -19,6 +19,11 @@ public struct SLAClocks: Sendable, Hashable, Codable {
     public var resolutionMet: Bool?
     /// Targets missed, oldest first; never more than one of each kind.
     public var breaches: [SLABreach]
+    /// Since when the resolution clock is paused: the incident is On Hold (waiting for the caller, a
+    /// vendor, a change), which is not time the resolvers can use. Nil while it runs.
+    public var resolutionPausedAt: Date?
+    /// How long the resolution clock was paused before, in seconds; nil if it never was.
+    public var resolutionPausedFor: TimeInterval?
 
     /// Clocks with the given values; times are rounded to the millisecond.
     public init(
@@ -46,6 +51,28 @@ public struct SLAClocks: Sendable, Hashable, Codable {
         kind == .response ? responseDue : resolutionDue
     }
 
+    /// Stops the resolution clock at `time` (the incident went On Hold).
+    mutating func pauseResolution(at time: Date) {
+        guard resolutionPausedAt == nil else { return }
+        resolutionPausedAt = Timestamp.rounded(time)
+    }
+
+    /// Starts the resolution clock again at `time`: the due time moves by the pause, unless the target
+    /// was already missed before it.
+    mutating func resumeResolution(at time: Date) {
+        guard let pausedAt = resolutionPausedAt else { return }
+        let pause = max(0, Timestamp.rounded(time).timeIntervalSince(pausedAt))
+        resolutionPausedFor = (resolutionPausedFor ?? 0) + pause
+        if let due = resolutionDue, !hasBreached(.resolution) { resolutionDue = Timestamp.rounded(due + pause) }
+        resolutionPausedAt = nil
+    }
+
+    /// Whether the target of `kind` is paused with time still left on it, so it cannot be missed now.
+    func isPaused(_ kind: SLABreach.Kind) -> Bool {
+        guard kind == .resolution, let pausedAt = resolutionPausedAt, let due = resolutionDue else { return false }
+        return due > pausedAt
+    }
+
     /// Whether a breach of `kind` has been recorded.
     public func hasBreached(_ kind: SLABreach.Kind) -> Bool {
         breaches.contains { $0.kind == kind }
@@ -63,5 +90,7 @@ public struct SLAClocks: Sendable, Hashable, Codable {
         case respondedAt = "responded_at"
         case responseMet = "response_met"
         case resolutionMet = "resolution_met"
+        case resolutionPausedAt = "resolution_paused_at"
+        case resolutionPausedFor = "resolution_paused_seconds"
     }
 }

@@ -47,6 +47,7 @@ public struct SLAPolicy: Sendable, Hashable {
         return SLABreach.Kind.allCases.compactMap { kind in
             guard let due = incident.sla.due(kind), due <= now, !incident.sla.hasBreached(kind) else { return nil }
             if kind == .response && incident.sla.respondedAt != nil { return nil }
+            if incident.sla.isPaused(kind) { return nil }
             return SLABreach(kind: kind, due: due, recordedAt: now)
         }
     }

@@ -44,6 +44,44 @@ struct SLATests {
         #expect(incident.sla.breaches.map(\.kind) == [.response, .resolution])
     }
 
+    /// On Hold is time the resolvers cannot use: the resolution clock stops while the incident waits,
+    /// and its due time moves by the pause when work resumes.
+    @Test func onHoldPausesTheResolutionClock() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)  // resolution due after 4 h
+        let policy = SLAPolicy.standard
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(5)), actor: "alice")
+        try incident.apply(.transitioned(to: .onHold, reason: .awaitingVendor), at: at(hours(1)), actor: "alice")
+        #expect(incident.sla.resolutionPausedAt == at(hours(1)))
+        #expect(policy.breaches(of: incident, at: at(hours(5))).isEmpty, "past the original due time, but paused")
+        #expect(throws: IncidentError.self) { try incident.apply(.slaBreached(.resolution), at: at(hours(5)), actor: "system") }
+        #expect(IncidentPage(incident: incident).markdown.contains("paused since 2026-05-01T13:00:00.123Z (On Hold)"))
+        try incident.apply(.transitioned(to: .inProgress), at: at(hours(3)), actor: "alice")  // a 2 h pause
+        #expect(incident.sla.resolutionDue == at(hours(6)))
+        #expect(incident.sla.resolutionPausedAt == nil)
+        #expect(incident.sla.resolutionPausedFor == hours(2))
+        #expect(policy.breaches(of: incident, at: at(hours(5.9))).isEmpty)
+        #expect(policy.breaches(of: incident, at: at(hours(6.1))).map(\.kind) == [.resolution])
+        // A change of priority keeps the pause: due = opened + the new target + 2 h.
+        try incident.apply(.impactUrgencyChanged(impact: .high, urgency: .medium, slaTargets: policy.targets(for: .high)), at: at(hours(4)),
+                           actor: "alice")
+        #expect(incident.sla.resolutionDue == at(hours(8 + 2)))
+        // Resolved straight from On Hold: the pause up to then counts too.
+        try incident.apply(.transitioned(to: .onHold, reason: .awaitingCaller), at: at(hours(9)), actor: "alice")
+        try incident.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "vendor fixed it"), at: at(hours(12)), actor: "alice")
+        #expect(incident.sla.resolutionDue == at(hours(13)))
+        #expect(incident.sla.resolutionMet == true)
+    }
+
+    @Test func aTargetMissedBeforeTheHoldStaysMissed() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(5)), actor: "alice")
+        try incident.apply(.transitioned(to: .onHold, reason: .awaitingVendor), at: at(hours(5)), actor: "alice")
+        #expect(SLAPolicy.standard.breaches(of: incident, at: at(hours(5))).map(\.kind) == [.resolution], "it was due before the hold")
+        try incident.apply(.slaBreached(.resolution), at: at(hours(5)), actor: "system")
+        try incident.apply(.transitioned(to: .inProgress), at: at(hours(7)), actor: "alice")
+        #expect(incident.sla.resolutionDue == at(hours(4)), "a missed target keeps its due time")
+    }
+
     @Test func aBreachBeforeItsDueTimeIsRefused() throws {
         var incident = try openIncident(impact: .high, urgency: .high)
         #expect(throws: IncidentError.self) {
