@@ -11,8 +11,33 @@ struct IncidentDraft {
     private(set) var changed: [IncidentNumber: Incident] = [:]
     private var openByAlert: [AlertKey: IncidentNumber?] = [:]
     private(set) var lastNumber: IncidentNumber?
-    /// One entry per recorded event, in order.
-    private(set) var entries: [AuditEntry] = []
+    /// One entry per recorded event, in order, rendered by ``auditEntries()``.
+    private var entries: [PendingEntry] = []
+
+    /// An audit entry, or what it will be made of: a record file is rendered (JSON and Markdown,
+    /// most of a batch's CPU) only when the batch is written, on all cores.
+    private enum PendingEntry: Sendable {
+        case ready(AuditEntry)
+        case record(Incident, event: IncidentEvent, actor: String, subject: String, at: Date)
+
+        var rendered: AuditEntry {
+            switch self {
+            case .ready(let entry): entry
+            case let .record(incident, event, actor, subject, time):
+                AuditRecord.entry(for: incident, event: event, actor: actor, subject: subject, at: time)
+            }
+        }
+    }
+
+    /// From this many entries on, records are rendered on all cores.
+    private static let parallelFrom = 16
+
+    /// The batch's audit entries, in order.
+    func auditEntries() -> [AuditEntry] {
+        let entries = entries
+        guard entries.count >= Self.parallelFrom else { return entries.map(\.rendered) }
+        return concurrentMap(entries.indices) { entries[$0].rendered }
+    }
 
     init(book: IncidentBook, now: Date) {
         self.book = book
@@ -38,7 +63,7 @@ struct IncidentDraft {
 
     /// Queues an event that writes `files` beside the incident's record without changing it.
     mutating func record(files: [FileChange], of incident: Incident, event: String, actor: String, subject: String, trailers: [Trailer]) {
-        entries.append(AuditRecord.entry(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers, at: now))
+        entries.append(.ready(AuditRecord.entry(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers, at: now)))
     }
 
     /// Records `incident` as changed by `event` and queues its audit entry.
@@ -52,6 +77,6 @@ struct IncidentDraft {
             }
         }
         if lastNumber.map({ incident.number > $0 }) ?? true { lastNumber = incident.number }
-        entries.append(AuditRecord.entry(for: incident, event: event, actor: actor, subject: subject, at: now))
+        entries.append(.record(incident, event: event, actor: actor, subject: subject, at: now))
     }
 }

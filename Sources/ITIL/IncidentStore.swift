@@ -296,7 +296,7 @@ public actor IncidentStore {
                 let answers = batch.map { $0.run(&draft) }
                 // Only the changes leave this closure: the draft holds a reference to the book's
                 // storage, and keeping it alive would make the first store below copy the whole book.
-                return (draft.entries, (draft.changed, answers))
+                return (draft.auditEntries(), (draft.changed, answers))
             }
             for incident in changed.values { book.store(incident) }
             // Our last commit, not the branch head: another writer may have appended since, unseen.

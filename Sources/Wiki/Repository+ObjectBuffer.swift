@@ -67,13 +67,11 @@ extension Repository {
     ) throws -> PackEncoder.Encoded {
         // The same object may have been written twice (two empty files), and git refuses a pack that holds it twice.
         var seen = Set<ObjectID>()
-        let objects = objects.filter { seen.insert($0).inserted }
-        var pack = PackEncoder(count: objects.count)
-        for id in objects {
+        let objects = try objects.filter { seen.insert($0).inserted }.map { id in
             let object = try read(id)
-            try object.contents.withUnsafeBytes { try pack.append(id, type: UInt8(object.type.rawValue), contents: $0) }
+            return PackEncoder.Object(id: id, type: UInt8(object.type.rawValue), contents: object.contents)
         }
-        return try pack.finish()
+        return try PackEncoder.encode(objects)
     }
 
     /// An object of the memory backend.

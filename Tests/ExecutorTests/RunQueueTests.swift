@@ -139,7 +139,7 @@ struct RunQueueTests {
     @Test("a run whose owner is alive is not marked interrupted")
     func liveRunIsNotInterrupted() async throws {
         let sandbox = try ExecutorSandbox()
-        let library = try sandbox.library(["slow": page(steps: [("id=slow", "sleep 0.8")])])
+        let library = try sandbox.library(["slow": page(steps: [("id=slow", "sleep 3")])])  // long enough to be seen running on a loaded machine
         let task = Self.start(sandbox, library, ["alertname": "Test"])
         let running = try #require(try await sandbox.waitForRun(in: .running))
         #expect(try await sandbox.registry.markInterrupted().isEmpty)
