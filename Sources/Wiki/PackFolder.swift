@@ -1,3 +1,4 @@
+internal import CLibGit2
 import Foundation
 
 /// A repository's `objects/pack` folder, where the audit log's packs are written, synced to disk
@@ -16,6 +17,29 @@ struct PackFolder {
         try writeSynced(pack.pack, to: base + ".pack", temporary: path + "/tmp_pack_" + pack.name)
         try writeSynced(pack.index, to: base + ".idx", temporary: path + "/tmp_idx_" + pack.name)
         try Self.sync(path)
+    }
+
+    /// Writes the pack `bytes` and an index libgit2 builds for it (the pack may hold deltas), durably;
+    /// returns the pack's name.
+    func writeIndexing(_ bytes: UnsafeRawBufferPointer) throws -> String {
+        let scratch = path + "/tmp_index_" + UUID().uuidString
+        guard mkdir(scratch, 0o700) == 0 else { throw Self.failure("create", scratch) }
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var indexer: OpaquePointer?
+        try check(git_indexer_new(&indexer, scratch, 0, nil, nil), "git_indexer_new")
+        defer { git_indexer_free(indexer) }
+        var progress = git_indexer_progress()
+        try check(git_indexer_append(indexer, bytes.baseAddress, bytes.count, &progress), "git_indexer_append")
+        try check(git_indexer_commit(indexer, &progress), "git_indexer_commit")
+        let name = String(cString: git_indexer_name(indexer))
+        // Synced under the scratch folder, then moved in, the index last as for the other packs.
+        for suffix in [".pack", ".idx"] {
+            let file = scratch + "/pack-" + name + suffix
+            try Self.syncFile(file)
+            guard rename(file, path + "/pack-" + name + suffix) == 0 else { throw Self.failure("rename", file) }
+        }
+        try Self.sync(path)
+        return name
     }
 
     /// The ids of the objects in the pack `name`, from its index.
@@ -61,6 +85,13 @@ struct PackFolder {
             unlink(temporary)
             throw error
         }
+    }
+
+    private static func syncFile(_ file: String) throws {
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", file) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("sync", file) }
     }
 
     /// Syncs the folder `path` itself: the names in it.

@@ -8,6 +8,9 @@
 struct PackShelf {
     /// How many packs of one size class are merged into one.
     static let fanIn = 8
+    /// From this many objects up, a merge stores objects as deltas of each other (about a tenth of
+    /// the bytes for an audit log's trees and records) at the cost of libgit2's delta search.
+    static let deltasFrom = 4096
 
     /// A pack written.
     struct Pack: Sendable {
@@ -21,10 +24,11 @@ struct PackShelf {
         packs.append((name, objects))
     }
 
-    /// The names of ``fanIn`` packs of one size class, if some class has that many.
-    func nextMerge() -> [String]? {
-        let byClass = Dictionary(grouping: packs, by: { Self.sizeClass(of: $0.objects) })
-        return byClass.values.first { $0.count >= Self.fanIn }.map { $0.map(\.name) }
+    /// The names of ``fanIn`` packs of one size class, none of them in `busy`, if some class has that many.
+    func nextMerge(excluding busy: Set<String> = []) -> [String]? {
+        let byClass = Dictionary(grouping: packs.filter { !busy.contains($0.name) }, by: { Self.sizeClass(of: $0.objects) })
+        return byClass.keys.sorted().lazy.compactMap { byClass[$0]!.count >= Self.fanIn ? Array(byClass[$0]!.prefix(Self.fanIn)) : nil }
+            .first.map { $0.map(\.name) }
     }
 
     /// Records that the packs `names` were merged into the pack `name`.

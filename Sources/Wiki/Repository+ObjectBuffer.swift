@@ -96,40 +96,62 @@ extension Repository {
         try check(git_odb_refresh(odb), "git_odb_refresh")
     }
 
-    /// Puts a merged pack in place of the packs it merged, once one is ready, and starts the next
-    /// merge due. Called with an empty buffer: giving the handle a new object database drops the memory backend.
+    /// Puts merged packs in place of the packs they merged, once ready, and starts the merges due.
+    /// Called with an empty buffer (after a write, or when a merge ends between writes): giving the
+    /// handle a new object database drops the memory backend.
     private func finishMerge(in repo: OpaquePointer) throws {
-        if let merge = finishedMerge {
-            finishedMerge = nil
-            mergeInFlight = false
+        let finished = finishedMerges
+        finishedMerges = []
+        for merge in finished {
+            mergesInFlight.subtract(merge.packs)
             switch merge.result {
             case .success(let merged):
                 try packFolder.delete(merge.packs.filter { $0 != merged.name })
-                try reopenObjects(in: repo)
                 packShelf.replace(merge.packs, with: merged.name, objects: merged.objectCount)
             case .failure:
                 // The packs stay as they are, and out of later merges: retrying would fail the same way.
                 packShelf.forget(merge.packs)
             }
         }
-        guard !mergeInFlight, let packs = packShelf.nextMerge() else { return }
-        mergeInFlight = true
-        let objects = gitDirectory + "/objects"
+        if !finished.isEmpty { try reopenObjects(in: repo) }
+        // Two at a time: a large merge takes seconds, and small packs must not pile up meanwhile.
+        while mergesInFlight.count < 2 * PackShelf.fanIn, let packs = packShelf.nextMerge(excluding: mergesInFlight) {
+            mergesInFlight.formUnion(packs)
+            startMerge(packs)
+        }
+    }
+
+    /// Merges `packs` on a thread of its own, at the lowest priority: it competes with nothing that waits for it.
+    private func startMerge(_ packs: [String]) {
+        let gitDirectory = gitDirectory
         let folder = packFolder
         Thread.detachNewThread { [weak self] in
-            let result = Result { try Self.merge(packs, objectsDirectory: objects, into: folder) }
+            // On Linux, with 0 for `who`, only the calling thread.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            let result = Result { try Self.merge(packs, gitDirectory: gitDirectory, into: folder) }
             guard let self else { return }
-            withHandle { _ in finishedMerge = FinishedMerge(packs: packs, result: result) }
+            withHandle { repo in
+                finishedMerges.append(FinishedMerge(packs: packs, result: result))
+                // Put in place now unless a batch is being built; else its write will. Failing here
+                // leaves both the merged pack and its inputs, which readers handle.
+                if bufferedObjects.isEmpty { try? finishMerge(in: repo) }
+            }
         }
     }
 
     /// Writes the objects of the packs `names` as one pack, read through an object database of its
     /// own (libgit2 objects are not shared between threads). The packs themselves stay.
-    private static func merge(_ names: [String], objectsDirectory: String, into folder: PackFolder) throws -> PackShelf.Pack {
-        var odb: OpaquePointer?
-        try check(git_odb_open(&odb, objectsDirectory), "git_odb_open")
-        defer { git_odb_free(odb) }
+    ///
+    /// Large merges go through libgit2's pack builder, which stores objects as deltas of similar ones:
+    /// a tree that changed one entry costs a few bytes instead of all of it. Its delta search is what
+    /// made every batch slow when it ran on the writer's path; here it runs once per object at that
+    /// size and above, on this thread.
+    private static func merge(_ names: [String], gitDirectory: String, into folder: PackFolder) throws -> PackShelf.Pack {
         let ids = try names.flatMap { try folder.objectIDs(inPack: $0) }
+        if ids.count >= PackShelf.deltasFrom { return try mergeWithDeltas(ids, gitDirectory: gitDirectory, into: folder) }
+        var odb: OpaquePointer?
+        try check(git_odb_open(&odb, gitDirectory + "/objects"), "git_odb_open")
+        defer { git_odb_free(odb) }
         let merged = try encodePack(of: ids) { id in
             var oid = id.oid
             var object: OpaquePointer?
@@ -139,6 +161,27 @@ extension Repository {
         }
         try folder.write(merged)
         return PackShelf.Pack(name: merged.name, objectCount: merged.objectCount)
+    }
+
+    /// One pack of `ids` with deltas, built by libgit2 on a repository handle of this thread's own.
+    private static func mergeWithDeltas(_ ids: [ObjectID], gitDirectory: String, into folder: PackFolder) throws -> PackShelf.Pack {
+        var repo: OpaquePointer?
+        try check(git_repository_open(&repo, gitDirectory), "git_repository_open")
+        defer { git_repository_free(repo) }
+        var builder: OpaquePointer?
+        try check(git_packbuilder_new(&builder, repo), "git_packbuilder_new")
+        defer { git_packbuilder_free(builder) }
+        git_packbuilder_set_threads(builder, 1)
+        var seen = Set<ObjectID>()
+        for id in ids where seen.insert(id).inserted {
+            var oid = id.oid
+            try check(git_packbuilder_insert(builder, &oid, nil), "git_packbuilder_insert")
+        }
+        var pack = git_buf()
+        defer { git_buf_dispose(&pack) }
+        try check(git_packbuilder_write_buf(&pack, builder), "git_packbuilder_write_buf")
+        let name = try folder.writeIndexing(UnsafeRawBufferPointer(start: pack.ptr, count: pack.size))
+        return PackShelf.Pack(name: name, objectCount: seen.count)
     }
 
     /// Gives the handle an object database listed afresh: libgit2's refresh adds new packs but

@@ -19,10 +19,10 @@ public final class Repository: @unchecked Sendable {
     var memoryPack: UnsafeMutablePointer<git_odb_backend>?
     /// Packs written by ``writeBufferedObjects()``, to be merged as they pile up; only touched while `lock` is held.
     var packShelf = PackShelf()
-    /// Whether a merge of packs runs on its thread; only touched while `lock` is held.
-    var mergeInFlight = false
-    /// A merge done on its thread, to be put in place by the next write; only touched while `lock` is held.
-    var finishedMerge: FinishedMerge?
+    /// The packs being merged on other threads; only touched while `lock` is held.
+    var mergesInFlight: Set<String> = []
+    /// Merges done on their threads, to be put in place by the next write; only touched while `lock` is held.
+    var finishedMerges: [FinishedMerge] = []
     /// The objects buffered since the last pack; only touched while `lock` is held.
     var bufferedObjects: [ObjectID] = []
     /// Trees recently read or written by buffered commits, so the next commit of a chain changes
