@@ -25,9 +25,11 @@ final class CompiledRegex: @unchecked Sendable {
     let source: String
     private let regex: Regex<AnyRegexOutput>
 
-    /// Compiles `source`; the thrown message is the regex parser's (`expected ')'`).
+    /// Compiles `source`; the thrown message is the regex parser's (`expected ')'`), or says that
+    /// the pattern nests unbounded repeats (see ``NestedRepetition``).
     private init(_ source: String) throws(RegexSyntaxError) {
         self.source = source
+        if let problem = NestedRepetition.find(in: source) { throw RegexSyntaxError(message: problem) }
         do {
             // Unicode-scalar semantics are closer to RE2 (Prometheus, Alertmanager) than grapheme clusters.
             regex = try Regex(source).matchingSemantics(.unicodeScalar)
