@@ -43,7 +43,7 @@ extension Repository {
             try check(git_mempack_reset(memoryPack), "git_mempack_reset")
             try refreshObjects(in: repo)
             packShelf.add(pack.name, objects: pack.objectCount)
-            try finishMerge(in: repo)
+            finishMerges(in: repo)
         }
     }
 
@@ -99,21 +99,26 @@ extension Repository {
     /// Puts merged packs in place of the packs they merged, once ready, and starts the merges due.
     /// Called with an empty buffer (after a write, or when a merge ends between writes): giving the
     /// handle a new object database drops the memory backend.
-    private func finishMerge(in repo: OpaquePointer) throws {
+    ///
+    /// Never fails the write it follows: a merged pack holds every object of its inputs, so an input
+    /// that cannot be deleted only costs disk.
+    private func finishMerges(in repo: OpaquePointer) {
         let finished = finishedMerges
         finishedMerges = []
         for merge in finished {
             mergesInFlight.subtract(merge.packs)
             switch merge.result {
             case .success(let merged):
-                try packFolder.delete(merge.packs.filter { $0 != merged.name })
+                try? packFolder.delete(merge.packs.filter { $0 != merged.name })
                 packShelf.replace(merge.packs, with: merged.name, objects: merged.objectCount)
             case .failure:
                 // The packs stay as they are, and out of later merges: retrying would fail the same way.
                 packShelf.forget(merge.packs)
             }
         }
-        if !finished.isEmpty { try reopenObjects(in: repo) }
+        // Libgit2 keeps deleted packs listed, and reading from one fails: list the folder afresh.
+        // Should even that fail, the next read of a merged object reports it.
+        if !finished.isEmpty { try? reopenObjects(in: repo) }
         // Two at a time: a large merge takes seconds, and small packs must not pile up meanwhile.
         while mergesInFlight.count < 2 * PackShelf.fanIn, let packs = packShelf.nextMerge(excluding: mergesInFlight) {
             mergesInFlight.formUnion(packs)
@@ -132,9 +137,8 @@ extension Repository {
             guard let self else { return }
             withHandle { repo in
                 finishedMerges.append(FinishedMerge(packs: packs, result: result))
-                // Put in place now unless a batch is being built; else its write will. Failing here
-                // leaves both the merged pack and its inputs, which readers handle.
-                if bufferedObjects.isEmpty { try? finishMerge(in: repo) }
+                // Put in place now unless a batch is being built; else its write will.
+                if bufferedObjects.isEmpty { finishMerges(in: repo) }
             }
         }
     }
