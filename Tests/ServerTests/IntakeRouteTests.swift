@@ -37,12 +37,9 @@ struct IntakeRouteTests {
     func resolvedAlerts() async throws {
         let sandbox = try ServerSandbox(pages: ["manual": Pages.manual])
         try await sandbox.test { client in
-            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                         body: body(Payloads.alertmanager(alertname: "Unmatched", fingerprint: "0000000000000001")))
-            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                         body: body(Payloads.alertmanager(alertname: "Manual", fingerprint: "0000000000000002")))
-            let ran = try await eventually { try await !sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty }
-            #expect(ran)
+            try await Self.send(alertname: "Unmatched", fingerprint: "0000000000000001", to: client, of: sandbox)
+            try await Self.send(alertname: "Manual", fingerprint: "0000000000000002", to: client, of: sandbox)
+            #expect(try await Self.aRunEnded(in: sandbox))
             for fingerprint in ["0000000000000001", "0000000000000002"] {
                 let name = fingerprint.hasSuffix("1") ? "Unmatched" : "Manual"
                 let response = try await client.execute(
@@ -68,19 +65,30 @@ struct IntakeRouteTests {
     func resolvePolicyOfTheRun() async throws {
         let sandbox = try ServerSandbox(pages: ["manual": Pages.manual])
         try await sandbox.test { client in
-            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                         body: body(Payloads.alertmanager(alertname: "Manual", fingerprint: "0000000000000002")))
-            #expect(try await eventually { try await !sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty })
+            try await Self.send(alertname: "Manual", fingerprint: "0000000000000002", to: client, of: sandbox)
+            #expect(try await Self.aRunEnded(in: sandbox))
             // Someone drops `resolve: never` from the page after the run; the deployed wiki now says auto-resolve.
             try ServerSandbox.commit(["manual": Pages.manual.replacingOccurrences(of: "resolve: never\n", with: "")], to: sandbox.repository)
             _ = try await sandbox.server.wiki.refresh()
             #expect(await sandbox.server.wiki.library.runbook("manual")?.resolve != .never)
-            _ = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
-                                         body: body(Payloads.alertmanager(alertname: "Manual", status: "resolved", fingerprint: "0000000000000002")))
+            try await Self.send(alertname: "Manual", status: "resolved", fingerprint: "0000000000000002", to: client, of: sandbox)
             let incident = try await sandbox.store.incident(.first)
             #expect(incident.state == .inProgress, "the run promised to leave resolving to a person")
             #expect(incident.workNotes.last?.text.contains("leaves resolving to a person") == true)
         }
+    }
+
+    /// Posts one alert in an Alertmanager webhook, as the responder.
+    private static func send(alertname: String, status: String = "firing", fingerprint: String, to client: any TestClientProtocol,
+                             of sandbox: ServerSandbox) async throws {
+        let response = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(Payloads.alertmanager(alertname: alertname, status: status, fingerprint: fingerprint)))
+        #expect(response.status == .ok)
+    }
+
+    /// Whether some run of the sandbox's server ended, waiting for one.
+    private static func aRunEnded(in sandbox: ServerSandbox) async throws -> Bool {
+        try await eventually { try await !sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty }
     }
 
     @Test("Grafana's documented payload opens one incident per alert")
