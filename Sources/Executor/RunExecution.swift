@@ -300,6 +300,14 @@ final class RunExecution {
             if let decision = try read(Decision.self, at: RunFiles.decision(of: run.id, step: step.id)) {
                 return decide(index, decision)
             }
+            // The problem went away (the alert resolved, or someone closed the incident): what waits
+            // for approval was meant for a problem that is no longer there.
+            if let incident = try? await store.incident(run.id.incident), !incident.state.isOpen {
+                run.steps[index].state = .canceled
+                stop(.canceled, at: index + 1, because: "\(incident.number) became \(incident.state.title) while step \(step.id) awaited approval")
+                post("step-ended", "step \(step.id) canceled: \(incident.number) is \(incident.state.title)", step: step.id)
+                return false
+            }
             try? await Task.sleep(for: settings.pollInterval)
         }
     }

@@ -73,17 +73,30 @@ public enum RunFiles {
     }
 
     /// The JSON of run records and decisions: sorted keys, one field per line, so `git show` diffs
-    /// read well; the types spell their keys in snake case themselves.
+    /// read well; the types spell their keys in snake case themselves. Times to the millisecond, as
+    /// in incident records (a step of `true` takes a millisecond, and seconds told nothing).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
         return encoder
     }()
 
+    /// Reads times with milliseconds, and the whole seconds records had before.
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = Timestamp.parse(text) ?? (try? Date(text, strategy: .iso8601)) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected a UTC time like 2026-05-01T12:34:56.789Z, got \"\(text)\"")
+            }
+            return date
+        }
         return decoder
     }()
 

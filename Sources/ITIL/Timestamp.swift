@@ -31,7 +31,7 @@ public enum Timestamp {
     }
 
     /// Reads exactly the form ``format(_:)`` writes; `nil` for anything else.
-    static func parse(_ text: some StringProtocol) -> Date? {
+    public static func parse(_ text: some StringProtocol) -> Date? {
         let digits = DigitReader(text.utf8)
         guard digits.count == 24,
               let year = digits.number(at: 0, length: 4), digits.byte(at: 4) == "-",

@@ -153,6 +153,28 @@ struct RunStopTests {
         #expect(!sandbox.exists("canary"))
     }
 
+    @Test("a run awaiting approval ends canceled when its incident is resolved meanwhile; the step never runs")
+    func incidentResolvedWhileAwaitingApproval() async throws {
+        let sandbox = try ExecutorSandbox()
+        let runbook = page(steps: [("id=cleanup approve=true", "touch '\(sandbox.out("canary"))'")])
+        let library = try sandbox.library(["approve": runbook])
+        let executor = sandbox.executor
+        let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
+        let waiting = try #require(try await sandbox.waitForRun(in: .awaitingApproval))
+        // The alert clears: the intake resolves the incident.
+        _ = try await sandbox.store.apply(.transitioned(to: .resolved, code: .resolvedByCaller, notes: "the alert resolved"),
+                                          to: waiting.id.incident, actor: "alertmanager")
+        let result = try await task.value
+        guard case .ran(let incident, let run) = result else { Issue.record("no run: \(result)"); return }
+
+        #expect(run.state == .canceled)
+        #expect(run.outcome == "\(incident.number) became Resolved while step cleanup awaited approval")
+        #expect(run.steps[0].state == .canceled && run.steps[0].attempts == 0)
+        #expect(!sandbox.exists("canary"))
+        #expect(incident.state == .resolved)
+        await #expect(throws: ExecutorError.self) { try await sandbox.registry.decide(run.id, verdict: .approve, by: "bob") }
+    }
+
     @Test("cancel during a retry delay ends the run at once; no further attempt starts")
     func cancelDuringRetryDelay() async throws {
         let sandbox = try ExecutorSandbox()

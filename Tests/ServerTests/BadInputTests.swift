@@ -18,8 +18,26 @@ struct BadInputTests {
             let response = try await post(#"{"alerts": [}"#, client, sandbox)
             #expect(response.status == .badRequest)
             #expect(response.errorCode == "invalid_json")
+            #expect(response.errorMessage?.contains("around character 12") == true, "where: \(response.errorMessage ?? "")")
             let empty = try await post("", client, sandbox)
             #expect(empty.status == .badRequest)
+        }
+    }
+
+    /// Valid JSON the decoder cannot take whole (a fraction where a whole number goes, a value outside
+    /// a list) is named by its path, not called invalid JSON.
+    @Test func valuesThatDoNotFitTheirFieldAreNamed() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let fraction = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                    body: body(#"{"short_description": "x", "impact": 1.5}"#))
+            #expect(fraction.status == .badRequest)
+            #expect(fraction.errorField == "impact")
+            #expect(fraction.errorMessage == "expected a whole number at impact, found 1.5")
+            let status = try await post(Payloads.alertmanager().replacingOccurrences(of: #""status": "firing""#, with: #""status": "burning""#),
+                                        client, sandbox)
+            #expect(status.status == .badRequest)
+            #expect(status.errorMessage?.hasPrefix("'burning' is not an accepted value of ") == true, "\(status.errorMessage ?? "")")
         }
     }
 

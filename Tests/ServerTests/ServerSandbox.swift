@@ -70,6 +70,7 @@ extension TestResponse {
     /// The API error's code, when the body is one.
     var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
+    var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
     var text: String { String(buffer: body) }
 }
 

@@ -32,12 +32,12 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw describe(error)
+            throw describe(error, of: data)
         }
     }
 
     /// A 400 naming the JSON path and what was expected there.
-    static func describe(_ error: DecodingError) -> APIError {
+    static func describe(_ error: DecodingError, of data: Data) -> APIError {
         switch error {
         case .keyNotFound(let key, let context):
             return .badRequest("missing required field '\(key.stringValue)'", field: path(context.codingPath + [key]), code: "missing_field")
@@ -47,13 +47,58 @@ enum JSONBody {
         case .valueNotFound(let type, let context):
             return .badRequest("expected \(describe(type)), found null", field: path(context.codingPath), code: "invalid_field")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-            return .badRequest("the body is not valid JSON: \(detail)", code: "invalid_json")
+            return rootProblem(of: data)
         case .dataCorrupted(let context):
-            return .badRequest(context.debugDescription, field: path(context.codingPath), code: "invalid_field")
+            let field = path(context.codingPath)
+            // Foundation's words for a value outside an enumeration name a Swift type, not the field.
+            if let range = context.debugDescription.range(of: "from invalid String value ") {
+                let value = context.debugDescription[range.upperBound...]
+                return .badRequest("'\(value)' is not an accepted value of \(field)", field: field, code: "invalid_field")
+            }
+            return .badRequest(context.debugDescription, field: field, code: "invalid_field")
         @unknown default:
             return .badRequest("the body does not have the expected shape", code: "invalid_json")
         }
+    }
+
+    /// What is wrong with a body the decoder rejected as a whole. Foundation's decoder says only
+    /// "not valid JSON", also for valid JSON with a number that does not fit its field (1.5 where a
+    /// whole number is expected), so the body is parsed again for the position of a syntax error,
+    /// or searched for such a number.
+    private static func rootProblem(of data: Data) -> APIError {
+        let tree: Any
+        do {
+            tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            return .badRequest("the body is not valid JSON: \(detail)", code: "invalid_json")
+        }
+        if let (field, number) = firstFractionalNumber(in: tree, at: "") {
+            return .badRequest("expected a whole number at \(field), found \(number)", field: field, code: "invalid_field")
+        }
+        return .badRequest("the body does not have the expected shape", code: "invalid_json")
+    }
+
+    /// The path and text of the first number (keys in order) that is not a whole number an `Int` holds.
+    private static func firstFractionalNumber(in value: Any, at prefix: String) -> (String, String)? {
+        switch value {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = firstFractionalNumber(in: object[key]!, at: prefix.isEmpty ? key : prefix + "." + key) { return found }
+            }
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = firstFractionalNumber(in: element, at: "\(prefix.isEmpty ? "$" : prefix)[\(index)]") { return found }
+            }
+        case is Bool:
+            break
+        case let number as NSNumber:
+            let double = number.doubleValue
+            if double.rounded() != double || abs(double) >= 9.2e18 { return (prefix.isEmpty ? "$" : prefix, number.stringValue) }
+        default:
+            break
+        }
+        return nil
     }
 
     /// `alerts[0].labels.severity` from a coding path.

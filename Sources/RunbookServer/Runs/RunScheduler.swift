@@ -74,6 +74,7 @@ public actor RunScheduler: Service {
     /// runs end `interrupted`, their step's processes killed, and are never re-run.
     public func drain() async {
         accepting = false
+        logger.notice("shutting down: no new runs", metadata: ["running": "\(tasks.count)", "grace": "\(grace)"])
         let deadline = ContinuousClock.now + grace
         while !tasks.isEmpty, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))

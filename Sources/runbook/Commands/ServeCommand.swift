@@ -94,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.out("listening on http://\(host):\(port) (wiki \(library.commit.short), \(library.runbooks.count) runbooks)")
         }
         try await app.runService()
+        logger.notice("stopped")
     }
 
     private static func level(_ text: String) throws -> Logger.Level {
