@@ -1,7 +1,7 @@
 /// "Did you mean" support: the closest known word by edit distance, if it is close enough to be a typo.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `word`, when at most 2 edits (and fewer than half its length) away.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = min(2, max(1, word.count / 2))
         var best: (word: String, distance: Int)?
         for candidate in candidates {

@@ -41,6 +41,25 @@ struct BadInputTests {
         }
     }
 
+    /// A field the API does not know is a typo to report, not one to drop while a default takes its place.
+    @Test func unknownFieldsOfTheAPIsOwnBodiesAreRefused() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let typo = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"short_description": "x", "impcat": 1}"#))
+            #expect(typo.status == .badRequest)
+            #expect(typo.errorCode == "unknown_field")
+            #expect(typo.errorField == "impcat")
+            #expect(typo.errorMessage?.hasPrefix("unknown field 'impcat' (did you mean 'impact'?)") == true, "\(typo.errorMessage ?? "")")
+            #expect(await sandbox.store.incidents().isEmpty, "nothing opened")
+            // Third parties' webhooks carry fields of their own: those are not refused.
+            let extra = try await post(Payloads.alertmanager().replacingOccurrences(of: #""version": "4","#,
+                                                                                     with: #""version": "4", "truncatedAlerts": 0,"#),
+                                       client, sandbox)
+            #expect(extra.status == .ok)
+        }
+    }
+
     @Test("a wrong type names its JSON path")
     func wrongTypeNamesThePath() async throws {
         let sandbox = try ServerSandbox()

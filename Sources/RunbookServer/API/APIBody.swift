@@ -1,8 +1,19 @@
+/// A body of this API, all of whose fields it knows: a field it does not know is a typo to report
+/// (`impcat`), not one to drop while the default takes its place.
+public protocol APIRequestBody: Codable, Sendable {
+    associatedtype Field: CodingKey & CaseIterable
+}
+
+extension APIRequestBody {
+    static var fieldNames: [String] { Field.allCases.map(\.stringValue) }
+}
+
 /// The JSON bodies clients send to the API: the server decodes them, the CLI's `--server` mode
 /// encodes them, so both spell the wire format from one place.
 public enum APIBody {
     /// `POST /api/v1/incidents`: a problem reported by a person or a script.
-    public struct NewIncident: Codable, Sendable {
+    public struct NewIncident: APIRequestBody {
+        public typealias Field = CodingKeys
         public var shortDescription: String
         public var description: String?
         public var severity: String?
@@ -32,7 +43,7 @@ public enum APIBody {
             self.category = category
         }
 
-        enum CodingKeys: String, CodingKey {
+        public enum CodingKeys: String, CodingKey, CaseIterable {
             case description, severity, labels, annotations, impact, urgency, service, category
             case shortDescription = "short_description"
             case dedupKey = "dedup_key"
@@ -40,7 +51,8 @@ public enum APIBody {
     }
 
     /// `POST /api/v1/incidents/{number}/transition`.
-    public struct Transition: Codable, Sendable {
+    public struct Transition: APIRequestBody {
+        public typealias Field = CodingKeys
         public var state: String
         public var holdReason: String?
         public var closeCode: String?
@@ -53,7 +65,7 @@ public enum APIBody {
             self.closeNotes = closeNotes
         }
 
-        enum CodingKeys: String, CodingKey {
+        public enum CodingKeys: String, CodingKey, CaseIterable {
             case state
             case holdReason = "hold_reason"
             case closeCode = "close_code"
@@ -62,16 +74,20 @@ public enum APIBody {
     }
 
     /// `POST /api/v1/incidents/{number}/notes`.
-    public struct Note: Codable, Sendable {
+    public struct Note: APIRequestBody {
         public var text: String
 
         public init(text: String) { self.text = text }
+
+        public enum Field: String, CodingKey, CaseIterable { case text }
     }
 
     /// `POST /api/v1/runs/{id}/approve`, `/deny` (reason required), `/cancel`.
-    public struct Reason: Codable, Sendable {
+    public struct Reason: APIRequestBody {
         public var reason: String?
 
         public init(reason: String?) { self.reason = reason }
+
+        public enum Field: String, CodingKey, CaseIterable { case reason }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ITIL
+import Runbooks
 
 /// Reading request bodies: at most a given size, valid UTF-8 JSON, decoded into a type with
 /// errors that name the JSON path of what was wrong.
@@ -29,11 +30,23 @@ enum JSONBody {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw APIError.badRequest("the request body is not valid UTF-8", code: "invalid_json")
         }
+        let value: Value
         do {
-            return try JSONDecoder().decode(type, from: data)
+            value = try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw describe(error, of: data)
         }
+        if let body = Value.self as? any APIRequestBody.Type { try checkFields(of: data, known: body.fieldNames) }
+        return value
+    }
+
+    /// Refuses a field the body's type does not know, suggesting the one probably meant.
+    private static func checkFields(of data: Data, known: [String]) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        guard let unknown = object.keys.sorted().first(where: { !known.contains($0) }) else { return }
+        let suggestion = Suggestion.closest(to: unknown, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        throw APIError.badRequest("unknown field '\(unknown)'\(suggestion); known: \(known.joined(separator: ", "))", field: unknown,
+                                  code: "unknown_field")
     }
 
     /// A 400 naming the JSON path and what was expected there.
