@@ -18,22 +18,25 @@ struct PackShelf {
         var objectCount: Int
     }
 
-    private var packs: [(name: String, objects: Int)] = []
+    private var packs: [Pack] = []
 
     mutating func add(_ name: String, objects: Int) {
-        packs.append((name, objects))
+        packs.append(Pack(name: name, objectCount: objects))
     }
 
-    /// The names of ``fanIn`` packs of one size class, none of them in `busy`, if some class has that many.
+    /// The names of ``fanIn`` packs of one size class, none of them in `busy`, smallest class first,
+    /// if some class has that many.
     func nextMerge(excluding busy: Set<String> = []) -> [String]? {
-        let byClass = Dictionary(grouping: packs.filter { !busy.contains($0.name) }, by: { Self.sizeClass(of: $0.objects) })
-        return byClass.keys.sorted().lazy.compactMap { byClass[$0]!.count >= Self.fanIn ? Array(byClass[$0]!.prefix(Self.fanIn)) : nil }
-            .first.map { $0.map(\.name) }
+        let byClass = Dictionary(grouping: packs.filter { !busy.contains($0.name) }) { Self.sizeClass(of: $0.objectCount) }
+        for sizeClass in byClass.keys.sorted() where byClass[sizeClass]!.count >= Self.fanIn {
+            return byClass[sizeClass]!.prefix(Self.fanIn).map(\.name)
+        }
+        return nil
     }
 
     /// Records that the packs `names` were merged into the pack `name`.
     mutating func replace(_ names: [String], with name: String, objects: Int) {
-        packs.removeAll { names.contains($0.name) }
+        forget(names)
         add(name, objects: objects)
     }
 

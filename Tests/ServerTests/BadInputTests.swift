@@ -34,8 +34,7 @@ struct BadInputTests {
             #expect(fraction.status == .badRequest)
             #expect(fraction.errorField == "impact")
             #expect(fraction.errorMessage == "expected a whole number at impact, found 1.5")
-            let status = try await post(Payloads.alertmanager().replacingOccurrences(of: #""status": "firing""#, with: #""status": "burning""#),
-                                        client, sandbox)
+            let status = try await post(Payloads.alertmanager(status: "burning"), client, sandbox)
             #expect(status.status == .badRequest)
             #expect(status.errorMessage?.hasPrefix("'burning' is not an accepted value of ") == true, "\(status.errorMessage ?? "")")
         }
