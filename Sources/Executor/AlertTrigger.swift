@@ -43,8 +43,8 @@ public struct AlertTrigger: Sendable {
     }
 
     /// The incident's one-line summary.
-    var shortDescription: String {
+    public var shortDescription: String {
         let candidates = [summary, annotations["summary"], labels["alertname"].map { "\($0) alert" }]
-        return candidates.compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "Alert"
+        return candidates.compactMap { $0 }.first { !$0.isBlank } ?? "Alert"
     }
 }

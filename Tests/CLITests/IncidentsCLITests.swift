@@ -80,6 +80,6 @@ struct IncidentsCLITests {
         #expect(try cli.run(["incidents", "open", "--summary", "evil \u{1B}[2J summary", "--label", "x=\u{1B}]0;pwned\u{07}"]).status == 0)
         let shown = try cli.run(["incidents", "show", "INC0000001"])
         #expect(!shown.stdout.contains("\u{1B}"))
-        #expect(shown.stdout.contains("\\u{1B}[2J"))
+        #expect(shown.stdout.contains("\\u{1B}\\[2J"), "the escape printed visibly; the bracket escaped as Markdown")
     }
 }

@@ -40,6 +40,43 @@ struct BadInputTests {
         }
     }
 
+    /// Texts that say nothing (only a line break, U+2028) or hold a NUL are the client's mistake: a 400
+    /// naming the field, and nothing stored. They were 500s, and a NUL was stored.
+    @Test(arguments: [#""\n""#, #""\u2028""#, #"" \r\n\t""#, #""disk\u0000full""#])
+    func textsThatSayNothingOrHoldANulAre400s(_ text: String) async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let opened = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                  body: body(#"{"short_description": \#(text)}"#))
+            #expect(opened.status == .badRequest, "\(opened.text)")
+            #expect(opened.errorField == "short_description")
+            let described = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                     body: body(#"{"short_description": "x", "description": "a\u0000b"}"#))
+            #expect(described.status == .badRequest)
+            #expect(await sandbox.store.incidents().isEmpty, "nothing opened")
+            let ok = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                              body: body(#"{"short_description": "real"}"#))
+            let number = try #require(ok.json["number"] as? String)
+            let note = try await client.execute(uri: "/api/v1/incidents/\(number)/notes", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"text": \#(text)}"#))
+            #expect(note.status == .badRequest, "\(note.text)")
+            #expect(note.errorField == "text")
+            let resolve = try await client.execute(
+                uri: "/api/v1/incidents/\(number)/transition", method: .post, headers: sandbox.auth(.responder),
+                body: body(#"{"state": "resolved", "close_code": "Solution provided", "close_notes": \#(text)}"#))
+            #expect(resolve.status == .badRequest, "\(resolve.text)")
+            let summary = Payloads.alertmanager().replacingOccurrences(of: #""summary": "QuickFix on web-1", "description""#,
+                                                                      with: #""summary": \#(text), "description""#)
+            let alert = try await post(summary, client, sandbox)
+            if text.contains("0000") {
+                #expect(alert.status == .badRequest)
+                #expect(alert.errorField == "alerts[0].annotations.summary")
+            } else {
+                #expect(alert.status == .ok, "a blank summary falls back to the alert's name")
+            }
+        }
+    }
+
     /// A field the API does not know is a typo to report, not one to drop while a default takes its place.
     @Test func unknownFieldsOfTheAPIsOwnBodiesAreRefused() async throws {
         let sandbox = try ServerSandbox()

@@ -17,7 +17,7 @@ extension Incident {
         case .alertRepeated(let alert):
             try recordRepeat(of: alert, at: time)
         case .noteAdded(let text):
-            guard !text.isBlank else { throw .emptyText(field: "note") }
+            try Self.check(text, field: "note", required: true)
             appendNote(text, kind: .note, at: time, by: actor)
         case .assigned(let group, let person):
             assign(group: group, person: person, at: time, by: actor)

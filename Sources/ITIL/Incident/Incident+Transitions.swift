@@ -7,6 +7,7 @@ extension Incident {
     ) throws(IncidentError) {
         guard state.canMove(to: target) else { throw .forbiddenTransition(number, from: state, to: target) }
         try checkDetails(to: target, reason: reason, code: code, notes: notes)
+        if let notes { try Self.check(notes, field: "close notes", required: false) }
         let explanation = notes.flatMap { $0.isBlank ? nil : $0 }
         switch target {
         case .inProgress where state == .resolved:

@@ -73,9 +73,11 @@ public struct Incident: Sendable, Hashable {
 
     /// Opens an incident: state New, SLA clocks started at `time`, the first timeline entry written.
     ///
-    /// - Throws: ``IncidentError/emptyText(field:)`` when the short description is blank.
+    /// - Throws: ``IncidentError/emptyText(field:)`` when the short description is blank,
+    ///   ``IncidentError/nulCharacter(field:)`` when it or the description holds a NUL.
     public init(opening: IncidentOpening, at time: Date, actor: String) throws(IncidentError) {
-        guard !opening.shortDescription.isBlank else { throw .emptyText(field: "short description") }
+        try Self.check(opening.shortDescription, field: "short description", required: true)
+        try Self.check(opening.description, field: "description", required: false)
         let time = Timestamp.rounded(time)
         self.number = opening.number
         self.shortDescription = opening.shortDescription
@@ -115,6 +117,12 @@ public struct Incident: Sendable, Hashable {
         return text
     }
 
+    /// Refuses a text a person must fill in that says nothing (blank, also only line breaks), and any text with a NUL.
+    static func check(_ text: String, field: String, required: Bool) throws(IncidentError) {
+        if required && text.isBlank { throw .emptyText(field: field) }
+        if text.utf8.contains(0) { throw .nulCharacter(field: field) }
+    }
+
     /// Adds a timeline entry; every timeline write goes through here so times are always rounded alike.
     mutating func appendNote(_ text: String, kind: WorkNote.Kind, at time: Date, by author: String) {
         workNotes.append(WorkNote(time: time, author: author, text: text, kind: kind))
@@ -122,8 +130,8 @@ public struct Incident: Sendable, Hashable {
 }
 
 extension StringProtocol {
-    /// Empty or only white space.
-    var isBlank: Bool {
+    /// Empty or only white space and line breaks (Unicode's, U+2028 included): says nothing.
+    public var isBlank: Bool {
         allSatisfy(\.isWhitespace)
     }
 }

@@ -31,6 +31,9 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
     case detailNotApplicable(IncidentNumber, detail: String, to: IncidentState)
     /// A text that must say something (short description, note) is empty or only spaces.
     case emptyText(field: String)
+    /// A text holds a NUL character, which no field keeps (it ends C strings, and git trailers and
+    /// terminals mangle it).
+    case nulCharacter(field: String)
     /// A repeated alert names a source and key that are not linked to the incident.
     case alertNotLinked(IncidentNumber, AlertKey)
     /// A breach that cannot be recorded: no target, not yet due, already responded or already recorded.
@@ -69,6 +72,8 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(number): a \(detail) does not apply when moving to \(to)"
         case .emptyText(let field):
             "the \(field) is empty"
+        case .nulCharacter(let field):
+            "the \(field) contains a NUL character (\\u0000)"
         case .alertNotLinked(let number, let alert):
             "\(number) has no alert \(alert)"
         case .breachNotApplicable(let number, let kind, let reason):

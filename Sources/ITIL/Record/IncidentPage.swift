@@ -3,8 +3,10 @@ import Foundation
 /// The human half of a record file: title, a field table, the description, the timeline, the alerts and labels.
 ///
 /// Derived from the incident and never parsed, so it can change freely for readability. Values that come from
-/// outside (labels, descriptions, notes) are escaped where they would break the table structure; the header above it
-/// keeps them verbatim.
+/// outside (labels, descriptions, notes) are attacker-controlled and this page is rendered by git hosting UIs, so
+/// they are shown as literal text: inline values have every character that could start Markdown or HTML escaped
+/// and their line breaks turned into `<br>`, and the description is a fenced block that nothing in it can close.
+/// The header above keeps them verbatim.
 struct IncidentPage {
     let incident: Incident
 
@@ -44,14 +46,12 @@ struct IncidentPage {
     }
 
     private var descriptionSection: String? {
-        incident.description.isBlank ? nil : "## Description\n\n\(incident.description)\n"
+        incident.description.isBlank ? nil : "## Description\n\n" + Self.literalBlock(incident.description)
     }
 
     private var timeline: String {
         let entries = incident.workNotes.map { note in
-            // Continuation lines are indented so a multi-line note stays inside its list item.
-            let text = note.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
-            return "- \(Self.time(note.time)) · \(Self.inline(note.author)) · \(note.kind.rawValue): \(text)\n"
+            "- \(Self.time(note.time)) · \(Self.inline(note.author)) · \(note.kind.rawValue): \(Self.inline(note.text))\n"
         }
         return "## Timeline\n\n" + entries.joined()
     }
@@ -85,21 +85,44 @@ struct IncidentPage {
         Timestamp.format(date)
     }
 
-    /// A value inside a table cell: pipes and line breaks would end the cell or the table, `<` could start HTML.
+    /// A value inside a table cell: also `|`, which would end the cell.
     private static func cell(_ text: String) -> String {
         escaped(text, pipes: true)
     }
 
-    /// A value on one line.
+    /// A value on one line: no Markdown or HTML in it takes effect.
     private static func inline(_ text: String) -> String {
         escaped(text, pipes: false)
     }
 
-    /// `<` as `&lt;`, line breaks (CRLF, LF, CR) as `<br>`, and in cells `|` as `\|`, in one pass over the
-    /// bytes; text with none of them (nearly all) is returned as is. Every record written renders
-    /// dozens of cells, so this is on the audit log's hot path.
+    /// Text shown exactly as it is, over several lines: a fenced block whose fence is longer than any run
+    /// of backticks in the text, so no line of it can close the block.
+    static func literalBlock(_ text: String) -> String {
+        var longest = 0, run = 0
+        for byte in text.utf8 {
+            run = byte == UInt8(ascii: "`") ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let body = text.hasSuffix("\n") ? text : text + "\n"
+        return fence + "text\n" + body + fence + "\n"
+    }
+
+    /// Characters that start Markdown or HTML inline: emphasis, code spans, links and images, HTML and
+    /// autolinks, entities, strikethrough, and the backslash itself.
+    private static func isMarkup(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "!"), UInt8(ascii: "&"), UInt8(ascii: "~"): true
+        default: false
+        }
+    }
+
+    /// Markup characters escaped with a backslash (CommonMark's escape for any ASCII punctuation), line breaks
+    /// (CRLF, LF, CR) as `<br>`, and in cells `|` as `\|`, in one pass over the bytes; text with none of them
+    /// (most) is returned as is. Every record written renders dozens of cells, so this is on the audit log's hot path.
     private static func escaped(_ text: String, pipes: Bool) -> String {
-        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "<") || $0 == 10 || $0 == 13 || (pipes && $0 == UInt8(ascii: "|")) }
+        let special: (UInt8) -> Bool = { isMarkup($0) || $0 == 10 || $0 == 13 || (pipes && $0 == UInt8(ascii: "|")) }
         guard text.utf8.contains(where: special) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count + 16)
@@ -107,10 +130,10 @@ struct IncidentPage {
         for byte in text.utf8 {
             defer { previousWasCR = byte == 13 }
             switch byte {
-            case UInt8(ascii: "<"): bytes += Array("&lt;".utf8)
             case 10 where previousWasCR: continue
             case 10, 13: bytes += Array("<br>".utf8)
             case UInt8(ascii: "|") where pipes: bytes += Array("\\|".utf8)
+            case _ where isMarkup(byte): bytes += [UInt8(ascii: "\\"), byte]
             default: bytes.append(byte)
             }
         }

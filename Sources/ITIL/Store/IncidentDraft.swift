@@ -50,6 +50,12 @@ struct IncidentDraft {
         changed[number] ?? book.incidents[number]
     }
 
+    /// Every incident as this batch sees it, by number.
+    func incidents() -> [Incident] {
+        let added = changed.keys.filter { book.incidents[$0] == nil }
+        return (Array(book.incidents.keys) + added).sorted().compactMap { incident($0) }
+    }
+
     /// The open incident for an alert key, as this batch sees it.
     func openIncident(for alert: AlertKey) -> IncidentNumber? {
         if let overlaid = openByAlert[alert] { return overlaid }

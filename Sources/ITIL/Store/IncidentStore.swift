@@ -235,8 +235,10 @@ public actor IncidentStore {
         try await write { draft in
             // Work out every change first and record them after, so a refusal records nothing.
             // Each step keeps the record as it was after that event, for its own commit.
+            // The batch's view of every incident, not the book's: a resolve queued earlier in this
+            // batch must not be overwritten by the copy from before it.
             var steps: [(incident: Incident, event: IncidentEvent, subject: String)] = []
-            for var incident in self.book.incidents.values.sorted(by: { $0.number < $1.number }) {
+            for var incident in draft.incidents() {
                 for breach in self.policy.breaches(of: incident, at: draft.now) {
                     try incident.apply(.slaBreached(breach.kind), at: draft.now, actor: actor)
                     steps.append((incident, .slaBreached(breach.kind), "\(breach.kind) SLA breached"))

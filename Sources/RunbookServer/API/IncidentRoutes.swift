@@ -84,9 +84,6 @@ struct IncidentRoutes: Sendable {
         let principal = try authorization.require(.responder, request)
         let current = try await incident(context)
         let body = try await JSONBody.decode(APIBody.Note.self, from: request, limit: settings.bodyLimit)
-        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw APIError.badRequest("the note is empty", field: "text", code: "invalid_field")
-        }
         return try await change(current.number, .noteAdded(body.text), by: principal)
     }
 
@@ -95,13 +92,7 @@ struct IncidentRoutes: Sendable {
         do {
             return try JSONBody.response(try await store.apply(event, to: number, actor: principal.name))
         } catch let error as IncidentError {
-            switch error {
-            case .resolutionIncomplete: throw APIError.badRequest(error.description, field: "close_code", code: "missing_field")
-            case .holdReasonMissing: throw APIError.badRequest(error.description, field: "hold_reason", code: "missing_field")
-            case .detailNotApplicable: throw APIError.badRequest(error.description, code: "invalid_field")
-            case .emptyText(let field): throw APIError.badRequest(error.description, field: field, code: "invalid_field")
-            default: throw APIError(.conflict, code: "invalid_transition", error.description)
-            }
+            throw APIError(error)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ITIL
 
 /// An error the API reports to the client as `{"error": {"code", "message", "field"}}` with a 4xx
 /// status: what was wrong and, for bad input, where (a JSON path such as `alerts[0].labels`).
@@ -41,6 +42,31 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array((try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data())
+    }
+
+    /// What the incident model refused, as the API says it: bad input is a 400 naming the body's field,
+    /// a change the incident's state does not allow a 409.
+    init(_ error: IncidentError) {
+        switch error {
+        case .resolutionIncomplete: self = .badRequest(error.description, field: "close_code", code: "missing_field")
+        case .holdReasonMissing: self = .badRequest(error.description, field: "hold_reason", code: "missing_field")
+        case .detailNotApplicable: self = .badRequest(error.description, code: "invalid_field")
+        case .emptyText(let field), .nulCharacter(let field): self = .badRequest(error.description, field: Self.bodyField(field), code: "invalid_field")
+        case .impactOutOfRange: self = .badRequest(error.description, field: "impact", code: "invalid_field")
+        case .urgencyOutOfRange: self = .badRequest(error.description, field: "urgency", code: "invalid_field")
+        case .invalidNumber, .unknownState, .unknownCloseCode, .unknownHoldReason: self = .badRequest(error.description, code: "invalid_field")
+        default: self = APIError(.conflict, code: "invalid_transition", error.description)
+        }
+    }
+
+    /// The body field of the API that carries the incident field the model names.
+    private static func bodyField(_ field: String) -> String {
+        switch field {
+        case "short description": "short_description"
+        case "note": "text"
+        case "close notes": "close_notes"
+        default: field
+        }
     }
 
     // MARK: - Common errors

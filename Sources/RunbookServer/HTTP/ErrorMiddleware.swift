@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ITIL
 import Logging
 
 /// Turns every error into the API's JSON error body: ``APIError`` as it is, Hummingbird's
@@ -14,6 +15,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as IncidentError {
+            return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPError {
             return try translate(error, request: request).response(from: request, context: context)
         } catch {

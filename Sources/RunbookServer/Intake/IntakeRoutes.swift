@@ -23,6 +23,7 @@ struct IntakeRoutes: Sendable {
     private func alertmanager(_ request: Request, source: String) async throws -> Response {
         let principal = try authorization.require(.responder, request)
         let webhook = try await JSONBody.decode(AlertmanagerWebhook.self, from: request, limit: settings.bodyLimit)
+        try webhook.checkTexts()
         // The alerts of a group are independent: taken in together, they join one group commit
         // (one durable write for the whole request) instead of waiting for a sync each.
         let results = try await withThrowingTaskGroup(of: (Int, AlertResult).self) { group in
@@ -140,7 +141,7 @@ struct IntakeRoutes: Sendable {
     private func openIncident(_ request: Request) async throws -> Response {
         let principal = try authorization.require(.responder, request)
         let body = try await JSONBody.decode(APIBody.NewIncident.self, from: request, limit: settings.bodyLimit)
-        guard !body.shortDescription.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !body.shortDescription.isBlank else {
             throw APIError.badRequest("short_description cannot be blank", field: "short_description", code: "invalid_field")
         }
         var labels = body.labels ?? [:]
