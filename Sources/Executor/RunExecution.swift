@@ -55,7 +55,7 @@ final class RunExecution {
         }
         finish()
         post("run-ended", "ended: \(run.state.rawValue)")
-        journal.post(change: settle(run), actor: "automation")
+        journal.post(change: settle(run), actor: Automation.actor)
         try await journal.drain()
         removeWorkDirectory()
         progress(.ended(run))
@@ -113,9 +113,9 @@ final class RunExecution {
         journal.post(change: { incident in
             var events: [IncidentEvent] = []
             if incident.state == .new || incident.state == .onHold { events.append(.transitioned(to: .inProgress)) }
-            if incident.assignedTo != "automation" { events.append(.assigned(group: incident.assignmentGroup, to: "automation")) }
+            if incident.assignedTo != Automation.actor { events.append(.assigned(group: incident.assignmentGroup, to: Automation.actor)) }
             return events
-        }, actor: "automation")
+        }, actor: Automation.actor)
     }
 
     /// Every step in order, until one stops the run.

@@ -90,7 +90,7 @@ public struct RunRegistry: Sendable {
     /// on its incident. Interrupted steps are never re-run automatically.
     ///
     /// - Returns: the runs it marked.
-    public func markInterrupted(actor: String = "automation") async throws -> [Run] {
+    public func markInterrupted(actor: String = Automation.actor) async throws -> [Run] {
         var marked: [Run] = []
         for listed in try runs() where !listed.state.isFinal && !FileLock.isHeld(settings.ownerLock(of: listed.id)) {
             // The owner lets go of its lock only after the run's final record is committed, and the list may be

@@ -106,6 +106,53 @@ struct SLATests {
         #expect(incident.sla.resolutionMet == nil, "the resolution clock runs again after a reopen")
     }
 
+    /// Response is a person's act. A run moving the incident to In Progress records the work it starts, but the
+    /// response clock runs on until someone acknowledges or moves the incident themselves.
+    @Test func automationDoesNotMeetTheResponseTarget() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)  // response due after 15 min
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(1)), actor: Automation.actor)
+        #expect(incident.state == .inProgress)
+        #expect(incident.sla.respondedAt == nil)
+        #expect(SLAPolicy.standard.breaches(of: incident, at: at(minutes(16))).map(\.kind) == [.response])
+        #expect(throws: IncidentError.self) { try incident.apply(.acknowledged, at: at(minutes(2)), actor: Automation.actor) }
+        try incident.apply(.acknowledged, at: at(minutes(10)), actor: "alice")
+        #expect(incident.sla.respondedAt == at(minutes(10)))
+        #expect(incident.sla.responseMet == true)
+        #expect(incident.state == .inProgress, "already in progress: acknowledging keeps the state")
+        #expect(incident.workNotes.last?.text == "acknowledged by alice")
+    }
+
+    @Test func acknowledgingANewIncidentMovesItToInProgress() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)
+        try incident.apply(.acknowledged, at: at(minutes(20)), actor: "bob")
+        #expect(incident.state == .inProgress)
+        #expect(incident.sla.respondedAt == at(minutes(20)))
+        #expect(incident.sla.responseMet == false, "acknowledged after the 15-minute target")
+    }
+
+    @Test func aPersonsLaterTransitionIsTheResponse() throws {
+        var incident = try openIncident(impact: .high, urgency: .high)
+        try incident.apply(.transitioned(to: .inProgress), at: at(minutes(1)), actor: Automation.actor)
+        try incident.apply(.transitioned(to: .onHold, reason: .awaitingVendor), at: at(minutes(5)), actor: "carol")
+        #expect(incident.sla.respondedAt == at(minutes(5)))
+        #expect(incident.sla.responseMet == true)
+    }
+
+    /// A resolution nobody responded to leaves nothing to respond to: the response target ends, met when the
+    /// resolution came in time, with no responder recorded.
+    @Test func aResolutionEndsTheResponseClockWithoutAResponder() throws {
+        var quick = try openIncident(impact: .high, urgency: .high)
+        try quick.apply(.transitioned(to: .inProgress), at: at(minutes(1)), actor: Automation.actor)
+        try quick.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "ran"), at: at(minutes(3)), actor: Automation.actor)
+        #expect(quick.sla.respondedAt == nil)
+        #expect(quick.sla.responseMet == true)
+        var slow = try openIncident(impact: .high, urgency: .high)
+        try slow.apply(.transitioned(to: .inProgress), at: at(minutes(1)), actor: Automation.actor)
+        try slow.apply(.slaBreached(.response), at: at(minutes(16)), actor: Automation.actor)
+        try slow.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "ran"), at: at(minutes(30)), actor: Automation.actor)
+        #expect(slow.sla.responseMet == false)
+    }
+
     @Test func changingImpactOrUrgencyMovesTheDueTimes() throws {
         var incident = try openIncident()
         let targets = SLAPolicy.standard.targets(for: .critical)

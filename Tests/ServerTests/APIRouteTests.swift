@@ -27,6 +27,14 @@ struct APIRouteTests {
             let search = try await client.execute(uri: "/api/v1/incidents?q=disk%203", method: .get, headers: sandbox.auth(.viewer))
             #expect(search.json["total"] as? Int == 1)
 
+            let acknowledged = try await client.execute(uri: "/api/v1/incidents/INC0000003/acknowledge", method: .post,
+                                                        headers: sandbox.auth(.responder))
+            #expect(acknowledged.status == .ok)
+            #expect(acknowledged.json["state"] as? String == "in-progress")
+            #expect((acknowledged.json["sla"] as? [String: Any])?["responded_at"] != nil, "the response")
+            let viewerAck = try await client.execute(uri: "/api/v1/incidents/INC0000003/acknowledge", method: .post, headers: sandbox.auth(.viewer))
+            #expect(viewerAck.status == .forbidden)
+
             let note = try await client.execute(uri: "/api/v1/incidents/INC0000002/notes", method: .post, headers: sandbox.auth(.responder),
                                                 body: body(#"{"text": "looking at it"}"#))
             #expect(note.status == .ok)

@@ -16,6 +16,8 @@ extension Incident {
             throw .alreadyOpened(number)
         case .alertRepeated(let alert):
             try recordRepeat(of: alert, at: time)
+        case .acknowledged:
+            try acknowledge(at: time, by: actor)
         case .noteAdded(let text):
             try Self.check(text, field: "note", required: true)
             appendNote(text, kind: .note, at: time, by: actor)
@@ -48,6 +50,18 @@ extension Incident {
         // No timeline entry: Alertmanager repeats every few hours, and the count and last-seen time say it all.
         alerts[index].occurrences += 1
         alerts[index].lastSeen = time
+    }
+
+    private mutating func acknowledge(at time: Date, by actor: String) throws(IncidentError) {
+        guard state.isOpen else { throw .notOpen(number, state, event: "acknowledging") }
+        guard actor != Automation.actor else { throw .notAPerson(number, event: "acknowledging") }
+        stopResponseClock(at: time, by: actor)
+        var text = "acknowledged by \(actor)"
+        if state == .new {
+            text += ": state New → In Progress"
+            state = .inProgress
+        }
+        appendNote(text, kind: .system, at: time, by: actor)
     }
 
     private mutating func assign(group: String?, person: String?, at time: Date, by actor: String) {

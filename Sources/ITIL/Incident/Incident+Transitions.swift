@@ -38,11 +38,12 @@ extension Incident {
         var text = "state \(state) → \(target)"
         if let reason { text += " (\(reason))" }
         if let explanation { text += ": \(explanation)" }
-        stopResponseClock(at: time)
+        stopResponseClock(at: time, by: actor)
         if target == .onHold { sla.pauseResolution(at: time) } else { sla.resumeResolution(at: time) }
         state = target
         holdReason = reason
         if target == .canceled {
+            endResponseClock(at: time)
             // Canceling closes the record out, so it gets the closing time and actor like a close does.
             closedAt = time
             closedBy = actor
@@ -52,7 +53,8 @@ extension Incident {
 
     private mutating func resolve(code: CloseCode, notes: String, at time: Date, by actor: String) {
         let text = "state \(state) → Resolved (\(code)): \(notes)"
-        stopResponseClock(at: time)
+        stopResponseClock(at: time, by: actor)
+        endResponseClock(at: time)
         sla.resumeResolution(at: time)
         state = .resolved
         holdReason = nil
@@ -89,14 +91,20 @@ extension Incident {
         appendNote("state Resolved → Closed" + (note.map { ": \($0)" } ?? ""), kind: .system, at: time, by: actor)
     }
 
-    /// The first move out of New is the response: someone (or automation) has taken the incident up.
-    ///
-    /// Notes do not count, because automation writes notes without anyone looking at the incident.
-    private mutating func stopResponseClock(at time: Date) {
-        guard state == .new, sla.respondedAt == nil else { return }
+    /// A person's act is the response: an acknowledgement, or their first transition. Automation moving the incident
+    /// (a run starting) records the work without answering the response target, and notes never count.
+    mutating func stopResponseClock(at time: Date, by actor: String) {
+        guard actor != Automation.actor, sla.respondedAt == nil else { return }
         sla.respondedAt = time
         if let due = sla.responseDue {
             sla.responseMet = !sla.hasBreached(.response) && time <= due
         }
+    }
+
+    /// A resolution nobody responded to ends the response clock without a responder: nothing is left to respond to,
+    /// so the target was met if it came in time.
+    private mutating func endResponseClock(at time: Date) {
+        guard sla.respondedAt == nil, sla.responseMet == nil, let due = sla.responseDue else { return }
+        sla.responseMet = !sla.hasBreached(.response) && time <= due
     }
 }

@@ -34,6 +34,8 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A text holds a NUL character, which no field keeps (it ends C strings, and git trailers and
     /// terminals mangle it).
     case nulCharacter(field: String)
+    /// Only a person can do this (acknowledge): automation's moves never answer the response target.
+    case notAPerson(IncidentNumber, event: String)
     /// A repeated alert names a source and key that are not linked to the incident.
     case alertNotLinked(IncidentNumber, AlertKey)
     /// A breach that cannot be recorded: no target, not yet due, already responded or already recorded.
@@ -74,6 +76,8 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
             "the \(field) is empty"
         case .nulCharacter(let field):
             "the \(field) contains a NUL character (\\u0000)"
+        case .notAPerson(let number, let event):
+            "\(number): \(event) is a person's act; automation cannot do it"
         case .alertNotLinked(let number, let alert):
             "\(number) has no alert \(alert)"
         case .breachNotApplicable(let number, let kind, let reason):

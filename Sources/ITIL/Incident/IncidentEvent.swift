@@ -8,6 +8,9 @@ public enum IncidentEvent: Sendable, Hashable {
     case opened(IncidentOpening)
     /// A linked alert arrived again while the incident is open: one more occurrence, last seen now.
     case alertRepeated(AlertKey)
+    /// A person took the incident up: that is the response, which stops the response clock. A New incident moves to
+    /// In Progress; one automation already works on stays where it is.
+    case acknowledged
     /// A person or automation wrote a work note.
     case noteAdded(String)
     /// The assignment changed; `nil` clears a field.
@@ -32,6 +35,7 @@ public enum IncidentEvent: Sendable, Hashable {
         switch self {
         case .opened: "opened"
         case .alertRepeated: "alert-repeated"
+        case .acknowledged: "acknowledged"
         case .noteAdded: "note-added"
         case .assigned: "assigned"
         case .transitioned: "transitioned"

@@ -231,7 +231,7 @@ public actor IncidentStore {
     /// Records the SLA breaches that are due and closes Resolved incidents whose wait is over.
     ///
     /// - Returns: the incidents it changed.
-    public func sweep(actor: String = "automation") async throws -> [Incident] {
+    public func sweep(actor: String = Automation.actor) async throws -> [Incident] {
         try await write { draft in
             // Work out every change first and record them after, so a refusal records nothing.
             // Each step keeps the record as it was after that event, for its own commit.
@@ -368,6 +368,7 @@ public actor IncidentStore {
         case .transitioned, .reopened, .autoClosed:
             let code = incident.state == .resolved ? incident.closeCode.map { " (\($0.title))" } ?? "" : ""
             return "\(before.title) -> \(incident.state.title)\(code)"
+        case .acknowledged: return "acknowledged by \(incident.workNotes.last?.author ?? "someone")"
         case .noteAdded: return "work note added"
         case .assigned: return "assigned to \(incident.assignedTo ?? incident.assignmentGroup ?? "nobody")"
         case .slaBreached(let kind): return "\(kind) SLA breached"

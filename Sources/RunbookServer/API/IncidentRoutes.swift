@@ -17,6 +17,10 @@ struct IncidentRoutes: Sendable {
         }
         routes.on("/api/v1/incidents/{number}/transition", .post) { request, context in try await transition(request, context) }
         routes.on("/api/v1/incidents/{number}/notes", .post) { request, context in try await note(request, context) }
+        routes.on("/api/v1/incidents/{number}/acknowledge", .post) { request, context in
+            let principal = try authorization.require(.responder, request)
+            return try await change(try await incident(context).number, .acknowledged, by: principal)
+        }
     }
 
     /// Filters: `state` (comma-separated; `open` for every open state), `priority` (1-5, comma-separated),

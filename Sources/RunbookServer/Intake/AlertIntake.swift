@@ -88,15 +88,15 @@ struct AlertIntake: Sendable {
         return MatchDecision(labels: incident.labels, runbooks: await wiki.library.runbooks).chosen
     }
 
-    /// Someone acknowledged the alert `key` at its source: its open incident moves to In Progress
-    /// with a work note; nothing when none is open or it is already being worked on.
+    /// Someone acknowledged the alert `key` at its source: that is the response to its open incident (a New one moves
+    /// to In Progress), with a work note; nothing when none is open or someone already responded.
     func acknowledge(_ key: AlertKey, note: String, actor: String) async throws -> Result {
-        guard let incident = await store.openIncident(for: key), incident.state != .inProgress else {
+        guard let incident = await store.openIncident(for: key), incident.sla.respondedAt == nil else {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
             return Result(outcome: .unchanged, incident: nil)
         }
         do {
-            let updated = try await store.apply([.noteAdded(note), .transitioned(to: .inProgress)], to: incident.number, actor: actor)
+            let updated = try await store.apply([.noteAdded(note), .acknowledged], to: incident.number, actor: actor)
             metrics.recordIntake(source: key.source, outcome: Outcome.acknowledged.rawValue)
             return Result(outcome: .acknowledged, incident: updated)
         } catch is IncidentError {
