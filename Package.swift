@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        // Already one of Hummingbird's; named for the header names it does not re-export (Last-Event-ID).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // C stays at the edge: only Wiki imports CLibGit2 and CZlib, only Runbooks imports CCmark.
@@ -26,21 +28,26 @@ let package = Package(
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
+        // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
+        // with them, the CLI speaks them.
+        .target(name: "RunbookAPI", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"]),
         .target(
             name: "RunbookServer",
             dependencies: [
-                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "Yams",
+                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookServer",
+                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "RunbookServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "RunbookServer", "ITIL", "Wiki", "Runbooks", "Executor",
+                "RunbookServer", "RunbookAPI", "ITIL", "Wiki", "Runbooks", "Executor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,3 +1,4 @@
+import ITIL
 import Foundation
 
 /// How the executor runs things; the defaults suit a laptop.
@@ -13,8 +14,6 @@ public struct ExecutorSettings: Sendable {
     public var outputCap: Int
     /// Between SIGTERM and SIGKILL when a step times out or is canceled.
     public var gracePeriod: Duration
-    /// How often a waiting run looks for decisions, cancels and free slots.
-    public var pollInterval: Duration
     /// This process, as recorded in the runs it owns.
     public var owner: String
     /// Whether canceling the task that runs a run (a server shutting down) ends it `interrupted`
@@ -22,15 +21,13 @@ public struct ExecutorSettings: Sendable {
     public var interruptOnTaskCancel = false
 
     public init(workRoot: String, stateDirectory: String, workers: Int = 4, outputCap: Int = 1 << 20,
-                gracePeriod: Duration = .seconds(5), pollInterval: Duration = .milliseconds(250),
-                owner: String = "\(ProcessInfo.processInfo.hostName):\(getpid())") {
+                gracePeriod: Duration = .seconds(5), owner: String = "\(ProcessInfo.processInfo.hostName):\(getpid())") {
         // Absolute, because steps run with their work directory as the current directory.
         self.workRoot = URL(fileURLWithPath: workRoot).standardizedFileURL.path
         self.stateDirectory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
         self.workers = workers
         self.outputCap = outputCap
         self.gracePeriod = gracePeriod
-        self.pollInterval = pollInterval
         self.owner = owner
     }
 

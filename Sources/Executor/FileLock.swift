@@ -1,4 +1,5 @@
 import Foundation
+import ITIL
 
 /// An exclusive `flock` on a file, held until the value is released. The kernel drops it when the
 /// holding process dies, even by SIGKILL, which is what makes it a liveness signal: a run whose
@@ -13,7 +14,12 @@ final class FileLock: Sendable {
     deinit {
         // Closing the descriptor releases the lock.
         close(descriptor)
+        Self.released.fire()
     }
+
+    /// Fires whenever this process lets go of a lock: a run waiting for a slot tries again at once.
+    /// (Other processes' releases cannot be heard; waiting runs look again every second for those.)
+    static let released = Signal()
 
     /// Takes the lock on `path` if nobody holds it; nil if someone does.
     static func tryAcquire(_ path: String) throws -> FileLock? {

@@ -49,3 +49,13 @@ public struct Run: Sendable, Codable, Equatable {
         self.owner = owner
     }
 }
+
+extension Run {
+    /// The step a run whose process stopped can be picked up at: a run that waited for a worker or for
+    /// a person, with no step running. Nil for a run that was running a step (or between steps): what
+    /// that step did is unknown, and it is interrupted, never re-run.
+    public var resumePoint: Int? {
+        guard state == .queued || state == .awaitingApproval, !steps.contains(where: { $0.state == .running }) else { return nil }
+        return steps.firstIndex { $0.state == .pending || $0.state == .awaitingApproval } ?? steps.count
+    }
+}

@@ -37,6 +37,13 @@ public struct RunPlan: Sendable {
         self.parameters = values
     }
 
+    /// The plan of a run that already resolved its parameters (one resumed after a restart): they were checked
+    /// when it was made, and are what its earlier steps got.
+    public init(runbook: Runbook, recorded parameters: [String: String]) {
+        self.runbook = runbook
+        self.parameters = parameters
+    }
+
     /// The environment of a step: a fixed base, the run's identity, and the parameters. Nothing
     /// of the server's own environment is passed on.
     public func environment(incident: String, run: String, step: Step, workDirectory: String) -> [String: String] {

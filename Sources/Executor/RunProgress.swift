@@ -1,3 +1,4 @@
+import ITIL
 /// What a run reports as it goes, for live progress on the CLI (and, later, the server's event stream).
 public enum RunProgress: Sendable {
     /// The run exists and waits for a worker.
@@ -14,4 +15,6 @@ public enum RunProgress: Sendable {
     case awaitingApproval(index: Int, step: StepRecord, run: RunID)
     /// The run is over.
     case ended(Run)
+    /// A shutting-down server stopped waiting on the run (for a worker or a person); the next server resumes it.
+    case suspended(Run)
 }

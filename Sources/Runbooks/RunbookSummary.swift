@@ -1,5 +1,5 @@
 /// One runbook page in a list: `runbooks list --json` and `GET /api/v1/runbooks`.
-public struct RunbookSummary: Encodable, Sendable {
+public struct RunbookSummary: Codable, Sendable {
     public let id: String
     public let path: String
     public let title: String?
@@ -18,7 +18,7 @@ public struct RunbookSummary: Encodable, Sendable {
 }
 
 /// One runbook with the wiki commit it was read at: `runbooks show --json` and `GET /api/v1/runbooks/{id}`.
-public struct ShownRunbook: Encodable, Sendable {
+public struct ShownRunbook: Codable, Sendable {
     public let commit: String
     public let runbook: Runbook
 

@@ -39,21 +39,39 @@ extension Repository {
     /// - Throws: a ``GitError`` when `head` or `base` is not a commit here, or what `body` throws.
     public func walkForward(after base: ObjectID?, upTo head: ObjectID, _ body: (Commit) throws -> Bool) throws {
         try withHandle { repo in
-            var walker: OpaquePointer?
-            try check(git_revwalk_new(&walker, repo), "git_revwalk_new")
-            defer { git_revwalk_free(walker) }
-            try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "git_revwalk_sorting")
-            var headOID = head.oid
-            try check(git_revwalk_push(walker, &headOID), "git_revwalk_push")
-            if let base {
-                var baseOID = base.oid
-                try check(git_revwalk_hide(walker, &baseOID), "git_revwalk_hide")
-            }
-            while let id = try Self.next(walker!) {
+            try walkForwardIDs(after: base, upTo: head, in: repo) { id in
                 let commit = try Self.lookupCommit(id, in: repo)
                 defer { git_commit_free(commit) }
-                guard try body(Commit(commit)) else { return }
+                return try body(Commit(commit))
             }
+        }
+    }
+
+    /// The ids of the commits ``walkForward(after:upTo:_:)`` visits, at most `limit` of them, without reading the commits.
+    public func commitIDs(after base: ObjectID?, upTo head: ObjectID, limit: Int) throws -> [ObjectID] {
+        var ids: [ObjectID] = []
+        try withHandle { repo in
+            try walkForwardIDs(after: base, upTo: head, in: repo) { id in
+                ids.append(id)
+                return ids.count < limit
+            }
+        }
+        return ids
+    }
+
+    private func walkForwardIDs(after base: ObjectID?, upTo head: ObjectID, in repo: OpaquePointer, _ body: (ObjectID) throws -> Bool) throws {
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, repo), "git_revwalk_new")
+        defer { git_revwalk_free(walker) }
+        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "git_revwalk_sorting")
+        var headOID = head.oid
+        try check(git_revwalk_push(walker, &headOID), "git_revwalk_push")
+        if let base {
+            var baseOID = base.oid
+            try check(git_revwalk_hide(walker, &baseOID), "git_revwalk_hide")
+        }
+        while let id = try Self.next(walker!) {
+            guard try body(id) else { return }
         }
     }
 

@@ -22,6 +22,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case historyRewritten(branch: String, missing: ObjectID)
     /// The writer lock file could not be opened or locked.
     case lockFailed(path: String, reason: String)
+    /// The kernel would not watch a folder of the repository for moved branches (inotify).
+    case watchFailed(path: String, reason: String)
     /// Syncing the repository to disk failed; what was written may not survive a crash.
     case syncFailed(path: String, reason: String)
     /// A pack of buffered objects could not be built.
@@ -50,6 +52,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the history of branch '\(branch)' was rewritten: commit \(missing.short), seen on it before, is no longer there"
         case .lockFailed(let path, let reason):
             return "cannot lock \(path): \(reason)"
+        case .watchFailed(let path, let reason):
+            return "cannot watch \(path) for moved branches: \(reason) (raise fs.inotify.max_user_instances or max_user_watches)"
         case .syncFailed(let path, let reason):
             return "cannot sync \(path) to disk: \(reason)"
         case .packWriteFailed(let reason):

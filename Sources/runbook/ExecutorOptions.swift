@@ -21,6 +21,12 @@ struct ExecutorOptions: ParsableArguments {
         guard grace >= 0 else { throw ValidationError("--grace cannot be negative") }
     }
 
+    /// The options as they are when none is given (for commands that do not take them).
+    static var defaults: ExecutorOptions {
+        // Parsing nothing cannot fail: every option has a default.
+        (try? parse([])) ?? { preconditionFailure("the executor options have no defaults") }()
+    }
+
     /// Settings for a store's repository: runs work under `$RUNBOOK_HOME/runs`, locks live in the git directory.
     func settings(for store: IncidentStore) -> ExecutorSettings {
         ExecutorSettings(

@@ -27,6 +27,8 @@ final class ProgressPrinter: Sendable {
         case .ended(let run):
             let took = run.endedAt.map { String(format: " in %.1f s", $0.timeIntervalSince(run.createdAt)) } ?? ""
             Console.out("run \(run.id) \(run.state.rawValue)\(took)" + (run.outcome.map { ": \($0)" } ?? ""))
+        case .suspended(let run):
+            Console.out("run \(run.id) left \(run.state.rawValue): the server shut down; the next one to start takes it up")
         }
     }
 

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Executor
 import Foundation
+import ITIL
+import RunbookAPI
 
 /// `--server URL --token T`: work through a running server's API instead of in this process.
 struct ServerOptions: ParsableArguments {
@@ -10,12 +13,12 @@ struct ServerOptions: ParsableArguments {
     var token: String?
 
     func validate() throws {
-        _ = try client()
+        _ = try httpClient()
     }
 
     /// The client for the chosen server, or nil to work in-process. An empty variable counts as unset,
     /// so `RUNBOOK_SERVER= runbook ...` works in-process in a shell that exports it.
-    func client() throws -> APIClient? {
+    func httpClient() throws -> HTTPClient? {
         let environment = ProcessInfo.processInfo.environment
         guard let server = [server, environment["RUNBOOK_SERVER"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else { return nil }
         guard let url = URL(string: server), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
@@ -24,7 +27,7 @@ struct ServerOptions: ParsableArguments {
         guard let token = [token, environment["RUNBOOK_TOKEN"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw ValidationError("--server needs a token: give --token or set RUNBOOK_TOKEN (`runbook tokens` makes one)")
         }
-        return APIClient(baseURL: url, token: token)
+        return HTTPClient(baseURL: url, token: token)
     }
 
     /// Refuses an in-process-only feature when a server is given.
@@ -33,14 +36,43 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
-/// Runs a server-mode command body, turning an API failure into `runbook: 401 unauthorized: ...` on
-/// stderr and exit status 1, the way the CLI reports its other failures.
-enum ServerCall {
+/// Where a command acts on incidents and runs: in this process on the wiki's audit branch, or through a
+/// server with `--server`. The command is written once, against ``RunbookClient``.
+struct ClientOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var actor: ActorOption
+
+    /// The client: the server's API, or this process on the wiki (acting as `--as`).
+    func client(executor: ExecutorOptions = .defaults) throws -> any RunbookClient {
+        if let http = try server.httpClient() {
+            actor.noteIgnoredAgainstServer()
+            return http
+        }
+        return LocalClient(registry: try registry(executor: executor), actor: actor.actor)
+    }
+
+    /// The runs of the wiki in this process, for what only works in-process (`--server` is refused first).
+    func registry(executor: ExecutorOptions = .defaults) throws -> RunRegistry {
+        let incidents = try store.openStore()
+        return RunRegistry(store: incidents, settings: executor.settings(for: incidents))
+    }
+
+    /// Whether a server was given.
+    var remote: Bool { (try? server.httpClient()) != nil }
+}
+
+/// Runs a command's body, reporting what the API refused (`runbook: 409 invalid_transition: ...`) or a
+/// server that cannot be reached on stderr with exit status 1, alike with or without a server.
+enum ClientCall {
     static func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let failure as APIFailure {
-            Console.note(failure.description)
+        } catch let error as APIError {
+            Console.note(error.description)
+            throw ExitCode.failure
+        } catch let error as TransportError {
+            Console.note(error.description)
             throw ExitCode.failure
         }
     }

@@ -151,9 +151,14 @@ struct ServerCLITests {
         #expect(lines.contains { $0.hasSuffix("] restarting web1") })
         #expect(lines.contains { $0.hasPrefix("<== [1] s1: ok in ") })
         #expect(lines.last == "INC0000001 is Resolved")
+        // Approving again answers as before and records nothing; denying what was approved is refused.
+        let head = try cli.git(cli.path(".runbook/wiki"), ["rev-parse", "audit"])
         let again = try cli.run(server.args(["runs", "approve", "INC0000001-1"]))
-        #expect(again.status != 0)
-        #expect(again.stderr.hasPrefix("runbook: 409 invalid_state: "), "\(again.stderr)")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == approved.stdout)
+        let deny = try cli.run(server.args(["runs", "deny", "INC0000001-1", "--reason", "changed my mind"]))
+        #expect(deny.stderr.hasPrefix("runbook: 409 invalid_state: "), "\(deny.stderr)")
+        #expect(try cli.git(cli.path(".runbook/wiki"), ["rev-parse", "audit"]) == head, "nothing committed")
     }
 
     @Test func aWrongTokenOrNoServerIsAClearErrorWithAFailingStatus() throws {

@@ -25,12 +25,12 @@ final class ExecutorSandbox: @unchecked Sendable {
         store = try IncidentStore(auditLog: AuditLog(repository: repository))
         settings = ExecutorSettings(
             workRoot: path + "/work", stateDirectory: path + "/state", workers: workers, outputCap: outputCap, gracePeriod: .milliseconds(200),
-            pollInterval: .milliseconds(50), owner: "test:\(getpid())")
+            owner: "test:\(getpid())")
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    var executor: Executor { Executor(store: store, settings: settings) }
+    var launcher: RunLauncher { RunLauncher(store: store, settings: settings) }
     var registry: RunRegistry { RunRegistry(store: store, settings: settings) }
 
     /// Commits `pages` (name without `.md` → Markdown) under `runbooks/` on `main` and loads the library at that commit.
@@ -50,7 +50,7 @@ final class ExecutorSandbox: @unchecked Sendable {
     func trigger(
         _ pages: [String: String], labels: [String: String], annotations: [String: String] = [:]
     ) async throws -> TriggerResult {
-        try await executor.trigger(AlertTrigger(labels: labels, annotations: annotations), library: library(pages), actor: "alertmanager")
+        try await launcher.trigger(AlertTrigger(labels: labels, annotations: annotations), library: library(pages), actor: "alertmanager")
     }
 
     /// Triggers and expects a run; returns the incident as it ended and the run.
@@ -89,20 +89,20 @@ final class ExecutorSandbox: @unchecked Sendable {
     ///
     /// The limits are generous because other suites running beside these block the cooperative pool (synchronous
     /// `waitUntilExit` of CLI processes) on a 2-core machine; a wait that succeeds returns as soon as it does.
-    func eventually(within limit: Duration = .seconds(30), _ condition: () throws -> Bool) async throws -> Bool {
+    func eventually(within limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if try condition() { return true }
+            if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try condition()
+        return try await condition()
     }
 
     /// Waits until some run on the audit branch is in `state`; returns it, nil if none got there within `limit`.
     func waitForRun(in state: RunState, within limit: Duration = .seconds(30)) async throws -> Run? {
         var found: Run?
         _ = try await eventually(within: limit) {
-            found = try registry.runs().first { $0.state == state }
+            found = try await registry.runs().first { $0.state == state }
             return found != nil
         }
         return found

@@ -17,7 +17,7 @@ struct RunOutcomeTests {
             steps: [("id=hello", "echo \"hello $GREETING from $RUNBOOK_STEP\""),
                     ("id=second", "echo second-output\necho to-stderr >&2")])
         let library = try sandbox.library(["hello": runbook])
-        let result = try await sandbox.executor.trigger(
+        let result = try await sandbox.launcher.trigger(
             AlertTrigger(labels: ["alertname": "Test", "name": "ada"]), library: library, actor: "alertmanager")
         guard case .ran(let incident, let run) = result else { Issue.record("no run: \(result)"); return }
 
@@ -28,7 +28,7 @@ struct RunOutcomeTests {
         #expect(run.runbookCommit == library.commit)
         #expect(run.parameters == ["GREETING": "ada"])
         // The committed record says what the returned one says (its times are kept to the second).
-        let committed = try sandbox.registry.run(run.id)
+        let committed = try await sandbox.registry.run(run.id)
         #expect(committed.state == run.state && committed.steps.map(\.state) == run.steps.map(\.state))
         #expect(committed.steps.map(\.durationSeconds) == run.steps.map(\.durationSeconds))
         #expect(abs(try #require(committed.endedAt).timeIntervalSince(try #require(run.endedAt))) < 1)
@@ -51,14 +51,14 @@ struct RunOutcomeTests {
         }
         #expect(commits.last?.trailer("Run-State") == "succeeded")
 
-        let first = try #require(try sandbox.registry.log(of: run, step: 0))
+        let first = try #require(try await sandbox.registry.log(of: run, step: 0))
         #expect(first.contains("hello ada from hello"))
-        let second = try #require(try sandbox.registry.log(of: run, step: 1))
+        let second = try #require(try await sandbox.registry.log(of: run, step: 1))
         #expect(second.contains("second-output"))
         #expect(second.contains("to-stderr"))
         // Each step's log is in the commit that ends it, not only at the end.
         let stepEnded = try #require(commits.first { $0.trailer("Event") == "step-ended" })
-        let logPath = RunFiles.folder(of: run.id) + "/" + (run.steps[0].log ?? "")
+        let logPath = RunFolder.path(of: run.id) + "/" + (run.steps[0].log ?? "")
         #expect(String(decoding: try sandbox.repository.readFile(logPath, at: stepEnded.id), as: UTF8.self).contains("hello ada"))
 
         let verification = try AuditVerifier(repository: sandbox.repository).verify(full: true)
@@ -84,7 +84,7 @@ struct RunOutcomeTests {
         let note = try #require(notes(of: incident).last)
         #expect(note.contains("breaks"), "note: \(note)")
         #expect(note.contains("exit status 3"), "note: \(note)")
-        #expect(try sandbox.registry.log(of: run, step: 1)?.contains("about to fail") == true)
+        #expect(try await sandbox.registry.log(of: run, step: 1)?.contains("about to fail") == true)
         #expect(try sandbox.commits(of: run.id).last?.trailer("Run-State") == "failed")
         #expect(try AuditVerifier(repository: sandbox.repository).verify(full: true).succeeded)
     }
@@ -136,7 +136,7 @@ struct RunOutcomeTests {
         let ended = commits.filter { $0.trailer("Event") == "step-ended" }
         #expect(ended.map { $0.trailer("Attempt") } == ["1", "2"])
         #expect(ended.map { $0.trailer("Exit-Code") } == ["1", "0"])
-        let logPath = RunFiles.folder(of: run.id) + "/" + (run.steps[0].log ?? "")
+        let logPath = RunFolder.path(of: run.id) + "/" + (run.steps[0].log ?? "")
         let logs = try ended.map { String(decoding: try sandbox.repository.readFile(logPath, at: $0.id), as: UTF8.self) }
         #expect(logs.count == 2)
         #expect(logs.first?.contains("attempt 1") == true)
@@ -151,7 +151,7 @@ struct RunOutcomeTests {
 
         #expect(run.state == .succeeded)
         #expect((run.steps[0].droppedBytes ?? 0) > 90_000)
-        let log = try #require(try sandbox.registry.log(of: run, step: 0))
+        let log = try #require(try await sandbox.registry.log(of: run, step: 0))
         #expect(log.contains("first-line"))
         #expect(log.utf8.count < 8192, "the log kept \(log.utf8.count) bytes")
         #expect(log.contains("dropped"), "no marker in: \(log.suffix(300))")
@@ -177,13 +177,13 @@ struct RunOutcomeTests {
         let runbook = page(front: "resolve: never", steps: [("id=count", "echo x >> '\(sandbox.out("ran"))'")])
         let library = try sandbox.library(["dedup": runbook])
         let alert = AlertTrigger(labels: ["alertname": "Test", "instance": "db1"])
-        let first = try await sandbox.executor.trigger(alert, library: library, actor: "alertmanager")
-        let second = try await sandbox.executor.trigger(alert, library: library, actor: "alertmanager")
+        let first = try await sandbox.launcher.trigger(alert, library: library, actor: "alertmanager")
+        let second = try await sandbox.launcher.trigger(alert, library: library, actor: "alertmanager")
 
         guard case .ran(let incident, _) = first else { Issue.record("first trigger: \(first)"); return }
         guard case .deduplicated(let repeated) = second else { Issue.record("second trigger: \(second)"); return }
         #expect(repeated.number == incident.number)
-        #expect(try sandbox.registry.runs().count == 1)
+        #expect(try await sandbox.registry.runs().count == 1)
         #expect(sandbox.text("ran") == "x\n", "the step ran again")
         let now = try await sandbox.store.incident(incident.number)
         #expect(now.alerts.first?.occurrences == 2)
@@ -200,7 +200,7 @@ struct RunOutcomeTests {
         #expect(incident.state == .new)
         #expect(incident.runs.isEmpty)
         #expect(notes(of: incident).contains { $0.contains("No runbook matches") })
-        #expect(try sandbox.registry.runs().isEmpty)
+        #expect(try await sandbox.registry.runs().isEmpty)
         #expect(!sandbox.exists("canary"))
     }
 }

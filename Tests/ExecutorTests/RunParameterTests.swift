@@ -20,7 +20,7 @@ struct RunParameterTests {
         #expect(run.state == .refused)
         #expect(run.steps.allSatisfy { $0.state != .succeeded && $0.attempts == 0 })
         #expect(!sandbox.exists("canary"))
-        #expect(try sandbox.registry.run(run.id).state == .refused)
+        #expect(try await sandbox.registry.run(run.id).state == .refused)
         let note = try #require(notes(of: incident).last)
         #expect(note.contains("HOST") && note.contains("required") && note.contains("labels.instance"), "note: \(note)")
         #expect(incident.state.isOpen)

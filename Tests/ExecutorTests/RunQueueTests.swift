@@ -25,14 +25,14 @@ struct RunQueueTests {
 
     /// Starts a trigger of `labels` on its own task.
     static func start(_ sandbox: ExecutorSandbox, _ library: RunbookLibrary, _ labels: [String: String]) -> Task<TriggerResult, Error> {
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         return Task { try await executor.trigger(AlertTrigger(labels: labels), library: library, actor: "alertmanager") }
     }
 
     /// Waits until one run is running and another queued; true if that was seen.
     static func sawQueue(_ sandbox: ExecutorSandbox) async throws -> Bool {
         try await sandbox.eventually {
-            let states = try sandbox.registry.runs().map(\.state)
+            let states = try await sandbox.registry.runs().map(\.state)
             return states.contains(.running) && states.contains(.queued)
         }
     }
@@ -119,13 +119,14 @@ struct RunQueueTests {
         run.state = .running
         run.steps[0].state = .succeeded
         run.steps[1].state = .running
-        try await sandbox.store.appendEvent(
-            to: incident.number, event: "step-started", subject: "run \(id): step second started",
-            files: [RunFiles.write(run, to: RunFiles.record(of: id))], trailers: RunExecution.trailers(of: run), actor: "alertmanager")
+        try await sandbox.store.appendEvent(.init(
+            name: .stepStarted, subject: "run \(id): step second started",
+            files: [RunFiles.write(run, to: RunFolder.record(of: id))], trailers: RunExecution.trailers(of: run), actor: "alertmanager"),
+            to: incident.number)
 
         let marked = try await sandbox.registry.markInterrupted()
         #expect(marked.map(\.id) == [id])
-        let record = try sandbox.registry.run(id)
+        let record = try await sandbox.registry.run(id)
         #expect(record.state == .interrupted)
         #expect(record.steps.map(\.state) == [.succeeded, .interrupted, .skipped])
         #expect(record.outcome?.contains("second") == true)
@@ -143,7 +144,7 @@ struct RunQueueTests {
         let task = Self.start(sandbox, library, ["alertname": "Test"])
         let running = try #require(try await sandbox.waitForRun(in: .running))
         #expect(try await sandbox.registry.markInterrupted().isEmpty)
-        #expect(try sandbox.registry.run(running.id).state == .running)
+        #expect(try await sandbox.registry.run(running.id).state == .running)
         #expect(Self.states([try await task.value]) == [.succeeded])
     }
 
@@ -166,6 +167,6 @@ struct RunQueueTests {
         let marked = try await sweeper.value
 
         #expect(marked.isEmpty)
-        #expect(try sandbox.registry.runs().map(\.state) == Array(repeating: .succeeded, count: 8))
+        #expect(try await sandbox.registry.runs().map(\.state) == Array(repeating: .succeeded, count: 8))
     }
 }

@@ -51,7 +51,7 @@ struct RunStopTests {
         let sandbox = try ExecutorSandbox()
         let runbook = page(steps: [("id=slow", Self.hang(sandbox)), ("id=after", "touch '\(sandbox.out("canary"))'")])
         let library = try sandbox.library(["slow": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         #expect(try await sandbox.eventually { sandbox.exists("pid") })
         let running = try #require(try await sandbox.waitForRun(in: .running))
@@ -71,7 +71,7 @@ struct RunStopTests {
         let group = try #require(sandbox.text("pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         #expect(try await survivors(ofGroup: group).isEmpty)
         #expect(incident.state == .inProgress)
-        #expect(try sandbox.registry.run(run.id).state == .canceled)
+        #expect(try await sandbox.registry.run(run.id).state == .canceled)
         await #expect(throws: ExecutorError.self) { try await sandbox.registry.cancel(run.id, by: "dave") }
     }
 
@@ -84,15 +84,15 @@ struct RunStopTests {
             ("id=after", "touch '\(sandbox.out("after-ran"))'"),
         ])
         let library = try sandbox.library(["approve": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         let waiting = try #require(try await sandbox.waitForRun(in: .awaitingApproval))
-        #expect(try sandbox.registry.run(waiting.id).steps.map(\.state) == [.succeeded, .awaitingApproval, .pending])
+        #expect(try await sandbox.registry.run(waiting.id).steps.map(\.state) == [.succeeded, .awaitingApproval, .pending])
         #expect(!sandbox.exists("risky-ran"))
 
         let decider = sandbox.registry
-        let step = try await Task { try await decider.decide(waiting.id, verdict: .approve, by: "bob") }.value
-        #expect(step == "risky")
+        let receipt = try await Task { try await decider.decide(waiting.id, verdict: .approve, by: "bob") }.value
+        #expect(receipt.step == "risky")
         let result = try await task.value
         guard case .ran(let incident, let run) = result else { Issue.record("no run: \(result)"); return }
 
@@ -117,7 +117,7 @@ struct RunStopTests {
             ("id=after", "touch '\(sandbox.out("canary-after"))'"),
         ])
         let library = try sandbox.library(["deny": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         let waiting = try #require(try await sandbox.waitForRun(in: .awaitingApproval))
         try await sandbox.registry.decide(waiting.id, verdict: .deny, by: "carol", reason: "not during the sale")
@@ -140,7 +140,7 @@ struct RunStopTests {
         let sandbox = try ExecutorSandbox()
         let runbook = page(steps: [("id=risky approve=true", "touch '\(sandbox.out("canary"))'")])
         let library = try sandbox.library(["approve": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         let waiting = try #require(try await sandbox.waitForRun(in: .awaitingApproval))
         try await sandbox.registry.cancel(waiting.id, by: "dave")
@@ -158,7 +158,7 @@ struct RunStopTests {
         let sandbox = try ExecutorSandbox()
         let runbook = page(steps: [("id=cleanup approve=true", "touch '\(sandbox.out("canary"))'")])
         let library = try sandbox.library(["approve": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         let waiting = try #require(try await sandbox.waitForRun(in: .awaitingApproval))
         // The alert clears: the intake resolves the incident.
@@ -180,10 +180,10 @@ struct RunStopTests {
         let sandbox = try ExecutorSandbox()
         let runbook = page(steps: [("id=flaky retries=3 retry-delay=5s", "echo x >> '\(sandbox.out("attempts"))'\nexit 1")])
         let library = try sandbox.library(["flaky": runbook])
-        let executor = sandbox.executor
+        let executor = sandbox.launcher
         let task = Task { try await executor.trigger(AlertTrigger(labels: ["alertname": "Test"]), library: library, actor: "alertmanager") }
         let waiting = try #require(try await sandbox.waitForRun(in: .running))
-        #expect(try await sandbox.eventually { try sandbox.registry.run(waiting.id).steps[0].state == .failed })
+        #expect(try await sandbox.eventually { try await sandbox.registry.run(waiting.id).steps[0].state == .failed })
         try await sandbox.registry.cancel(waiting.id, by: "dave")
         let asked = Date()
         let result = try await task.value

@@ -73,7 +73,7 @@ struct APIRouteTests {
         let sandbox = try ServerSandbox(pages: ["gated": Pages.gated])
         try await sandbox.test { client in
             _ = try await open("Gated", labels: #"{"alertname": "Gated"}"#, client, sandbox)
-            let waiting = try await eventually { try sandbox.server.registry.runs().first?.state == .awaitingApproval }
+            let waiting = try await eventually { try await sandbox.server.registry.runs().first?.state == .awaitingApproval }
             #expect(waiting)
             let list = try await client.execute(uri: "/api/v1/runs?state=awaiting-approval", method: .get, headers: sandbox.auth(.viewer))
             #expect(list.json["total"] as? Int == 1)
@@ -88,7 +88,7 @@ struct APIRouteTests {
                                                     body: body(#"{"reason": "go"}"#))
             #expect(approved.status == .ok)
             #expect(approved.json["step"] as? String == "restart")
-            let done = try await eventually { try sandbox.server.registry.run(.init(incident: .first, sequence: 1)).state == .succeeded }
+            let done = try await eventually { try await sandbox.server.registry.run(.init(incident: .first, sequence: 1)).state == .succeeded }
             #expect(done)
             let run = try await client.execute(uri: "/api/v1/runs/INC0000001-1", method: .get, headers: sandbox.auth(.viewer))
             let steps = run.json["steps"] as? [[String: Any]] ?? []
@@ -144,7 +144,7 @@ struct RunEventTests {
         try await sandbox.test { client in
             _ = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
                                          body: body(#"{"short_description": "Gated", "labels": {"alertname": "Gated"}}"#))
-            #expect(try await eventually { try sandbox.server.registry.runs().first?.state == .awaitingApproval })
+            #expect(try await eventually { try await sandbox.server.registry.runs().first?.state == .awaitingApproval })
             async let stream = client.execute(uri: "/api/v1/runs/INC0000001-1/events", method: .get, headers: sandbox.auth(.viewer))
             try await Task.sleep(for: .milliseconds(300))
             _ = try await client.execute(uri: "/api/v1/runs/INC0000001-1/approve", method: .post, headers: sandbox.auth(.approver))
@@ -164,7 +164,7 @@ struct RunEventTests {
         try await sandbox.test { client in
             _ = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
                                          body: body(#"{"short_description": "Quick", "labels": {"alertname": "QuickFix"}}"#))
-            #expect(try await eventually { try sandbox.server.registry.runs().first?.state == .succeeded })
+            #expect(try await eventually { try await sandbox.server.registry.runs().first?.state == .succeeded })
             let response = try await client.execute(uri: "/api/v1/runs/INC0000001-1/events", method: .get, headers: sandbox.auth(.viewer))
             let events = response.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }
             #expect(events == ["event: run", "event: run-ended"])

@@ -88,7 +88,7 @@ struct IntakeRouteTests {
 
     /// Whether some run of the sandbox's server ended, waiting for one.
     private static func aRunEnded(in sandbox: ServerSandbox) async throws -> Bool {
-        try await eventually { try await !sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty }
+        try await eventually { !(try await sandbox.server.registry.runs().filter { $0.state.isFinal }.isEmpty) }
     }
 
     @Test("Grafana's documented payload opens one incident per alert")

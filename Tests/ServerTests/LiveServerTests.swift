@@ -13,7 +13,6 @@ struct LiveServerTests {
     func wikiCommitIsADeployment() async throws {
         var settings = ServerSettings()
         settings.port = 0
-        settings.wikiPollInterval = .milliseconds(100)
         let sandbox = try ServerSandbox(pages: ["quick": Pages.quick], settings: settings)
         try await sandbox.server.application().test(.live) { client in
             let before = try await client.execute(uri: "/api/v1/runbooks", method: .get, headers: sandbox.auth(.viewer))
@@ -52,11 +51,11 @@ struct LiveServerTests {
             let opened = try await client.execute(uri: "/api/v1/alerts/alertmanager", method: .post, headers: sandbox.auth(.responder),
                                                   body: body(Payloads.alertmanager(alertname: "Slow")))
             #expect(opened.status == .ok)
-            let running = try await eventually { try sandbox.server.registry.runs().first?.steps.first?.state == .running }
+            let running = try await eventually { try await sandbox.server.registry.runs().first?.steps.first?.state == .running }
             #expect(running)
         }
         #expect(ContinuousClock.now - started < .seconds(20), "the sleeping step was not waited for")
-        let run = try sandbox.server.registry.run(RunID(incident: .first, sequence: 1))
+        let run = try await sandbox.server.registry.run(RunID(incident: .first, sequence: 1))
         #expect(run.state == .interrupted)
         #expect(run.steps.first?.state == .interrupted)
         let incident = try await sandbox.store.incident(.first)

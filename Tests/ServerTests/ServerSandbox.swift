@@ -15,7 +15,7 @@ final class ServerSandbox: @unchecked Sendable {
     let repository: Repository
     let store: IncidentStore
     let tokens: TokenFile
-    let server: RunbookServer
+    let server: RunbookApplication
     /// A secret per role, named after the role (`viewer`, `responder`, `approver`, `admin`).
     let secrets: [Role: String]
 
@@ -32,10 +32,10 @@ final class ServerSandbox: @unchecked Sendable {
         self.secrets = secrets
         let executorSettings = ExecutorSettings(
             workRoot: path + "/work", stateDirectory: path + "/state", workers: 4, gracePeriod: .milliseconds(200),
-            pollInterval: .milliseconds(50), owner: "test:\(getpid())")
+            owner: "test:\(getpid())")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        server = try RunbookServer(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens, settings: settings,
+        server = try RunbookApplication(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens, settings: settings,
                                    logger: logger)
     }
 

@@ -51,7 +51,7 @@ struct TelemetryRouteTests {
             #expect(incident.labels["host"] == "web-1")
             let resolved = try await eventually { try await sandbox.store.incident(incident.number).state == .resolved }
             #expect(resolved, "the cpu runbook ran and resolved it")
-            let runs = try sandbox.server.registry.runs()
+            let runs = try await sandbox.server.registry.runs()
             #expect(runs.first?.parameters["HOST"] == "web-1")
         }
     }

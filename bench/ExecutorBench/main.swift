@@ -108,11 +108,11 @@ func makeWiki(at path: String, runbook text: String) throws -> (Repository, Runb
 }
 
 /// The executor on `repository`'s audit branch, with run work directories under `directory`.
-func makeExecutor(_ repository: Repository, directory: String, workers: Int) throws -> Executor {
+func makeExecutor(_ repository: Repository, directory: String, workers: Int) throws -> RunLauncher {
     let store = try IncidentStore(auditLog: AuditLog(repository: repository))
     let settings = ExecutorSettings(
         workRoot: directory + "/runs", stateDirectory: repository.gitDirectory, workers: workers)
-    return Executor(store: store, settings: settings)
+    return RunLauncher(store: store, settings: settings)
 }
 
 /// When progress events happened, as the progress callback saw them.
@@ -154,7 +154,7 @@ final class Timeline: Sendable {
 
 // MARK: - Modes
 
-/// `steps`: one run of N `true` steps through `Executor.run`, from the call until it returns (every audit commit durable).
+/// `steps`: one run of N `true` steps through `RunLauncher.run`, from the call until it returns (every audit commit durable).
 func steps(_ invocation: Invocation) async throws {
     let directory = invocation.directory
     let (repository, library, runbook) = try makeWiki(at: directory + "/wiki.git", runbook: stepsRunbook(count: invocation.steps))

@@ -1,3 +1,4 @@
+import ITIL
 import Foundation
 
 /// The processes of a step whose runner died: its process group outlives it, so whoever marks the

@@ -10,6 +10,8 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     case missingTrailer(String)
     /// A trailer appears more than once: one commit is one event of one incident.
     case repeatedTrailer(String, count: Int)
+    /// The `Event:` trailer names no event of the audit's vocabulary (``AuditEventName``).
+    case unknownEvent(String)
     /// The `Incident` trailer is not an incident number.
     case invalidIncidentTrailer(String)
     /// The commit changes other files than its incident's record (`changed` lists every changed path).
@@ -43,6 +45,8 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
             "a merge commit (\(parents) parents): the audit branch must be a single line of events"
         case .missingTrailer(let key):
             "no '\(key):' trailer: not an incident event (a commit made by hand?)"
+        case .unknownEvent(let name):
+            "the Event trailer '\(name)' is not an audit event (one of: \(AuditEventName.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .repeatedTrailer(let key, let count):
             "\(count) '\(key):' trailers: a commit records one event of one incident"
         case .invalidIncidentTrailer(let value):

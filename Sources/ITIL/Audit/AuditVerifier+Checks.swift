@@ -3,39 +3,32 @@ import Wiki
 
 /// The checks of one commit.
 extension AuditVerifier {
-    /// The trailers every event commit carries, in the order they are checked.
-    static let requiredTrailers = [
-        AuditRecord.incidentKey, AuditRecord.eventKey, AuditRecord.actorKey, AuditRecord.stateKey, AuditRecord.priorityKey,
-    ]
-
-    /// ``IncidentEvent/name`` of ``IncidentEvent/opened(_:)``, which needs an opening to be asked.
-    static let openedEvent = "opened"
-
     /// Checks `commit`, whose parent passed, and moves `highest` to the number it opens, if any.
     ///
     /// - Throws: ``AuditFailure`` naming the commit at its first problem; a repository error when it cannot be read.
     func check(_ commit: Commit, highest: inout IncidentNumber?) throws {
         guard commit.parents.count <= 1 else { throw AuditFailure(commit, .mergeCommit(parents: commit.parents.count)) }
         let trailers = try Self.trailers(of: commit)
-        let number = try Self.incidentNumber(trailers[AuditRecord.incidentKey]!, in: commit)
-        let event = trailers[AuditRecord.eventKey]!
-        let blob = try Self.runTrailer(of: commit).map { try recordBlob(ofRun: $0, at: commit, for: number) }
-            ?? recordBlob(changedBy: commit, for: number)
+        let number = try Self.incidentNumber(trailers[.incident]!, in: commit)
+        guard let event = AuditEventName(rawValue: trailers[.event]!) else { throw AuditFailure(commit, .unknownEvent(trailers[.event]!)) }
+        let run = try Self.runTrailer(of: commit)
+        if run == nil, !event.changesRecord { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
+        let blob = try run.map { try recordBlob(ofRun: $0, at: commit, for: number) } ?? recordBlob(changedBy: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
         try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
         let record = try parseRecord(blob, path: IncidentRecordFile.path(for: number), in: commit)
         try Self.checkAgreement(trailers, with: record, in: commit)
-        if event == Self.openedEvent { highest = number }
+        if event == .opened { highest = number }
     }
 
     /// The required trailers by key, each present exactly once.
-    private static func trailers(of commit: Commit) throws -> [String: String] {
-        var values: [String: String] = [:]
-        for key in requiredTrailers {
-            let found = commit.trailers.filter { $0.key == key }
-            guard let first = found.first else { throw AuditFailure(commit, .missingTrailer(key)) }
-            guard found.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(key, count: found.count)) }
+    private static func trailers(of commit: Commit) throws -> [AuditTrailer: String] {
+        var values: [AuditTrailer: String] = [:]
+        for key in AuditTrailer.required {
+            let found = commit.trailers.filter { $0.key == key.rawValue }
+            guard let first = found.first else { throw AuditFailure(commit, .missingTrailer(key.rawValue)) }
+            guard found.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(key.rawValue, count: found.count)) }
             values[key] = first.value
         }
         return values
@@ -59,21 +52,18 @@ extension AuditVerifier {
 
     /// The `Run:` trailer of an event of a run (its start, a step, a decision ...), if the commit has one.
     private static func runTrailer(of commit: Commit) throws -> String? {
-        let runs = commit.trailers.filter { $0.key == runKey }
-        guard runs.count <= 1 else { throw AuditFailure(commit, .repeatedTrailer(runKey, count: runs.count)) }
+        let runs = commit.trailers.filter { $0.key == AuditTrailer.run.rawValue }
+        guard runs.count <= 1 else { throw AuditFailure(commit, .repeatedTrailer(AuditTrailer.run.rawValue, count: runs.count)) }
         return runs.first?.value
     }
-
-    /// The key of the trailer that names a run (`INC0000042-1`).
-    static let runKey = "Run"
 
     /// For an event of a run: checks that it changes only files of that run, and returns the blob of the
     /// incident's record as it stands at the commit, for the trailers to agree with.
     private func recordBlob(ofRun run: String, at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
-        guard run.hasPrefix("\(number)-"), let sequence = Int(run.dropFirst("\(number)-".count)), sequence >= 1 else {
+        guard let id = RunID(parsing: run), id.incident == number else {
             throw AuditFailure(commit, .invalidRunTrailer(run, incident: number))
         }
-        let folder = IncidentRecordFile.folder(for: number) + "/runs/\(sequence)/"
+        let folder = RunFolder.path(of: id) + "/"
         let changes = try changedFiles(commit)
         guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
             throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
@@ -95,13 +85,13 @@ extension AuditVerifier {
 
     /// `opened` takes the next number; every other event needs an incident opened before. Records exist exactly
     /// for the numbers 1 through `highest`, because every earlier commit passed these checks.
-    private static func checkSequence(event: String, number: IncidentNumber, highest: IncidentNumber?, in commit: Commit) throws {
+    private static func checkSequence(event: AuditEventName, number: IncidentNumber, highest: IncidentNumber?, in commit: Commit) throws {
         let next = highest?.next ?? .first
-        if event == Self.openedEvent {
+        if event == .opened {
             guard number >= next else { throw AuditFailure(commit, .openedTwice(number)) }
             guard number == next else { throw AuditFailure(commit, .numberGap(opened: number, expected: next)) }
         } else if number >= next {
-            throw AuditFailure(commit, .unknownIncident(number, event: event))
+            throw AuditFailure(commit, .unknownIncident(number, event: event.rawValue))
         }
     }
 
@@ -115,14 +105,12 @@ extension AuditVerifier {
     }
 
     /// The `Incident`, `State` and `Priority` trailers say what the record says.
-    private static func checkAgreement(_ trailers: [String: String], with record: Incident, in commit: Commit) throws {
-        let facts = [
-            (AuditRecord.incidentKey, record.number.description),
-            (AuditRecord.stateKey, record.state.rawValue),
-            (AuditRecord.priorityKey, String(record.priority.rawValue)),
+    private static func checkAgreement(_ trailers: [AuditTrailer: String], with record: Incident, in commit: Commit) throws {
+        let facts: [(AuditTrailer, String)] = [
+            (.incident, record.number.description), (.state, record.state.rawValue), (.priority, String(record.priority.rawValue)),
         ]
         for (key, value) in facts where trailers[key] != value {
-            throw AuditFailure(commit, .trailerDisagrees(key: key, trailer: trailers[key] ?? "", record: value))
+            throw AuditFailure(commit, .trailerDisagrees(key: key.rawValue, trailer: trailers[key] ?? "", record: value))
         }
     }
 }

@@ -30,20 +30,20 @@ public enum IncidentEvent: Sendable, Hashable {
     /// A runbook run was started for the incident.
     case runLinked(String)
 
-    /// A short, stable name for commit trailers and logs: `opened`, `alert-repeated`, `transitioned`, ….
-    public var name: String {
+    /// Its name in the `Event:` trailer and logs: `opened`, `alert-repeated`, `transitioned`, ….
+    public var name: AuditEventName {
         switch self {
-        case .opened: "opened"
-        case .alertRepeated: "alert-repeated"
-        case .acknowledged: "acknowledged"
-        case .noteAdded: "note-added"
-        case .assigned: "assigned"
-        case .transitioned: "transitioned"
-        case .reopened: "reopened"
-        case .autoClosed: "auto-closed"
-        case .slaBreached: "sla-breached"
-        case .impactUrgencyChanged: "impact-urgency-changed"
-        case .runLinked: "run-linked"
+        case .opened: .opened
+        case .alertRepeated: .alertRepeated
+        case .acknowledged: .acknowledged
+        case .noteAdded: .noteAdded
+        case .assigned: .assigned
+        case .transitioned: .transitioned
+        case .reopened: .reopened
+        case .autoClosed: .autoClosed
+        case .slaBreached: .slaBreached
+        case .impactUrgencyChanged: .impactUrgencyChanged
+        case .runLinked: .runLinked
         }
     }
 }

@@ -4,25 +4,11 @@ import Wiki
 /// How an incident event is written to the audit branch: its record file, a subject line people
 /// read in `git log --oneline audit`, and trailers machines read back.
 enum AuditRecord {
-    /// Trailer keys.
-    static let incidentKey = "Incident"
-    static let eventKey = "Event"
-    static let actorKey = "Actor"
-    static let stateKey = "State"
-    static let priorityKey = "Priority"
-    static let alertKey = "Alert"
-
     /// The audit entry of `event` on `incident` (already applied).
     static func entry(for incident: Incident, event: IncidentEvent, actor: String, subject: String, at time: Date) -> AuditEntry {
-        var trailers = [
-            Trailer(incidentKey, incident.number.description),
-            Trailer(eventKey, event.name),
-            Trailer(actorKey, oneLine(actor)),
-            Trailer(stateKey, incident.state.rawValue),
-            Trailer(priorityKey, String(incident.priority.rawValue)),
-        ]
-        if case .alertRepeated(let alert) = event { trailers.append(Trailer(alertKey, oneLine(alert.description))) }
-        if case .opened(let opening) = event, let alert = opening.alert { trailers.append(Trailer(alertKey, oneLine(alert.description))) }
+        var trailers = common(incident, event: event.name, actor: actor)
+        if case .alertRepeated(let alert) = event { trailers.append(Trailer(.alert, oneLine(alert.description))) }
+        if case .opened(let opening) = event, let alert = opening.alert { trailers.append(Trailer(.alert, oneLine(alert.description))) }
         let record = FileChange.write(
             path: IncidentRecordFile.path(for: incident.number), contents: Data(IncidentRecordFile.render(incident).utf8))
         return AuditEntry(
@@ -34,18 +20,19 @@ enum AuditRecord {
     /// record, a step's log) without changing the record; the trailers still carry the
     /// incident's state and priority, so every commit says where its incident stood.
     static func entry(
-        files: [FileChange], of incident: Incident, event: String, actor: String, subject: String, trailers extra: [Trailer], at time: Date
+        files: [FileChange], of incident: Incident, event: AuditEventName, actor: String, subject: String, trailers extra: [Trailer],
+        at time: Date
     ) -> AuditEntry {
-        let trailers = [
-            Trailer(incidentKey, incident.number.description),
-            Trailer(eventKey, event),
-            Trailer(actorKey, oneLine(actor)),
-            Trailer(stateKey, incident.state.rawValue),
-            Trailer(priorityKey, String(incident.priority.rawValue)),
-        ] + extra.map { Trailer($0.key, oneLine($0.value)) }
+        let trailers = common(incident, event: event, actor: actor) + extra.map { Trailer($0.key, oneLine($0.value)) }
         return AuditEntry(
             changes: files, message: "\(incident.number): \(oneLine(subject, limit: 100))", trailers: trailers,
             author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+    }
+
+    /// The trailers every commit carries: the incident, the event, who, and where the incident stands.
+    private static func common(_ incident: Incident, event: AuditEventName, actor: String) -> [Trailer] {
+        [Trailer(.incident, incident.number.description), Trailer(.event, event.rawValue), Trailer(.actor, oneLine(actor)),
+         Trailer(.state, incident.state.rawValue), Trailer(.priority, String(incident.priority.rawValue))]
     }
 
     /// `text` on one line, trimmed, at most `limit` characters: trailers and subjects must be one line,

@@ -68,7 +68,7 @@ public struct SLAClocks: Sendable, Hashable, Codable {
     }
 
     /// Whether the target of `kind` is paused with time still left on it, so it cannot be missed now.
-    func isPaused(_ kind: SLABreach.Kind) -> Bool {
+    public func isPaused(_ kind: SLABreach.Kind) -> Bool {
         guard kind == .resolution, let pausedAt = resolutionPausedAt, let due = resolutionDue else { return false }
         return due > pausedAt
     }

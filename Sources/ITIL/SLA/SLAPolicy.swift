@@ -52,6 +52,21 @@ public struct SLAPolicy: Sendable, Hashable {
         }
     }
 
+    /// The next time something falls due for `incident`: a target ``breaches(of:at:)`` would record then, or its
+    /// auto-close; nil when nothing will (closed, paused, or every target decided).
+    public func nextDeadline(of incident: Incident) -> Date? {
+        var times: [Date] = []
+        if incident.state.isOpen {
+            for kind in SLABreach.Kind.allCases {
+                guard let due = incident.sla.due(kind), !incident.sla.hasBreached(kind), !incident.sla.isPaused(kind) else { continue }
+                if kind == .response && incident.sla.respondedAt != nil { continue }
+                times.append(due)
+            }
+        }
+        if let close = autoCloseDue(for: incident) { times.append(close) }
+        return times.min()
+    }
+
     /// When `incident` closes by itself: ``autoCloseAfter`` after it was resolved; `nil` unless it is Resolved and
     /// auto-close is on.
     public func autoCloseDue(for incident: Incident) -> Date? {

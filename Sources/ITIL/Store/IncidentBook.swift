@@ -7,10 +7,13 @@ struct IncidentBook: Sendable {
     private(set) var openByAlert: [AlertKey: IncidentNumber] = [:]
     /// The highest number in use.
     private(set) var lastNumber: IncidentNumber?
+    /// How many are New, In Progress or On Hold.
+    private(set) var openCount = 0
 
     /// Adds or replaces `incident`, keeping the indexes right.
     mutating func store(_ incident: Incident) {
-        incidents[incident.number] = incident
+        let wasOpen = incidents.updateValue(incident, forKey: incident.number)?.state.isOpen ?? false
+        openCount += (incident.state.isOpen ? 1 : 0) - (wasOpen ? 1 : 0)
         for link in incident.alerts {
             if incident.state.isOpen {
                 openByAlert[link.alertKey] = incident.number

@@ -17,14 +17,24 @@ struct IncidentDraft {
     /// An audit entry, or what it will be made of: a record file is rendered (JSON and Markdown,
     /// most of a batch's CPU) only when the batch is written, on all cores.
     private enum PendingEntry: Sendable {
-        case ready(AuditEntry)
+        case ready(AuditEntry, attachment: (any Sendable)?)
         case record(Incident, event: IncidentEvent, actor: String, subject: String, at: Date)
 
         var rendered: AuditEntry {
             switch self {
-            case .ready(let entry): entry
+            case .ready(let entry, _): entry
             case let .record(incident, event, actor, subject, time):
                 AuditRecord.entry(for: incident, event: event, actor: actor, subject: subject, at: time)
+            }
+        }
+    }
+
+    /// What each entry's event carries for subscribers in this process (see ``AuditEvent``), in order.
+    func payloads() -> [(record: Incident?, attachment: (any Sendable)?)] {
+        entries.map { entry in
+            switch entry {
+            case .ready(_, let attachment): (nil, attachment)
+            case .record(let incident, _, _, _, _): (incident, nil)
             }
         }
     }
@@ -68,8 +78,12 @@ struct IncidentDraft {
     }
 
     /// Queues an event that writes `files` beside the incident's record without changing it.
-    mutating func record(files: [FileChange], of incident: Incident, event: String, actor: String, subject: String, trailers: [Trailer]) {
-        entries.append(.ready(AuditRecord.entry(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers, at: now)))
+    mutating func record(
+        files: [FileChange], of incident: Incident, event: AuditEventName, actor: String, subject: String, trailers: [Trailer],
+        attachment: (any Sendable)?
+    ) {
+        let entry = AuditRecord.entry(files: files, of: incident, event: event, actor: actor, subject: subject, trailers: trailers, at: now)
+        entries.append(.ready(entry, attachment: attachment))
     }
 
     /// Records `incident` as changed by `event` and queues its audit entry.

@@ -1,13 +1,19 @@
 import Foundation
+import Synchronization
 import Wiki
 
 /// Every incident, with each change committed to the audit branch before it is acknowledged.
 ///
 /// The audit branch is the source of truth: the store rebuilds its state from the branch at
-/// start-up and catches up with commits other processes made before each write. Writes queue up
-/// while a batch is being committed and go out together in the next one (group commit: one sync
-/// per batch, still one commit per event). A batch is all or nothing, so incident numbers never
-/// skip: a number is used only by an open that was committed.
+/// start-up and catches up with commits other processes made before each write, and whenever
+/// ``refresh()`` is called (see ``AuditFollower``). Writes queue up while a batch is being committed
+/// and go out together in the next one (group commit: one sync per batch, still one commit per
+/// event). A batch is all or nothing, so incident numbers never skip: a number is used only by an
+/// open that was committed.
+///
+/// Reads never wait for the writer: they come from the book as of the last durable batch, which the
+/// writer swaps in under a lock of its own, not through the actor. After every batch and every
+/// catch-up the store publishes what happened on its ``feed``.
 public actor IncidentStore {
     /// The writer of the audit branch.
     public nonisolated let auditLog: AuditLog
@@ -15,12 +21,21 @@ public actor IncidentStore {
     public nonisolated let policy: SLAPolicy
     /// Records skipped at start-up because they did not parse (only with `skippingCorrupt`).
     public nonisolated let skipped: [IncidentStoreError]
+    /// Every durable event, in the audit branch's order.
+    public nonisolated let feed: AuditFeed
+    /// A handle on the repository for reads (runs, logs, history), apart from the writer's, whose lock
+    /// a batch holds while it writes.
+    public nonisolated let reader: Repository
     private let clock: @Sendable () -> Date
-    private var book: IncidentBook
+    /// The book as of the last durable batch; the writer changes it only under this lock, and readers
+    /// take a copy (a reference count) without waiting for a batch.
+    private nonisolated let shared: Mutex<IncidentBook>
     /// The audit commit the book reflects.
     private var tip: ObjectID?
     private var pending: [PendingWrite] = []
     private var flushScheduled = false
+    /// Events of other writers' commits read by a catch-up, published with the batch that follows it.
+    private var caughtUp: [AuditEvent] = []
     /// The store's own thread: its writes block on the disk (see ``DedicatedThreadExecutor``).
     private nonisolated let executor = DedicatedThreadExecutor(name: "incident-store")
 
@@ -29,7 +44,7 @@ public actor IncidentStore {
     }
 
     /// The folder of the audit branch that holds records.
-    static let recordsFolder = "incidents"
+    public static let recordsFolder = "incidents"
 
     /// Opens the store on `auditLog`'s branch, rebuilding every incident from it.
     ///
@@ -54,31 +69,40 @@ public actor IncidentStore {
                 }
             }
         }
-        self.book = book
-        self.tip = head
+        shared = Mutex(book)
+        reader = try Repository.open(auditLog.repository.gitDirectory)
+        tip = head
+        feed = AuditFeed(tip: head)
         self.skipped = skipped
     }
 
     // MARK: - Reading
 
-    /// The incident with this number.
-    public func incident(_ number: IncidentNumber) throws -> Incident {
-        guard let incident = book.incidents[number] else { throw IncidentStoreError.unknownIncident(number) }
+    /// The incident with this number, as of the last durable batch.
+    public nonisolated func incident(_ number: IncidentNumber) throws -> Incident {
+        guard let incident = shared.withLock({ $0.incidents[number] }) else { throw IncidentStoreError.unknownIncident(number) }
         return incident
     }
 
-    /// Every incident that passes `filter`, by number.
-    public func incidents(where filter: (Incident) -> Bool = { _ in true }) -> [Incident] {
-        book.incidents.values.filter(filter).sorted { $0.number < $1.number }
+    /// Every incident that passes `filter`, by number. The filter runs on a copy, outside the lock.
+    public nonisolated func incidents(where filter: (Incident) -> Bool = { _ in true }) -> [Incident] {
+        let book = shared.withLock { $0 }
+        return book.incidents.values.filter(filter).sorted { $0.number < $1.number }
     }
 
     /// The open incident for an alert key, if any: where a repeat of that alert would go.
-    public func openIncident(for alert: AlertKey) -> Incident? {
-        book.openByAlert[alert].flatMap { book.incidents[$0] }
+    public nonisolated func openIncident(for alert: AlertKey) -> Incident? {
+        shared.withLock { book in book.openByAlert[alert].flatMap { book.incidents[$0] } }
     }
 
-    /// Reads what other processes committed since this store last looked.
+    /// How many incidents there are, and how many are open: cheap, for metrics.
+    public nonisolated var counts: (all: Int, open: Int) {
+        shared.withLock { ($0.incidents.count, $0.openCount) }
+    }
+
+    /// Reads what other processes committed since this store last looked, and publishes it.
     public func refresh() throws {
+        defer { publishCaughtUp() }
         try catchUp(to: auditLog.head())
     }
 
@@ -159,29 +183,32 @@ public actor IncidentStore {
     /// ``appendEvents(_:to:)``.
     public struct FolderEvent: Sendable {
         /// The `Event:` trailer (`run-started`, `step-ended` ...).
-        public var name: String
+        public var name: AuditEventName
         public var subject: String
         /// Files in the incident's folder (a run's record, a step's log); never the record itself.
         public var files: [FileChange]
         /// More trailers (`Run:`, `Step:`, `Runbook:`, `Runbook-Commit:` ...).
         public var trailers: [Trailer]
         public var actor: String
+        /// Handed to this process's subscribers with the event (``AuditEvent/attachment``): the run record the
+        /// files encode, say, so that nobody decodes them again.
+        public var attachment: (any Sendable)?
 
-        public init(name: String, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String) {
+        public init(name: AuditEventName, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String,
+                    attachment: (any Sendable)? = nil) {
             self.name = name
             self.subject = subject
             self.files = files
             self.trailers = trailers
             self.actor = actor
+            self.attachment = attachment
         }
     }
 
     /// Commits `files`, which must lie in the incident's folder (a run's record, a step's log),
     /// as one event of the incident that leaves its record as it is.
-    public func appendEvent(
-        to number: IncidentNumber, event: String, subject: String, files: [FileChange], trailers: [Trailer] = [], actor: String
-    ) async throws {
-        try await appendEvents([FolderEvent(name: event, subject: subject, files: files, trailers: trailers, actor: actor)], to: number)
+    public func appendEvent(_ event: FolderEvent, to number: IncidentNumber) async throws {
+        try await appendEvents([event], to: number)
     }
 
     /// Commits several such events in order, one commit each, in one write: what a run's journal
@@ -217,7 +244,7 @@ public actor IncidentStore {
                 switch entry {
                 case .files(let event):
                     draft.record(files: event.files, of: incident, event: event.name, actor: event.actor, subject: event.subject,
-                                 trailers: event.trailers)
+                                 trailers: event.trailers, attachment: event.attachment)
                 case .change(let actor, let decide):
                     // Nothing may throw once the draft holds this batch's records, so a change that
                     // no longer applies is dropped whole.
@@ -286,34 +313,52 @@ public actor IncidentStore {
         }
     }
 
-    /// Commits every queued write as one batch.
+    /// Commits every queued write as one batch, then tells the feed what happened.
     private func flush() {
         flushScheduled = false
         let batch = pending
         pending = []
+        defer { publishCaughtUp() }
         do {
-            let (commits, (changed, answers)) = try auditLog.append { head in
+            let (commits, (changed, answers, entries, payloads)) = try auditLog.append { head in
                 try catchUp(to: head)
-                var draft = IncidentDraft(book: book, now: clock())
+                var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
                 let answers = batch.map { $0.run(&draft) }
                 // Only the changes leave this closure: the draft holds a reference to the book's
                 // storage, and keeping it alive would make the first store below copy the whole book.
-                return (draft.auditEntries(), (draft.changed, answers))
+                let entries = draft.auditEntries()
+                return (entries, (draft.changed, answers, entries, draft.payloads()))
             }
-            for incident in changed.values { book.store(incident) }
+            shared.withLock { book in
+                for incident in changed.values { book.store(incident) }
+            }
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
+            publishCaughtUp()
+            feed.publish(zip(commits, zip(entries, payloads)).compactMap { commit, pair in
+                AuditEvent(commit: commit, subject: pair.0.message.prefix { $0 != "\n" }.description, trailers: pair.0.trailers,
+                           time: pair.0.author.time, record: pair.1.record, attachment: pair.1.attachment)
+            })
             answers.forEach { $0(.success(())) }
         } catch {
             // Nothing of the batch is visible: fail every write in it, validation failures included.
             for write in batch {
-                var scratch = IncidentDraft(book: book, now: clock())
+                var scratch = IncidentDraft(book: shared.withLock { $0 }, now: clock())
                 write.run(&scratch)(.failure(error))
             }
         }
     }
 
-    /// Brings the book up to `head`, reading only the records that changed since ``tip``.
+    /// Publishes the events catch-ups read, oldest first.
+    private func publishCaughtUp() {
+        guard !caughtUp.isEmpty else { return }
+        let events = caughtUp
+        caughtUp = []
+        feed.publish(events)
+    }
+
+    /// Brings the book up to `head`, reading only the records that changed since ``tip``, and queues
+    /// the events of the commits it passes for publishing.
     private func catchUp(to head: ObjectID?) throws {
         guard let head, head != tip else { return }
         let changes: [(String, ObjectID)]
@@ -325,9 +370,17 @@ public actor IncidentStore {
             changes = try auditLog.repository.files(at: head, under: Self.recordsFolder)
                 .filter { $0.path.hasSuffix("/record.md") }.map { ($0.path, $0.blob) }
         }
-        for result in try Self.parse(changes, at: head, in: auditLog.repository) {
-            book.store(try result.get())
+        let incidents = try Self.parse(changes, at: head, in: auditLog.repository).map { try $0.get() }
+        // Each commit is an event; a history someone rewrote has none to tell, only the records as they are now.
+        var events: [AuditEvent] = []
+        try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
+            if let event = AuditEvent(commit) { events.append(event) }
+            return true
         }
+        shared.withLock { book in
+            for incident in incidents { book.store(incident) }
+        }
+        caughtUp += events
         tip = head
     }
 

@@ -8,6 +8,9 @@ public struct ServerSettings: Sendable {
     public var port = 8080
     /// Largest request body accepted, except where an endpoint says otherwise.
     public var bodyLimit = 1 << 20
+    /// Alerts one Alertmanager or Grafana request may carry; more are refused with 413 (Alertmanager's
+    /// receiver has `max_alerts` for this). A group is taken in chunks either way.
+    public var maximumAlertsPerRequest = 1000
     /// PagerDuty's documented limit for one event.
     public var pagerDutyLimit = 512 * 1024
     /// Largest telemetry body (a batch of line protocol, an OTLP export).
@@ -16,10 +19,6 @@ public struct ServerSettings: Sendable {
     public var maximumSeries = 100_000
     /// Shards of the series registry, scored in parallel; each holds an equal part of the bound.
     public var telemetryShards = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// How often the wiki's branch is checked for a new commit (a deployment).
-    public var wikiPollInterval: Duration = .seconds(1)
-    /// How often SLA breaches and auto-closes are swept.
-    public var sweepInterval: Duration = .seconds(60)
     /// On shutdown, how long running steps may go on before their runs are interrupted.
     public var shutdownGrace: Duration = .seconds(10)
     /// A connection idle this long (a slow or stuck client) is closed.

@@ -1,36 +1,40 @@
+import ITIL
 import Logging
 import Runbooks
 import ServiceLifecycle
+import Synchronization
 import Wiki
 
 /// The runbooks as of the wiki's latest commit: a commit to the wiki is a deployment, picked up
-/// without a restart. Polls the branch head and reloads only the pages that changed.
+/// without a restart. The kernel says when a branch moved (``ReferenceWatcher``), and only the pages
+/// that changed are parsed again.
 public actor WikiWatcher: Service {
     public nonisolated let repository: Repository
-    private let revision: String
-    private let interval: Duration
-    private let logger: Logger
+    private nonisolated let revision: String
+    private nonisolated let logger: Logger
     private var current: RunbookLibrary
     private let onReload: @Sendable (RunbookLibrary) -> Void
+    /// Fires when the wiki's branch (or HEAD) may have moved.
+    private let moved = Signal()
+    private var watcher: ReferenceWatcher?
+    private var watched: [String] = []
 
     /// Loads the runbooks at `revision` (a branch, default the one HEAD names).
     public init(
-        repository: Repository, revision: String = "HEAD", interval: Duration, logger: Logger,
-        onReload: @escaping @Sendable (RunbookLibrary) -> Void = { _ in }
+        repository: Repository, revision: String = "HEAD", logger: Logger, onReload: @escaping @Sendable (RunbookLibrary) -> Void = { _ in }
     ) throws {
         self.repository = repository
         self.revision = revision
-        self.interval = interval
         self.logger = logger
         self.onReload = onReload
         current = try RunbookLibrary.load(from: repository, at: repository.resolve(revision))
         onReload(current)
     }
 
-    /// The library as of the last check.
+    /// The library as of the last look.
     public var library: RunbookLibrary { current }
 
-    /// Checks the branch now; returns the library, reloaded if the branch moved.
+    /// Looks at the branch now; returns the library, reloaded if the branch moved.
     @discardableResult
     public func refresh() throws -> RunbookLibrary {
         let head = try repository.resolve(revision)
@@ -45,11 +49,43 @@ public actor WikiWatcher: Service {
         return next
     }
 
-    /// Polls until the service group shuts down.
+    /// Reloads whenever the branch moves, until the service group shuts down. Without inotify, looks once a second.
     public func run() async throws {
-        let logger = logger
-        await periodically(every: interval, { try await self.refresh() }, failed: { error in
-            logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
-        })
+        let moved = moved
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let seen = moved.generation
+                let watching = await self.watch()
+                do {
+                    try await self.refresh()
+                } catch {
+                    self.logger.error("could not reload the wiki; keeping the runbooks loaded before", metadata: ["error": "\(error)"])
+                }
+                await moved.wait(after: seen, timeout: watching ? nil : .seconds(1))
+            }
+        }
+        watcher?.stop()
+    }
+
+    /// Watches the branch HEAD names now (HEAD may have been switched to another); false when the kernel will not.
+    private func watch() -> Bool {
+        let branches = watchedBranches()
+        if branches != watched || watcher == nil {
+            watcher?.stop()
+            watched = branches
+            do {
+                watcher = try ReferenceWatcher(repository: repository, branches: branches) { [moved] in moved.fire() }
+            } catch {
+                watcher = nil
+                logger.warning("looking at the wiki's branch once a second instead", metadata: ["error": "\(error)"])
+            }
+        }
+        return watcher != nil
+    }
+
+    /// The branch `revision` names (HEAD's, when it is HEAD), which a commit to the wiki moves.
+    private nonisolated func watchedBranches() -> [String] {
+        let name = revision == "HEAD" ? (try? repository.currentBranch()) ?? nil : revision
+        return name.map { [$0] } ?? []
     }
 }

@@ -1,11 +1,17 @@
+import Executor
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ITIL
 import Logging
+import NIOCore
+import NIOHTTP1
+import RunbookAPI
 
-/// Turns every error into the API's JSON error body: ``APIError`` as it is, Hummingbird's
-/// `HTTPError` (unknown route, body too large) with a code, a known path with the wrong method into
-/// 405, and anything else into a 500 that is logged with its detail and never shown to the client.
+/// Turns every error into the API's JSON error body: ``APIError`` as it is, the domain's refusals as
+/// their 4xx, Hummingbird's `HTTPError` (unknown route, body too large) with a code, a known path
+/// with the wrong method into 405, a body that breaks HTTP's framing into 400, and anything else
+/// into a 500 that is logged with its detail and never shown to the client.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let routes: @Sendable () -> RouteTable?
@@ -14,15 +20,18 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return try error.response(from: request, context: context)
+            return error.response()
         } catch let error as IncidentError {
-            return try APIError(error).response(from: request, context: context)
+            return APIError(error).response()
+        } catch let error as ExecutorError {
+            return APIError(error).response()
         } catch let error as HTTPError {
-            return try translate(error, request: request).response(from: request, context: context)
+            return translate(error, request: request).response()
+        } catch let error as HTTPParserError {
+            return APIError.badRequest("the request breaks HTTP's framing: \(error)", code: "malformed_http").closingConnection().response()
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return try APIError(.internalServerError, code: "internal", "the server failed to handle this request; see its log")
-                .response(from: request, context: context)
+            return APIError(500, code: "internal", "the server failed to handle this request; see its log").response()
         }
     }
 
@@ -31,17 +40,37 @@ struct ErrorMiddleware: RouterMiddleware {
         case .notFound:
             if let allowed = routes()?.methods(for: request.uri.path), !allowed.contains(request.method) {
                 var notAllowed = APIError(
-                    .methodNotAllowed, code: "method_not_allowed",
+                    405, code: "method_not_allowed",
                     "\(request.method) is not supported on \(request.uri.path); use \(allowed.map(\.rawValue).joined(separator: ", "))")
-                notAllowed.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                notAllowed.headers["Allow"] = allowed.map(\.rawValue).joined(separator: ", ")
                 return notAllowed
             }
-            return APIError(.notFound, code: "not_found", "no route for \(request.method) \(request.uri.path)")
+            return APIError(404, code: "not_found", "no route for \(request.method) \(request.uri.path)")
         case .contentTooLarge:
-            return APIError(.contentTooLarge, code: "body_too_large", error.body ?? "the request body is larger than this endpoint accepts")
+            return APIError(413, code: "body_too_large", error.body ?? "the request body is larger than this endpoint accepts").closingConnection()
         default:
-            return APIError(error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+            return APIError(error.status.code, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                             error.body ?? error.status.reasonPhrase)
         }
+    }
+}
+
+extension APIError {
+    /// The error as a response: its JSON body and headers.
+    func response() -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body())))
+    }
+
+    /// The error with `Connection: close`: the rest of a body the server did not read is not worth
+    /// reading, and keeping the connection open would keep it buffered.
+    func closingConnection() -> APIError {
+        var error = self
+        error.headers["Connection"] = "close"
+        return error
     }
 }

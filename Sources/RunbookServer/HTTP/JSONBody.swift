@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ITIL
+import RunbookAPI
 import Runbooks
 
 /// Reading request bodies: at most a given size, valid UTF-8 JSON, decoded into a type with
@@ -138,7 +139,7 @@ enum JSONBody {
     }
 
     private static func tooLarge(_ limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", "the request body is larger than \(limit) bytes, the limit of this endpoint")
+        APIError(413, code: "body_too_large", "the request body is larger than \(limit) bytes, the limit of this endpoint").closingConnection()
     }
 
     /// The encoder of every response body: the incident record's (so the API and `--json` on the
@@ -150,7 +151,7 @@ enum JSONBody {
         return encoder
     }()
 
-    /// A JSON response with `value`, keys sorted.
+    /// A JSON response with `value` and `status`, keys sorted.
     static func response<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
         return Response(

@@ -24,8 +24,9 @@ public final class RouteTable: Sendable {
     }
 }
 
-/// Collects routes for a ``RouteTable`` while registering them on a Hummingbird router.
-final class RouteRecorder {
+/// The router, as route groups see it, noting each route's full path and method for a ``RouteTable``.
+final class RouteRecorder: RouterMethods {
+    typealias Context = ServerContext
     private(set) var routes: [(String, [HTTPRequest.Method])] = []
     let router: Router<ServerContext>
 
@@ -33,17 +34,23 @@ final class RouteRecorder {
         self.router = router
     }
 
-    /// Registers `handler` for `method` on `path` (Hummingbird's `{name}` syntax).
-    func on(
-        _ path: String, _ method: HTTPRequest.Method,
-        use handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
-    ) {
-        router.on(RouterPath(path), method: method, use: handler)
-        if let index = routes.firstIndex(where: { $0.0 == path }) {
+    @discardableResult
+    func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method, responder: Responder) -> Self
+    where Responder.Context == ServerContext {
+        router.on(path, method: method, responder: responder)
+        let text = path.description
+        if let index = routes.firstIndex(where: { $0.0 == text }) {
             routes[index].1.append(method)
         } else {
-            routes.append((path, [method]))
+            routes.append((text, [method]))
         }
+        return self
+    }
+
+    @discardableResult
+    func add(middleware: any MiddlewareProtocol<Request, Response, ServerContext>) -> Self {
+        router.add(middleware: middleware)
+        return self
     }
 
     var table: RouteTable { RouteTable(routes) }

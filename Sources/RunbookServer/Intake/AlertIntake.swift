@@ -5,7 +5,7 @@ import Runbooks
 /// The one intake every source goes through: an alert fires (open or dedup an incident, then run
 /// its runbook in the background), is acknowledged, or clears.
 struct AlertIntake: Sendable {
-    let executor: Executor
+    let launcher: RunLauncher
     let registry: RunRegistry
     let wiki: WikiWatcher
     let scheduler: RunScheduler
@@ -21,7 +21,7 @@ struct AlertIntake: Sendable {
         let incident: Incident?
     }
 
-    var store: IncidentStore { executor.store }
+    var store: IncidentStore { launcher.store }
 
     /// A firing alert: opens an incident (the matching runbook starts after this returns) or dedups
     /// into the open one. With `countingRepeats` false, a repeat commits nothing (Alertmanager
@@ -29,7 +29,7 @@ struct AlertIntake: Sendable {
     func fire(_ alert: AlertTrigger, actor: String, countingRepeats: Bool = true) async throws -> Result {
         let library = await wiki.library
         let started = ContinuousClock.now
-        let admission = try await executor.admit(alert, library: library, actor: actor, countingRepeats: countingRepeats)
+        let admission = try await launcher.admit(alert, library: library, actor: actor, countingRepeats: countingRepeats)
         let result: Result
         switch admission {
         case .deduplicated(let incident):
@@ -50,7 +50,7 @@ struct AlertIntake: Sendable {
     /// caller") unless its runbook says `resolve: never`. Nothing when no incident for it is open
     /// (a re-delivery, or someone resolved it already).
     func clear(_ key: AlertKey, note: String, actor: String) async throws -> Result {
-        guard let incident = await store.openIncident(for: key) else {
+        guard let incident = store.openIncident(for: key) else {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
             return Result(outcome: .unchanged, incident: nil)
         }
@@ -73,7 +73,7 @@ struct AlertIntake: Sendable {
         } catch is IncidentError {
             // Someone resolved or closed it between the look-up and the write.
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
-            return Result(outcome: .unchanged, incident: try? await store.incident(incident.number))
+            return Result(outcome: .unchanged, incident: try? store.incident(incident.number))
         }
     }
 
@@ -81,7 +81,7 @@ struct AlertIntake: Sendable {
     /// the commit the run was pinned to (a later edit of the wiki does not change what that run
     /// promised); without a run, the one that matches it now.
     private func governingRunbook(of incident: Incident) async -> Runbook? {
-        if let last = incident.runs.last, let id = RunID(parsing: last), let run = try? registry.run(id),
+        if let last = incident.runs.last, let id = RunID(parsing: last), let run = try? await registry.run(id),
            let page = try? wiki.repository.readFile(run.runbookPath, at: run.runbookCommit) {
             return RunbookParser.parse(page, path: run.runbookPath).runbook
         }
@@ -91,7 +91,7 @@ struct AlertIntake: Sendable {
     /// Someone acknowledged the alert `key` at its source: that is the response to its open incident (a New one moves
     /// to In Progress), with a work note; nothing when none is open or someone already responded.
     func acknowledge(_ key: AlertKey, note: String, actor: String) async throws -> Result {
-        guard let incident = await store.openIncident(for: key), incident.sla.respondedAt == nil else {
+        guard let incident = store.openIncident(for: key), incident.sla.respondedAt == nil else {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
             return Result(outcome: .unchanged, incident: nil)
         }
@@ -101,7 +101,7 @@ struct AlertIntake: Sendable {
             return Result(outcome: .acknowledged, incident: updated)
         } catch is IncidentError {
             metrics.recordIntake(source: key.source, outcome: Outcome.unchanged.rawValue)
-            return Result(outcome: .unchanged, incident: try? await store.incident(incident.number))
+            return Result(outcome: .unchanged, incident: try? store.incident(incident.number))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ITIL
+import RunbookAPI
 
 /// The body Prometheus Alertmanager posts to a webhook receiver (`version: "4"`); Grafana's
 /// alerting webhook is this plus a few fields, which are ignored here.

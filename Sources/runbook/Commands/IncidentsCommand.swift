@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import ITIL
+import RunbookAPI
 
 /// `runbook incidents ...`: open, list, show, work and resolve incidents on the audit branch.
 struct IncidentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents",
         abstract: "Open, list, show, work and resolve incidents; every change is a commit on the audit branch.",
-        subcommands: [Open.self, List.self, Show.self, Transition.self, Note.self, Sweep.self]
+        subcommands: [Open.self, List.self, Show.self, Transition.self, Note.self, Acknowledge.self, Sweep.self]
     )
 
     /// `runbook incidents open`.
@@ -22,9 +23,7 @@ struct IncidentsCommand: ParsableCommand {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var server: ServerOptions
-        @OptionGroup var actor: ActorOption
+        @OptionGroup var api: ClientOptions
 
         @Option(help: "One line saying what is wrong.")
         var summary: String
@@ -60,21 +59,21 @@ struct IncidentsCommand: ParsableCommand {
         }
 
         func run() async throws {
-            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let labels = try LabelArguments.parse(labels)
-            let alert = dedupKey.map { AlertKey(source: "cli", key: $0) } ?? (labels.isEmpty ? nil : AlertKey(source: "cli", labels: labels))
-            let request = IncidentRequest(
-                shortDescription: summary, description: description, category: category, service: service,
-                impact: try impact.map { try Impact($0) }, urgency: try urgency.map { try Urgency($0) },
-                severity: labels["severity"], labels: labels, alert: alert)
-            let (incident, created) = try await store.openStore().open(request, actor: actor.actor)
-            if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
-            if created {
-                Console.out("opened \(incident.number) (P\(incident.priority.rawValue) \(incident.priority.title)): "
-                    + Console.printable(incident.shortDescription))
-            } else {
-                let count = incident.alerts.first { $0.alertKey == alert }?.occurrences ?? 0
-                Console.out("\(incident.number) is open for this alert: occurrence \(count) added")
+            try await ClientCall.run {
+                let body = APIBody.NewIncident(
+                    shortDescription: summary, description: description.isEmpty ? nil : description,
+                    labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey, impact: impact, urgency: urgency,
+                    service: service, category: category)
+                let opened = try await api.client().openIncident(body)
+                let incident = opened.incident
+                if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
+                if opened.created {
+                    Console.out("opened \(incident.number) (P\(incident.priority.rawValue) \(incident.priority.title)): "
+                        + Console.printable(incident.shortDescription))
+                } else {
+                    let count = incident.alerts.map(\.occurrences).max() ?? 0
+                    Console.out("\(incident.number) is open for this alert: occurrence \(count) added")
+                }
             }
         }
     }
@@ -83,8 +82,7 @@ struct IncidentsCommand: ParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List incidents, oldest first.")
 
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var server: ServerOptions
+        @OptionGroup var api: ClientOptions
 
         @Option(help: ArgumentHelp("Only this state, or `open` for New, In Progress and On Hold.", valueName: "state"))
         var state: String?
@@ -105,15 +103,22 @@ struct IncidentsCommand: ParsableCommand {
         }
 
         func run() async throws {
-            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let wanted = state.flatMap { IncidentState(parsing: $0) }
-            let onlyOpen = state?.lowercased() == "open"
-            let incidents = try await store.openStore().incidents { incident in
-                (wanted.map { incident.state == $0 } ?? true) && (!onlyOpen || incident.state.isOpen)
-                    && (priority.map { incident.priority.rawValue == $0 } ?? true)
+            try await ClientCall.run {
+                let client = try api.client()
+                let query = IncidentQuery(states: try state.map { try IncidentQuery.states($0) }, priorities: priority.map { [$0] })
+                let summaries = try await client.allIncidents(query)
+                if json {
+                    var incidents: [Incident] = []
+                    for summary in summaries {
+                        if let number = IncidentNumber(parsing: summary.number) { incidents.append(try await client.incident(number)) }
+                    }
+                    return try Console.json(incidents, encoder: IncidentRecordFile.makeJSONEncoder())
+                }
+                Console.out(IncidentText.table(summaries.map { summary in
+                    IncidentText.Row(number: summary.number, state: IncidentState(rawValue: summary.state)?.title ?? summary.state,
+                                     priority: summary.priority, openedAt: summary.openedAt, summary: summary.shortDescription)
+                }))
             }
-            if json { return try Console.json(incidents, encoder: IncidentRecordFile.makeJSONEncoder()) }
-            Console.out(IncidentText.table(incidents))
         }
     }
 
@@ -121,8 +126,7 @@ struct IncidentsCommand: ParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an incident's record and timeline.")
 
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var server: ServerOptions
+        @OptionGroup var api: ClientOptions
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
         var number: String
@@ -131,10 +135,12 @@ struct IncidentsCommand: ParsableCommand {
         var json = false
 
         func run() async throws {
-            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let incident = try await store.openStore().incident(IncidentArgument.parse(number))
-            if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
-            Console.out(IncidentText.detail(incident))
+            let number = try IncidentArgument.parse(number)
+            try await ClientCall.run {
+                let incident = try await api.client().incident(number)
+                if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
+                Console.out(IncidentText.detail(incident))
+            }
         }
     }
 
@@ -149,9 +155,7 @@ struct IncidentsCommand: ParsableCommand {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var server: ServerOptions
-        @OptionGroup var actor: ActorOption
+        @OptionGroup var api: ClientOptions
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
         var number: String
@@ -169,31 +173,12 @@ struct IncidentsCommand: ParsableCommand {
         var notes: String?
 
         func run() async throws {
-            let (state, hold, close) = try parsed()
-            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let incident = try await store.openStore().apply(
-                .transitioned(to: state, reason: hold, code: close, notes: notes), to: IncidentArgument.parse(number), actor: actor.actor)
-            Console.out("\(incident.number) is now \(incident.state.title)")
-        }
-
-        /// The state, hold reason and close code, checked before anything is written or sent.
-        private func parsed() throws -> (IncidentState, HoldReason?, CloseCode?) {
-            guard let state = IncidentState(parsing: to) else {
-                throw CLIError("unknown state '\(to)'; use one of: \(IncidentState.spellings)")
+            let number = try IncidentArgument.parse(number)
+            try await ClientCall.run {
+                let body = APIBody.Transition(state: to, holdReason: reason, closeCode: code, closeNotes: notes)
+                let incident = try await api.client().transition(number, body)
+                Console.out("\(incident.number) is now \(incident.state.title)")
             }
-            let hold = try reason.map { text in
-                guard let reason = HoldReason(parsing: text) else {
-                    throw CLIError("unknown hold reason '\(text)'; use one of: \(HoldReason.spellings)")
-                }
-                return reason
-            }
-            let close = try code.map { text in
-                guard let code = CloseCode(parsing: text) else {
-                    throw CLIError("unknown close code '\(text)'; use one of: \(CloseCode.spellings)")
-                }
-                return code
-            }
-            return (state, hold, close)
         }
     }
 
@@ -201,9 +186,7 @@ struct IncidentsCommand: ParsableCommand {
     struct Note: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a work note to an incident's timeline.")
 
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var server: ServerOptions
-        @OptionGroup var actor: ActorOption
+        @OptionGroup var api: ClientOptions
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
         var number: String
@@ -212,9 +195,30 @@ struct IncidentsCommand: ParsableCommand {
         var text: String
 
         func run() async throws {
-            if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let incident = try await store.openStore().apply(.noteAdded(text), to: IncidentArgument.parse(number), actor: actor.actor)
-            Console.out("note added to \(incident.number)")
+            let number = try IncidentArgument.parse(number)
+            try await ClientCall.run {
+                let incident = try await api.client().note(number, text)
+                Console.out("note added to \(incident.number)")
+            }
+        }
+    }
+
+    /// `runbook incidents acknowledge`.
+    struct Acknowledge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take an incident up: the response (its SLA clock stops); a New incident moves to In Progress.")
+
+        @OptionGroup var api: ClientOptions
+
+        @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
+        var number: String
+
+        func run() async throws {
+            let number = try IncidentArgument.parse(number)
+            try await ClientCall.run {
+                let incident = try await api.client().acknowledge(number)
+                Console.out("\(incident.number) acknowledged; it is \(incident.state.title)")
+            }
         }
     }
 
@@ -222,15 +226,15 @@ struct IncidentsCommand: ParsableCommand {
     struct Sweep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record SLA breaches that are due and close Resolved incidents whose wait is over.",
-            discussion: "The server does this every minute; run it from cron when working with the CLI alone."
+            discussion: "The server does this as each deadline falls due; run it from cron when working with the CLI alone."
         )
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            if try server.client() != nil {
-                throw ServerOptions.unavailable("incidents sweep", because: "the server sweeps every minute itself")
+            if try server.httpClient() != nil {
+                throw ServerOptions.unavailable("incidents sweep", because: "the server sweeps as deadlines fall due itself")
             }
             let changed = try await store.openStore().sweep()
             Console.out(changed.isEmpty ? "nothing due" : "updated " + changed.map(\.number.description).joined(separator: ", "))

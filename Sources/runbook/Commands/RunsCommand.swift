@@ -2,6 +2,7 @@ import ArgumentParser
 import Executor
 import Foundation
 import ITIL
+import RunbookAPI
 
 /// `runbook runs ...`: the runs on the audit branch, and the decisions people make on them.
 struct RunsCommand: ParsableCommand {
@@ -11,15 +12,20 @@ struct RunsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Approve.self, Deny.self, Cancel.self]
     )
 
-    /// What every run command needs: the store and the registry over it.
+    /// What every run command needs: where the runs are, and (in-process) the executor's limits.
     struct Context: ParsableArguments {
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var api: ClientOptions
         @OptionGroup var executor: ExecutorOptions
-        @OptionGroup var server: ServerOptions
 
-        func registry() throws -> RunRegistry {
-            let incidents = try store.openStore()
-            return RunRegistry(store: incidents, settings: executor.settings(for: incidents))
+        func client() throws -> any RunbookClient {
+            try api.client(executor: executor)
+        }
+
+        /// In-process, first marks the runs whose process died while running a step as interrupted; runs that only
+        /// waited are left for a server to resume.
+        func markInterrupted() async throws {
+            guard !api.remote else { return }
+            _ = try await api.registry(executor: executor).markInterrupted()
         }
     }
 
@@ -41,12 +47,12 @@ struct RunsCommand: ParsableCommand {
         }
 
         func run() async throws {
-            if let client = try context.server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let registry = try context.registry()
-            _ = try await registry.markInterrupted()
-            let runs = try registry.runs().filter { state == nil || $0.state.rawValue == state }
-            if json { return try Console.json(runs, encoder: RunJSON.encoder) }
-            Console.out(RunText.table(runs))
+            try await ClientCall.run {
+                try await context.markInterrupted()
+                let runs = try await context.client().allRuns(RunQuery(states: state.flatMap(RunState.init(rawValue:)).map { [$0] }))
+                if json { return try Console.json(runs, encoder: RunJSON.encoder) }
+                Console.out(RunText.table(runs))
+            }
         }
     }
 
@@ -62,31 +68,36 @@ struct RunsCommand: ParsableCommand {
         var json = false
 
         func run() async throws {
-            if let client = try context.server.client() { return try await ServerCall.run { try await self.run(on: client) } }
-            let registry = try context.registry()
-            let run = try registry.run(RunArgument.parse(id))
-            if json { return try Console.json(run, encoder: RunJSON.encoder) }
-            var logs: [Int: String] = [:]
-            for index in run.steps.indices { logs[index] = try registry.log(of: run, step: index) }
-            Console.out(RunText.detail(run, logs: logs))
+            let id = try RunArgument.parse(id)
+            try await ClientCall.run {
+                let client = try context.client()
+                let run = try await client.run(id)
+                if json { return try Console.json(run, encoder: RunJSON.encoder) }
+                var logs: [Int: String] = [:]
+                for (index, step) in run.steps.enumerated() where step.log != nil {
+                    do {
+                        logs[index] = try await client.log(of: id, step: step.id)
+                    } catch let error as APIError where error.status == 404 {
+                        // Listed but not committed yet: there is no log to show.
+                    }
+                }
+                Console.out(RunText.detail(run, logs: logs))
+            }
         }
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve the step a run waits on; the run goes on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Approve the step a run waits on; the run goes on.",
+            discussion: "Approving again answers as the first time and records nothing.")
 
         @OptionGroup var context: Context
-        @OptionGroup var actor: ActorOption
 
         @Argument(help: ArgumentHelp("The run, e.g. INC0000001-1.", valueName: "run"))
         var id: String
 
         func run() async throws {
-            if let client = try context.server.client() {
-                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "approve", reason: nil, actor: actor, on: client) }
-            }
-            let step = try await context.registry().decide(RunArgument.parse(id), verdict: .approve, by: actor.actor)
-            Console.out("approved \(step) of run \(id) as \(actor.actor)")
+            try await RunsCommand.decide(id, .approve, reason: nil, context: context)
         }
     }
 
@@ -94,7 +105,6 @@ struct RunsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deny the step a run waits on; the run stops.")
 
         @OptionGroup var context: Context
-        @OptionGroup var actor: ActorOption
 
         @Argument(help: ArgumentHelp("The run, e.g. INC0000001-1.", valueName: "run"))
         var id: String
@@ -103,11 +113,7 @@ struct RunsCommand: ParsableCommand {
         var reason: String
 
         func run() async throws {
-            if let client = try context.server.client() {
-                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "deny", reason: reason, actor: actor, on: client) }
-            }
-            let step = try await context.registry().decide(RunArgument.parse(id), verdict: .deny, by: actor.actor, reason: reason)
-            Console.out("denied \(step) of run \(id) as \(actor.actor)")
+            try await RunsCommand.decide(id, .deny, reason: reason, context: context)
         }
     }
 
@@ -115,7 +121,6 @@ struct RunsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a run: its current step's processes are killed and it stops.")
 
         @OptionGroup var context: Context
-        @OptionGroup var actor: ActorOption
 
         @Argument(help: ArgumentHelp("The run, e.g. INC0000001-1.", valueName: "run"))
         var id: String
@@ -124,11 +129,20 @@ struct RunsCommand: ParsableCommand {
         var reason: String?
 
         func run() async throws {
-            if let client = try context.server.client() {
-                return try await ServerCall.run { try await RunsCommand.decide(id, verdict: "cancel", reason: reason, actor: actor, on: client) }
+            try await RunsCommand.decide(id, .cancel, reason: reason, context: context)
+        }
+    }
+
+    /// Approves, denies or cancels, and says what is on record (the first decision, when it was made already).
+    static func decide(_ text: String, _ verdict: Decision.Verdict, reason: String?, context: Context) async throws {
+        let id = try RunArgument.parse(text)
+        try await ClientCall.run {
+            let reply = try await context.client().decide(id, verdict, reason: reason)
+            switch verdict {
+            case .approve: Console.out("approved \(reply.step ?? "?") of run \(id) as \(reply.by)")
+            case .deny: Console.out("denied \(reply.step ?? "?") of run \(id) as \(reply.by)")
+            case .cancel: Console.out("asked run \(id) to cancel")
             }
-            try await context.registry().cancel(RunArgument.parse(id), by: actor.actor, reason: reason)
-            Console.out("asked run \(id) to cancel")
         }
     }
 }

@@ -81,12 +81,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let incidents = try store.openStore()
-        let server = try RunbookServer(
+        let server = try RunbookApplication(
             wiki: try store.wikiOptions.openRepository(), store: incidents, executorSettings: executor.settings(for: incidents),
             tokens: tokens, settings: settings, logger: logger)
-        for run in try await server.markInterruptedRuns() {
+        let (resumed, interrupted) = try await server.takeOverRuns()
+        for run in interrupted {
             logger.warning("run was interrupted earlier", metadata: ["run": "\(run.id)", "outcome": "\(run.outcome ?? "")"])
         }
+        if !resumed.isEmpty { logger.notice("resumed runs left waiting", metadata: ["runs": "\(resumed.map(\.id.description))"]) }
         let library = await server.wiki.library
         let (host, configuredPort) = (settings.host, settings.port)
         let app = server.application { channel in

@@ -2,7 +2,7 @@ import ArgumentParser
 import Executor
 import Foundation
 import ITIL
-import RunbookServer
+import RunbookAPI
 import Runbooks
 
 /// `trigger --server`: the alert goes to the server's `POST /api/v1/incidents`, which opens the
@@ -12,7 +12,7 @@ extension TriggerCommand {
     /// How long the server may take to list the run it started on the new incident.
     private static let runAppears = Duration.seconds(60)
 
-    func run(on client: APIClient) async throws {
+    func run(on client: HTTPClient) async throws {
         if dryRun {
             throw ServerOptions.unavailable(
                 "trigger --dry-run", because: "it shows this machine's interpreters; run it without --server on a clone of the wiki")
@@ -20,7 +20,7 @@ extension TriggerCommand {
         actor.noteIgnoredAgainstServer()
         let labels = try LabelArguments.parse(labels)
         let annotations = try LabelArguments.parse(annotations, option: "--annotation")
-        let runbooks = try await client.get(APIReply.RunbookList.self, "/api/v1/runbooks")
+        let runbooks = try await client.get(RunbookList.self, "/api/v1/runbooks")
         let broken = runbooks.runbooks.filter { !$0.errors.isEmpty }.map(\.path)
         if !broken.isEmpty {
             Console.note("not considered, they have errors (see runbook lint): " + broken.joined(separator: ", "))
@@ -29,8 +29,9 @@ extension TriggerCommand {
         let body = APIBody.NewIncident(
             shortDescription: Self.shortDescription(of: alert), labels: labels, annotations: annotations.isEmpty ? nil : annotations,
             dedupKey: dedupKey)
-        let (incident, status) = try await client.post(Incident.self, "/api/v1/incidents", body: body)
-        if status != 201 {
+        let opened = try await client.openIncident(body)
+        let incident = opened.incident
+        if !opened.created {
             let count = incident.alerts.map(\.occurrences).max() ?? 0
             Console.out("\(incident.number) is already open for this alert (occurrence \(count)); nothing new runs")
             throw ExitCode.failure
@@ -40,7 +41,7 @@ extension TriggerCommand {
         }
         var follower = RunFollower(client: client)
         let run = try await follower.follow(try await Self.firstRun(of: incident, on: client))
-        let settled = try await client.get(Incident.self, "/api/v1/incidents/\(incident.number)")
+        let settled = try await client.incident(incident.number)
         Console.out("\(settled.number) is \(settled.state.title)")
         if run.state != .succeeded { throw ExitCode.failure }
     }
@@ -48,18 +49,17 @@ extension TriggerCommand {
     /// What the in-process trigger makes the incident's one line: `--summary`, the summary
     /// annotation, else the alert name (the server would otherwise take the body's line as given).
     static func shortDescription(of alert: AlertTrigger) -> String {
-        let candidates = [alert.summary, alert.annotations["summary"], alert.labels["alertname"].map { "\($0) alert" }]
-        return candidates.compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "Alert"
+        alert.shortDescription
     }
 
     /// The run the server starts for a new incident, once the incident lists it.
-    private static func firstRun(of incident: Incident, on client: APIClient) async throws -> RunID {
+    private static func firstRun(of incident: Incident, on client: HTTPClient) async throws -> RunID {
         let deadline = ContinuousClock.now + runAppears
         var current = incident
         while ContinuousClock.now < deadline {
             if let first = current.runs.first, let id = RunID(parsing: first) { return id }
             try await Task.sleep(for: .milliseconds(100))
-            current = try await client.get(Incident.self, "/api/v1/incidents/\(incident.number)")
+            current = try await client.incident(incident.number)
         }
         throw CLIError("the server opened \(incident.number) but started no run for it within \(runAppears); "
             + "see `runbook incidents show \(incident.number) --server ...`")
@@ -67,12 +67,12 @@ extension TriggerCommand {
 
     /// The in-process report of an alert no runbook matches: the server's runbooks, judged here
     /// against the labels it recorded, say why each did not match.
-    private func reportNoMatch(_ incident: Incident, runbooks: APIReply.RunbookList, on client: APIClient) async throws -> Never {
+    private func reportNoMatch(_ incident: Incident, runbooks: RunbookList, on client: HTTPClient) async throws -> Never {
         Console.out("opened \(incident.number): no runbook matches, so it stays New")
         var loaded: [Runbook] = []
         for entry in runbooks.runbooks where entry.errors.isEmpty {
             let id = entry.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? entry.id
-            if let shown = try? await client.get(APIReply.ShownRunbook.self, "/api/v1/runbooks/\(id)") { loaded.append(shown.runbook) }
+            if let shown = try? await client.get(ShownRunbook.self, "/api/v1/runbooks/\(id)") { loaded.append(shown.runbook) }
         }
         for candidate in MatchDecision(labels: incident.labels, runbooks: loaded).candidates {
             Console.out("  \(candidate.runbook.id): \(candidate.reason)")

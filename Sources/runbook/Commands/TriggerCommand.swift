@@ -43,7 +43,7 @@ struct TriggerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let client = try server.client() { return try await ServerCall.run { try await self.run(on: client) } }
+        if let client = try server.httpClient() { return try await ClientCall.run { try await self.run(on: client) } }
         let alert = AlertTrigger(
             labels: try LabelArguments.parse(labels), annotations: try LabelArguments.parse(annotations, option: "--annotation"),
             summary: summary, source: "cli", key: dedupKey)
@@ -59,9 +59,9 @@ struct TriggerCommand: AsyncParsableCommand {
             Console.note("run \(run.id) was interrupted earlier: \(run.outcome ?? "")")
         }
         let printer = ProgressPrinter()
-        let executor = Executor(store: incidents, settings: settings)
+        let launcher = RunLauncher(store: incidents, settings: settings)
         let actorName = actor.actor
-        let running = Task { try await executor.trigger(alert, library: library, actor: actorName, progress: { printer.show($0) }) }
+        let running = Task { try await launcher.trigger(alert, library: library, actor: actorName, progress: { printer.show($0) }) }
         let interrupts = InterruptWatch { running.cancel() }
         let result = try await running.value
         withExtendedLifetime(interrupts) {}

@@ -1,5 +1,7 @@
 import Executor
 import Foundation
+import ITIL
+import RunbookAPI
 
 /// Follows a run on the server through `GET /api/v1/runs/{id}/events` and prints its progress with
 /// ``ProgressPrinter``, line for line as `runbook trigger` prints it in-process.
@@ -9,7 +11,7 @@ import Foundation
 /// before the stream opened is printed from the snapshot, each step's output from its committed
 /// log; what the stream repeats of that is left out.
 struct RunFollower {
-    let client: APIClient
+    let client: HTTPClient
     let printer = ProgressPrinter()
 
     /// How often a dropped or snapshot-only stream is opened again before following snapshots alone.
@@ -32,7 +34,7 @@ struct RunFollower {
     private var queued = false
     private var steps: [Int: Printed] = [:]
 
-    init(client: APIClient) {
+    init(client: HTTPClient) {
         self.client = client
     }
 
@@ -62,7 +64,7 @@ struct RunFollower {
             }
             reconnects += 1
             if reconnects > Self.reconnects * 3 {
-                throw APIFailure.unreadable(client.url("/api/v1/runs/\(id)/events"), reason: "the event stream keeps ending before the run does")
+                throw TransportError.unreadable(client.url("/api/v1/runs/\(id)/events"), reason: "the event stream keeps ending before the run does")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -75,7 +77,7 @@ struct RunFollower {
             do {
                 _ = try await client.get(Run.self, "/api/v1/runs/\(id)")
                 return client.events("/api/v1/runs/\(id)/events")
-            } catch APIFailure.status(404, _, _, _) where attempts < 50 {
+            } catch let error as APIError where error.status == 404 && attempts < 50 {
                 attempts += 1
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -192,18 +194,18 @@ struct RunFollower {
     private func log(of step: StepRecord) async throws -> [String] {
         guard let id = followed else { return [] }
         do {
-            let text = try await client.text("/api/v1/runs/\(id)/steps/\(step.id)/log")
+            let text = try await client.log(of: id, step: step.id)
             return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init)
-        } catch APIFailure.status(404, _, _, _) {
+        } catch let error as APIError where error.status == 404 {
             return []
         }
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, _ event: ServerEvent) throws -> Value {
         do {
-            return try APIClient.decoder.decode(type, from: Data(event.data.utf8))
+            return try HTTPClient.decoder.decode(type, from: Data(event.data.utf8))
         } catch {
-            throw APIFailure.unreadable(client.url("/api/v1/runs"), reason: "a `\(event.name)` event: \(error)")
+            throw TransportError.unreadable(client.url("/api/v1/runs"), reason: "a `\(event.name)` event: \(error)")
         }
     }
 

@@ -1,0 +1,44 @@
+/// The `Event:` trailer of an audit commit: what happened, in the words `git log audit` shows.
+///
+/// The incident's own events (``IncidentEvent/name``) change its record; a run's events write files in the run's
+/// folder (``RunFolder``) and leave the record as it is.
+public enum AuditEventName: String, Sendable, CaseIterable, Codable {
+    // The incident's record.
+    case opened
+    case alertRepeated = "alert-repeated"
+    case acknowledged
+    case noteAdded = "note-added"
+    case assigned
+    case transitioned
+    case reopened
+    case autoClosed = "auto-closed"
+    case slaBreached = "sla-breached"
+    case impactUrgencyChanged = "impact-urgency-changed"
+    case runLinked = "run-linked"
+    // A run, in its folder.
+    case runQueued = "run-queued"
+    case runStarted = "run-started"
+    /// A process took over a run whose process stopped while it waited (for a worker or for approval).
+    case runResumed = "run-resumed"
+    case stepStarted = "step-started"
+    case stepEnded = "step-ended"
+    case approvalRequested = "approval-requested"
+    /// A person's decision, written by whoever decides; the run acts on it with ``approved`` or ``denied``.
+    case approvalGiven = "approval-given"
+    case denialGiven = "denial-given"
+    case approved
+    case denied
+    case cancelRequested = "cancel-requested"
+    case runRefused = "run-refused"
+    case runInterrupted = "run-interrupted"
+    case runEnded = "run-ended"
+
+    /// Whether the event changes the incident's record (rather than files of one of its runs).
+    public var changesRecord: Bool {
+        switch self {
+        case .opened, .alertRepeated, .acknowledged, .noteAdded, .assigned, .transitioned, .reopened, .autoClosed, .slaBreached,
+             .impactUrgencyChanged, .runLinked: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Wiki
+
+/// One event on the audit branch, as subscribers of ``AuditFeed`` get it: what its commit says.
+///
+/// Built from the commit's trailers whether this process wrote it or another one did, so an event
+/// replayed from history reads exactly like the live one. What this process wrote also carries the
+/// values it already had in memory (``record``, ``attachment``), which saves subscribers a git read.
+public struct AuditEvent: Sendable {
+    /// The commit: the event's id in the event stream.
+    public let commit: ObjectID
+    public let name: AuditEventName
+    public let incident: IncidentNumber
+    public let actor: String
+    public let time: Date
+    /// The commit's subject line (`INC0000042: New -> In Progress`).
+    public let subject: String
+    public let trailers: [Trailer]
+    /// The incident's record after the event, when this process wrote an event that changes it.
+    public let record: Incident?
+    /// What the writer attached for readers in this process (a run's record, a decision).
+    public let attachment: (any Sendable)?
+
+    /// The event of a commit with these trailers; nil when they do not name an incident and a known event
+    /// (a commit someone made by hand).
+    public init?(commit: ObjectID, subject: String, trailers: [Trailer], time: Date, record: Incident? = nil,
+                 attachment: (any Sendable)? = nil) {
+        guard let incident = trailers.value(of: .incident).flatMap({ IncidentNumber(parsing: $0) }),
+              let name = trailers.value(of: .event).flatMap(AuditEventName.init(rawValue:)) else { return nil }
+        self.commit = commit
+        self.name = name
+        self.incident = incident
+        self.actor = trailers.value(of: .actor) ?? "unknown"
+        self.time = time
+        self.subject = subject
+        self.trailers = trailers
+        self.record = record
+        self.attachment = attachment
+    }
+
+    /// The event of a commit read from the repository.
+    public init?(_ commit: Commit) {
+        self.init(commit: commit.id, subject: commit.summary, trailers: commit.trailers, time: commit.author.time)
+    }
+
+    /// The run the event is about, for a run's events.
+    public var run: RunID? { trailers.value(of: .run).flatMap { RunID(parsing: $0) } }
+    /// The step, for a step's events and decisions.
+    public var step: String? { trailers.value(of: .step) }
+    /// The incident's state after the event.
+    public var state: IncidentState? { trailers.value(of: .state).flatMap(IncidentState.init(rawValue:)) }
+}

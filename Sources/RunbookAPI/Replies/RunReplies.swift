@@ -1,0 +1,32 @@
+import Executor
+
+/// `GET /api/v1/runs`: a page of runs, newest first, and how many match in all.
+public struct RunPage: Codable, Sendable {
+    public let runs: [Run]
+    public let total: Int
+    public let limit: Int
+    public let offset: Int
+
+    public init(runs: [Run], total: Int, limit: Int, offset: Int) {
+        self.runs = runs
+        self.total = total
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// `POST /api/v1/runs/{id}/approve`, `/deny` and `/cancel`: the decision on record. Asking the same again
+/// gets the same answer (the first decider's), and commits nothing.
+public struct DecisionReply: Codable, Sendable, Equatable {
+    public let run: String
+    public let step: String?
+    public let verdict: String
+    public let by: String
+
+    public init(run: String, step: String?, verdict: String, by: String) {
+        self.run = run
+        self.step = step
+        self.verdict = verdict
+        self.by = by
+    }
+}

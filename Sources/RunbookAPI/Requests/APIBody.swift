@@ -1,0 +1,93 @@
+/// A body of this API, all of whose fields it knows: a field it does not know is a typo to report
+/// (`impcat`), not one to drop while the default takes its place.
+public protocol APIRequestBody: Codable, Sendable {
+    associatedtype Field: CodingKey & CaseIterable
+}
+
+extension APIRequestBody {
+    public static var fieldNames: [String] { Field.allCases.map(\.stringValue) }
+}
+
+/// The JSON bodies clients send to the API: the server decodes them, the CLI's `--server` mode
+/// encodes them, so both spell the wire format from one place.
+public enum APIBody {
+    /// `POST /api/v1/incidents`: a problem reported by a person or a script.
+    public struct NewIncident: APIRequestBody {
+        public typealias Field = CodingKeys
+        public var shortDescription: String
+        public var description: String?
+        public var severity: String?
+        public var labels: [String: String]?
+        public var annotations: [String: String]?
+        /// Reports with the same key go to the same open incident; without one, each is new.
+        public var dedupKey: String?
+        /// 1 (high) to 3 (low); with `urgency`, the priority. Each left out is the matching runbook's, else 2.
+        public var impact: Int?
+        public var urgency: Int?
+        /// Left out: the matching runbook's.
+        public var service: String?
+        public var category: String?
+
+        public init(shortDescription: String, description: String? = nil, severity: String? = nil, labels: [String: String]? = nil,
+                    annotations: [String: String]? = nil, dedupKey: String? = nil, impact: Int? = nil, urgency: Int? = nil,
+                    service: String? = nil, category: String? = nil) {
+            self.shortDescription = shortDescription
+            self.description = description
+            self.severity = severity
+            self.labels = labels
+            self.annotations = annotations
+            self.dedupKey = dedupKey
+            self.impact = impact
+            self.urgency = urgency
+            self.service = service
+            self.category = category
+        }
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case description, severity, labels, annotations, impact, urgency, service, category
+            case shortDescription = "short_description"
+            case dedupKey = "dedup_key"
+        }
+    }
+
+    /// `POST /api/v1/incidents/{number}/transition`.
+    public struct Transition: APIRequestBody {
+        public typealias Field = CodingKeys
+        public var state: String
+        public var holdReason: String?
+        public var closeCode: String?
+        public var closeNotes: String?
+
+        public init(state: String, holdReason: String? = nil, closeCode: String? = nil, closeNotes: String? = nil) {
+            self.state = state
+            self.holdReason = holdReason
+            self.closeCode = closeCode
+            self.closeNotes = closeNotes
+        }
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case state
+            case holdReason = "hold_reason"
+            case closeCode = "close_code"
+            case closeNotes = "close_notes"
+        }
+    }
+
+    /// `POST /api/v1/incidents/{number}/notes`.
+    public struct Note: APIRequestBody {
+        public var text: String
+
+        public init(text: String) { self.text = text }
+
+        public enum Field: String, CodingKey, CaseIterable { case text }
+    }
+
+    /// `POST /api/v1/runs/{id}/approve`, `/deny` (reason required), `/cancel`.
+    public struct Reason: APIRequestBody {
+        public var reason: String?
+
+        public init(reason: String?) { self.reason = reason }
+
+        public enum Field: String, CodingKey, CaseIterable { case reason }
+    }
+}

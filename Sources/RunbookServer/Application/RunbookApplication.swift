@@ -1,0 +1,123 @@
+import Executor
+import Foundation
+import Hummingbird
+import ITIL
+import Logging
+import NIOCore
+import RunbookAPI
+import Runbooks
+import ServiceLifecycle
+import Synchronization
+import Wiki
+
+/// `runbook serve`: the HTTP application with its services (wiki deployments, the audit branch's other
+/// writers, SLA deadlines, runs), on one wiki and its audit branch.
+public struct RunbookApplication: Sendable {
+    public let settings: ServerSettings
+    public let store: IncidentStore
+    public let wiki: WikiWatcher
+    public let scheduler: RunScheduler
+    public let metrics: ServerMetrics
+    public let tokens: TokenFile
+    /// Runs, read from memory (``RunIndex``).
+    public let registry: RunRegistry
+    /// The series watched by the anomaly detector.
+    public let telemetry: TelemetryPipeline
+    let intake: AlertIntake
+    let logger: Logger
+
+    /// Everything the server needs, ready to serve. Runs left unfinished by a previous process are
+    /// resumed or marked interrupted by the caller (``takeOverRuns()``), not here.
+    public init(
+        wiki repository: Repository, store: IncidentStore, executorSettings: ExecutorSettings, tokens: TokenFile,
+        settings: ServerSettings, logger: Logger
+    ) throws {
+        self.settings = settings
+        self.store = store
+        self.tokens = tokens
+        self.logger = logger
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        var executorSettings = executorSettings
+        executorSettings.interruptOnTaskCancel = true
+        let launcher = RunLauncher(store: store, settings: executorSettings)
+        registry = RunRegistry(store: store, settings: executorSettings, index: try RunIndex(store: store))
+        let telemetry = TelemetryPipeline(maximumSeries: settings.maximumSeries, shards: settings.telemetryShards)
+        self.telemetry = telemetry
+        wiki = try WikiWatcher(repository: repository, logger: logger) { library in
+            // The detector policy is wiki config like the SLA targets: a commit changes it.
+            do {
+                let text = try repository.readFile(DetectorPolicy.configPath, at: library.commit)
+                telemetry.update(try DetectorPolicy(yaml: String(decoding: text, as: UTF8.self)))
+            } catch WikiError.fileNotFound {
+                telemetry.update(DetectorPolicy())
+            } catch {
+                logger.error("keeping the previous detector settings", metadata: ["error": "\(error)"])
+            }
+        }
+        scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
+        intake = AlertIntake(launcher: launcher, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics)
+    }
+
+    /// Takes over the runs a previous process left unfinished: those that only waited (for a worker or a
+    /// person) go on here; those that were running a step are marked interrupted, with a work note.
+    public func takeOverRuns() async throws -> (resumed: [Run], interrupted: [Run]) {
+        let interrupted = try await registry.markInterrupted()
+        var resumed: [Run] = []
+        for run in try await registry.resumable() {
+            do {
+                let page = try wiki.repository.readFile(run.runbookPath, at: run.runbookCommit)
+                guard let runbook = RunbookParser.parse(page, path: run.runbookPath).runbook else {
+                    throw ExecutorError.runbookGone(run.id, path: run.runbookPath, problem: "it has errors at \(run.runbookCommit.short)")
+                }
+                await scheduler.resume(run, runbook: runbook)
+                resumed.append(run)
+            } catch {
+                logger.error("cannot resume a run; it stays as it is", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            }
+        }
+        return (resumed, interrupted)
+    }
+
+    /// The router with every endpoint.
+    public func router() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        let table = Mutex<RouteTable?>(nil)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(routes: { table.withLock { $0 } }))
+        router.add(middleware: TokenAuthentication(tokens: tokens))
+        let routes = RouteRecorder(router: router)
+        let api = routes.group("api/v1")
+        IntakeController(intake: intake, tokens: tokens, settings: settings,
+                         pagerDutyLimiter: RateLimiter(perMinute: settings.pagerDutyEventsPerMinute)).register(on: routes)
+        IncidentController(registry: registry, settings: settings).register(on: api)
+        RunController(registry: registry, feed: scheduler.feed, settings: settings).register(on: api)
+        EventController(store: store).register(on: api)
+        RunbookController(wiki: wiki).register(on: api)
+        TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
+        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry] in
+            metrics.set("runbook_runs_active", Double(await scheduler.active))
+            let (series, counters) = telemetry.status
+            metrics.set("runbook_telemetry_series", Double(series))
+            metrics.set("runbook_telemetry_series_evicted", Double(counters.evictions))
+            metrics.set("runbook_telemetry_samples_out_of_order", Double(counters.outOfOrder))
+            metrics.set("runbook_telemetry_samples_duplicate", Double(counters.duplicates))
+        }).register(on: routes)
+        let built = routes.table
+        table.withLock { $0 = built }
+        return router
+    }
+
+    /// The application: the HTTP server plus the services (the wiki watcher, the follower of other
+    /// writers' audit commits, the SLA deadlines and the run scheduler), shut down gracefully on SIGTERM or
+    /// SIGINT (the scheduler last, after the server stopped accepting, so running steps get their grace period).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(settings.idleTimeout.components.seconds) * 1_000_000_000))),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
+            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger)],
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+}

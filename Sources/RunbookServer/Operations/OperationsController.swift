@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import ITIL
+import RunbookAPI
+
+/// `GET /metrics` (Prometheus text), `GET /healthz` (the process answers) and `GET /readyz` (the
+/// wiki and the audit branch can be read). None needs a token, so probes and scrapers work as
+/// they are; they show counts, never incident content.
+struct OperationsController: Sendable {
+    let metrics: ServerMetrics
+    let store: IncidentStore
+    let wiki: WikiWatcher
+    let extraGauges: @Sendable () async -> Void
+
+    func register(on router: some RouterMethods<ServerContext>) {
+        router.get("metrics") { _, _ in
+            await extraGauges()
+            let text = metrics.render(incidents: store.incidents())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("healthz") { _, _ in ["status": "ok"] }
+        router.get("readyz") { _, _ in
+            do {
+                _ = try store.reader.branchHead(store.auditLog.branch)
+                let library = await wiki.library
+                return ["status": "ready", "wiki_commit": library.commit.hex]
+            } catch {
+                throw APIError(503, code: "not_ready", "the audit branch cannot be read: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Executor
+import Foundation
+import Hummingbird
+import ITIL
+import RunbookAPI
+import Telemetry
+
+/// Telemetry intake: InfluxDB line protocol, Prometheus text and OTLP/HTTP JSON. Every sample is
+/// scored by its series' detector; an anomaly becomes an alert (`alertname="AnomalyDetected"`)
+/// through the same intake as any other, deduplicated per series while its incident is open.
+struct TelemetryController: Sendable {
+    let pipeline: TelemetryPipeline
+    let intake: AlertIntake
+    let settings: ServerSettings
+    let metrics: ServerMetrics
+
+    /// The paths are the ones agents already post to (InfluxDB's, OTLP's), not under `/api/v1`.
+    func register(on router: some RouterMethods<ServerContext>) {
+        router.group(role: .responder)
+            .post("write") { request, context in try await lineProtocol(request, context) }
+            .post("api/v2/write") { request, context in try await lineProtocol(request, context) }
+            .post("api/v1/import/prometheus") { request, context in try await prometheus(request, context) }
+            .post("v1/metrics") { request, context in try await otlp(request, context) }
+    }
+
+    // MARK: - Formats
+
+    /// 204 when every line was taken in; 400 naming the first bad line (the good ones are kept, as
+    /// InfluxDB does).
+    private func lineProtocol(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let principal = try context.actor()
+        let precisionText = request.uri.queryParameters["precision"].map(String.init) ?? "ns"
+        guard let precision = TimestampPrecision(queryValue: precisionText) else {
+            throw APIError.badRequest("precision must be ns, us, ms or s, not '\(precisionText)'", field: "precision", code: "invalid_parameter")
+        }
+        let body = try await plainBody(request)
+        let batch = body.withUnsafeReadableBytes { LineProtocolParser(precision: precision).parse($0, options: options) }
+        try await take(batch, format: "influx", actor: principal.name)
+        if let error = batch.firstError {
+            throw APIError.badRequest(error.description, field: Self.field(error), code: "invalid_line_protocol")
+        }
+        return Response(status: .noContent)
+    }
+
+    private func prometheus(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let principal = try context.actor()
+        let body = try await plainBody(request)
+        let batch = body.withUnsafeReadableBytes { PrometheusTextParser().parse($0, options: options) }
+        try await take(batch, format: "prometheus", actor: principal.name)
+        if let error = batch.firstError {
+            throw APIError.badRequest(error.description, field: Self.field(error), code: "invalid_exposition")
+        }
+        return Response(status: .noContent)
+    }
+
+    /// 200 with `{}`, or with `partialSuccess` when some data points were rejected; 400 with an
+    /// OTLP `Status` (`{"code": 3, "message": ...}`) for a body that is not OTLP JSON.
+    private func otlp(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let principal = try context.actor()
+        let body = try await plainBody(request)
+        let batch: IngestBatch
+        do {
+            batch = try body.withUnsafeReadableBytes { bytes throws(IngestError) in try OTLPMetricsParser().parse(bytes, options: options) }
+        } catch {
+            return try JSONBody.response(OTLPStatus(code: 3, message: error.description), status: .badRequest)
+        }
+        try await take(batch, format: "otlp", actor: principal.name)
+        let rejected = batch.rejections.rejected
+        guard rejected > 0 else { return try JSONBody.response([String: String]()) }
+        let message = batch.firstError?.description
+            ?? "\(rejected) data points were not taken in (histograms, summaries, NaN or infinite values, or times outside the accepted window)"
+        return try JSONBody.response(OTLPPartial(partialSuccess: .init(rejectedDataPoints: rejected, errorMessage: message)))
+    }
+
+    struct OTLPStatus: Encodable {
+        let code: Int
+        let message: String
+    }
+
+    struct OTLPPartial: Encodable {
+        struct Partial: Encodable {
+            let rejectedDataPoints: Int
+            let errorMessage: String
+        }
+        let partialSuccess: Partial
+    }
+
+    // MARK: - Scoring and alerts
+
+    /// Scores the batch and raises an alert for every anomaly, waiting until their incidents are committed.
+    private func take(_ batch: IngestBatch, format: String, actor: String) async throws {
+        let outcome = await pipeline.ingest(batch)
+        metrics.recordSamples(format: format, accepted: outcome.counters.accepted,
+                              rejected: batch.rejections.rejected + outcome.counters.outOfOrder + outcome.counters.duplicates)
+        guard !outcome.anomalies.isEmpty else { return }
+        metrics.recordAnomalies(outcome.anomalies.count)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for anomaly in outcome.anomalies {
+                group.addTask { _ = try await intake.fire(Self.alert(for: anomaly), actor: actor, countingRepeats: false) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The alert for an anomaly: the series' labels plus `alertname` and `metric`, and annotations
+    /// with the score, the value and the range the detector expected.
+    static func alert(for anomaly: TelemetryPipeline.Anomaly) -> AlertTrigger {
+        var labels: [String: String] = [:]
+        for label in anomaly.series.labels { labels[label.name] = label.value }
+        labels["alertname"] = "AnomalyDetected"
+        labels["metric"] = anomaly.series.metric
+        let score = anomaly.score
+        let observed = Timestamp.format(Date(timeIntervalSince1970: Double(anomaly.sample.timestampMilliseconds) / 1000))
+        let annotations = [
+            "summary": "Anomaly in \(anomaly.series): \(Self.number(score.value)) outside the expected \(Self.number(score.lower))"
+                + " to \(Self.number(score.upper))",
+            "anomaly_score": String(format: "%.3f", score.score),
+            "value": Self.number(score.value),
+            "expected_lower": Self.number(score.lower),
+            "expected_upper": Self.number(score.upper),
+            "observed_at": observed,
+        ]
+        return AlertTrigger(labels: labels, annotations: annotations, source: "telemetry", key: anomaly.series.description)
+    }
+
+    private static func number(_ value: Double) -> String {
+        String(format: "%.6g", value)
+    }
+
+    // MARK: - Bodies
+
+    private var options: IngestOptions {
+        IngestOptions(ingestTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// The body, refusing compressed ones: decompressing is left to a proxy in front (and a gzip
+    /// bomb with it), which the 415 says.
+    private func plainBody(_ request: Request) async throws -> ByteBuffer {
+        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
+            throw APIError(415, code: "unsupported_encoding",
+                           "Content-Encoding \(encoding) is not accepted; send the body uncompressed")
+        }
+        return try await JSONBody.bytes(of: request, limit: settings.telemetryBodyLimit)
+    }
+
+    private static func field(_ error: IngestError) -> String? {
+        switch error.location {
+        case .line(let number): "line \(number)"
+        case .path(let path): path
+        case .body: nil
+        }
+    }
+}
