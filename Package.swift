@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "RunbookServer", "RunbookAPI", "ITIL", "Wiki", "Runbooks", "Executor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

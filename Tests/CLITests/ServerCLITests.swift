@@ -4,53 +4,6 @@ import Testing
 /// `--server`: `trigger`, `incidents` and `runs` against `runbook serve` print what they print in-process.
 @Suite(.timeLimit(.minutes(2)))
 struct ServerCLITests {
-    /// A running `runbook serve` on a free port, with its first admin token.
-    private struct Server {
-        let running: CLI.Running
-        let url: String
-        let token: String
-
-        /// `arguments` with `--server` and `--token`.
-        func args(_ arguments: [String]) -> [String] { arguments + ["--server", url, "--token", token] }
-
-        /// SIGTERM, then SIGKILL after a grace period: `runbook serve` does not yet exit on SIGTERM alone.
-        func stop() {
-            kill(running.process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(3)
-            while running.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
-            running.process.waitUntilExit()
-        }
-    }
-
-    /// Starts the server on the embedded wiki of `cli` and reads its token and URL from stdout.
-    private func serve(_ cli: CLI) throws -> Server {
-        let running = try cli.start(["serve"], environment: ["RUNBOOK_PORT": "0", "RUNBOOK_LOG_LEVEL": "error"])
-        var text = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !text.contains("listening on "), Date() < deadline, running.process.isRunning {
-            let data = running.out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        let token = try #require(lines.firstIndex { $0.hasPrefix("created the admin token") }.map { lines[$0 + 1] }, "\(text)")
-        let listening = try #require(lines.first { $0.hasPrefix("listening on ") }, "\(text)")
-        let url = try #require(listening.split(separator: " ").dropFirst(2).first.map(String.init))
-        return Server(running: running, url: url, token: token)
-    }
-
-    /// A wiki at the embedded location, with runbooks committed with git as a user would.
-    private func wiki(_ cli: CLI, runbooks: [String: String]) throws {
-        let path = cli.path(".runbook/wiki")
-        #expect(try cli.run(["init", path]).status == 0)
-        for (name, text) in runbooks {
-            try text.write(toFile: path + "/runbooks/\(name).md", atomically: true, encoding: .utf8)
-        }
-        _ = try cli.git(path, ["add", "-A"])
-        _ = try cli.git(path, ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-q", "-m", "Add test runbooks"])
-    }
-
     private static func runbook(_ alert: String, steps: [String], approve: Bool = false) -> String {
         let body = steps.enumerated().map { step in
             let gate = approve && step.offset == 0 ? " approve=true" : ""
@@ -84,11 +37,11 @@ struct ServerCLITests {
     @Test func triggerAndTheIncidentAndRunCommandsPrintWhatTheyPrintInProcess() throws {
         let local = try CLI()
         defer { local.cleanUp() }
-        try wiki(local, runbooks: Self.runbooks)
+        try local.wiki(runbooks: Self.runbooks)
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try wiki(cli, runbooks: Self.runbooks)
-        let server = try serve(cli)
+        try cli.wiki(runbooks: Self.runbooks)
+        let server = try cli.serve()
         defer { server.stop() }
 
         let trigger = ["trigger", "--label", "alertname=TestDisk", "--label", "instance=db1"]
@@ -132,8 +85,8 @@ struct ServerCLITests {
     @Test func aRunAwaitingApprovalIsApprovedThroughTheServer() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try wiki(cli, runbooks: Self.runbooks)
-        let server = try serve(cli)
+        try cli.wiki(runbooks: Self.runbooks)
+        let server = try cli.serve()
         defer { server.stop() }
 
         let trigger = try cli.start(server.args(["trigger", "--label", "alertname=Gated", "--label", "instance=web1"]))
@@ -164,8 +117,8 @@ struct ServerCLITests {
     @Test func aWrongTokenOrNoServerIsAClearErrorWithAFailingStatus() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try wiki(cli, runbooks: Self.runbooks)
-        let server = try serve(cli)
+        try cli.wiki(runbooks: Self.runbooks)
+        let server = try cli.serve()
         defer { server.stop() }
 
         let wrong = try cli.run(["incidents", "list", "--server", server.url, "--token", "not-a-token"])

@@ -34,6 +34,12 @@ struct APIRouteTests {
             #expect((acknowledged.json["sla"] as? [String: Any])?["responded_at"] != nil, "the response")
             let viewerAck = try await client.execute(uri: "/api/v1/incidents/INC0000003/acknowledge", method: .post, headers: sandbox.auth(.viewer))
             #expect(viewerAck.status == .forbidden)
+            let head = try sandbox.repository.branchHead("audit")
+            let again = try await client.execute(uri: "/api/v1/incidents/INC0000003/acknowledge", method: .post,
+                                                 headers: sandbox.auth(.responder))
+            #expect(again.status == .ok)
+            #expect(again.json["acknowledged_by"] as? String == "responder")
+            #expect(try sandbox.repository.branchHead("audit") == head, "acknowledging again records nothing")
 
             let note = try await client.execute(uri: "/api/v1/incidents/INC0000002/notes", method: .post, headers: sandbox.auth(.responder),
                                                 body: body(#"{"text": "looking at it"}"#))

@@ -20,18 +20,18 @@ final class ServerSandbox: @unchecked Sendable {
     let secrets: [Role: String]
 
     /// A sandbox whose wiki holds `pages` (name without `.md` → Markdown) under `runbooks/`.
-    init(pages: [String: String] = [:], settings: ServerSettings = ServerSettings()) throws {
+    init(pages: [String: String] = [:], settings: ServerSettings = ServerSettings(), feedMemory: Int = 16_384, workers: Int = 4) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         repository = try Repository.create(at: path + "/wiki.git", bare: true)
         try Self.commit(pages, to: repository)
-        store = try IncidentStore(auditLog: AuditLog(repository: repository))
+        store = try IncidentStore(auditLog: AuditLog(repository: repository), feedMemory: feedMemory)
         tokens = try TokenFile(path: path + "/tokens")
         var secrets: [Role: String] = [:]
         for role in Role.allCases { secrets[role] = try tokens.add(name: role.rawValue, role: role) }
         self.secrets = secrets
         let executorSettings = ExecutorSettings(
-            workRoot: path + "/work", stateDirectory: path + "/state", workers: 4, gracePeriod: .milliseconds(200),
+            workRoot: path + "/work", stateDirectory: path + "/state", workers: workers, gracePeriod: .milliseconds(200),
             owner: "test:\(getpid())")
         var logger = Logger(label: "test")
         logger.logLevel = .warning

@@ -18,6 +18,8 @@ extension Incident: Codable {
         case resolvedBy = "resolved_by"
         case closedAt = "closed_at"
         case closedBy = "closed_by"
+        case acknowledgedBy = "acknowledged_by"
+        case acknowledgedAt = "acknowledged_at"
         case reopenCount = "reopen_count"
         case updatedAt = "updated_at"
     }
@@ -47,6 +49,8 @@ extension Incident: Codable {
         resolvedBy = try values.decodeIfPresent(String.self, forKey: .resolvedBy)
         closedAt = try values.decodeIfPresent(Date.self, forKey: .closedAt)
         closedBy = try values.decodeIfPresent(String.self, forKey: .closedBy)
+        acknowledgedBy = try values.decodeIfPresent(String.self, forKey: .acknowledgedBy)
+        acknowledgedAt = try values.decodeIfPresent(Date.self, forKey: .acknowledgedAt)
         reopenCount = try values.decode(Int.self, forKey: .reopenCount)
         alerts = try values.decode([AlertLink].self, forKey: .alerts)
         runs = try values.decode([String].self, forKey: .runs)
@@ -88,6 +92,8 @@ extension Incident: Codable {
         try values.encodeIfPresent(resolvedBy, forKey: .resolvedBy)
         try values.encodeIfPresent(closedAt, forKey: .closedAt)
         try values.encodeIfPresent(closedBy, forKey: .closedBy)
+        try values.encodeIfPresent(acknowledgedBy, forKey: .acknowledgedBy)
+        try values.encodeIfPresent(acknowledgedAt, forKey: .acknowledgedAt)
         try values.encode(reopenCount, forKey: .reopenCount)
         try values.encode(alerts, forKey: .alerts)
         try values.encode(runs, forKey: .runs)

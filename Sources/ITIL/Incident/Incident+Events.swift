@@ -56,6 +56,8 @@ extension Incident {
         guard state.isOpen else { throw .notOpen(number, state, event: "acknowledging") }
         guard actor != Automation.actor else { throw .notAPerson(number, event: "acknowledging") }
         stopResponseClock(at: time, by: actor)
+        acknowledgedBy = actor
+        acknowledgedAt = time
         var text = "acknowledged by \(actor)"
         if state == .new {
             text += ": state New → In Progress"

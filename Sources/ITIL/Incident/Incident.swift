@@ -48,6 +48,9 @@ public struct Incident: Sendable, Hashable {
     public var closedAt: Date?
     /// Who closed or canceled it (`system` when it closed automatically).
     public var closedBy: String?
+    /// Who last acknowledged it (took it up), and when.
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
     /// How many times it was reopened after being resolved.
     public var reopenCount: Int
     /// The source alerts, with their occurrence counts.
@@ -100,6 +103,8 @@ public struct Incident: Sendable, Hashable {
         self.resolvedBy = nil
         self.closedAt = nil
         self.closedBy = nil
+        self.acknowledgedBy = nil
+        self.acknowledgedAt = nil
         self.reopenCount = 0
         self.alerts = opening.alert.map { [AlertLink($0, at: time)] } ?? []
         self.runs = []

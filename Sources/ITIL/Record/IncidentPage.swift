@@ -27,6 +27,7 @@ struct IncidentPage {
         let optionalRows: [(String, String?)] = [
             ("Assignment group", incident.assignmentGroup),
             ("Assigned to", incident.assignedTo),
+            ("Acknowledged", incident.acknowledgedAt.map { "\(Self.time($0)) by \(incident.acknowledgedBy ?? "?")" }),
             ("Service", incident.service),
             ("Category", incident.category),
             ("Close code", incident.closeCode?.title),

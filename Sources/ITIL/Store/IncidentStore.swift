@@ -48,10 +48,13 @@ public actor IncidentStore {
 
     /// Opens the store on `auditLog`'s branch, rebuilding every incident from it.
     ///
-    /// - Parameter skippingCorrupt: load the incidents whose records parse and report the others in
-    ///   ``skipped``, instead of refusing to start.
+    /// - Parameters:
+    ///   - skippingCorrupt: load the incidents whose records parse and report the others in ``skipped``,
+    ///     instead of refusing to start.
+    ///   - feedMemory: how many recent events the ``feed`` keeps for subscribers that reconnect (older ones
+    ///     are replayed from the audit history).
     /// - Throws: ``IncidentStoreError/corruptRecord(path:commit:problem:)`` for a record that does not parse.
-    public init(auditLog: AuditLog, policy: SLAPolicy = .standard, skippingCorrupt: Bool = false,
+    public init(auditLog: AuditLog, policy: SLAPolicy = .standard, skippingCorrupt: Bool = false, feedMemory: Int = 16_384,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.auditLog = auditLog
         self.policy = policy
@@ -72,7 +75,7 @@ public actor IncidentStore {
         shared = Mutex(book)
         reader = try Repository.open(auditLog.repository.gitDirectory)
         tip = head
-        feed = AuditFeed(tip: head)
+        feed = AuditFeed(tip: head, memory: feedMemory)
         self.skipped = skipped
     }
 

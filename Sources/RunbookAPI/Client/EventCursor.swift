@@ -1,5 +1,6 @@
 import Foundation
 import ITIL
+import Synchronization
 import Wiki
 
 /// A reader's place in the event stream: first what it missed since the position it gives (from the
@@ -27,6 +28,7 @@ public actor EventCursor {
     private let reader: Repository
     private var replay: [AuditFeed.Item]
     private var history: [ObjectID]
+    private let stopped = Atomic<Bool>(false)
 
     /// A cursor after `query.after`, or at the live end without one.
     ///
@@ -50,9 +52,16 @@ public actor EventCursor {
         subscription.cancel()
     }
 
+    /// Ends the cursor from outside (a server shutting down): the next ``next(timeout:)`` returns `.ended`.
+    public nonisolated func stop() {
+        stopped.store(true, ordering: .releasing)
+        subscription.cancel()
+    }
+
     /// The next message, waiting up to `timeout` (forever when nil) for a live one.
     public func next(timeout: Duration? = nil) async throws -> Next {
         while true {
+            if stopped.load(ordering: .acquiring) { return .ended(overflowed: false) }
             if !replay.isEmpty { return .message(EventMessage(replay.removeFirst())) }
             if !history.isEmpty {
                 try await readHistory()

@@ -14,15 +14,18 @@ final class EventStream: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     /// An error response's body, kept to report the API's message.
     private var errorStatus: Int?
     private var errorBody = Data()
+    /// Resumed once the response has begun (or failed): the server is subscribed by then.
+    private var opening: CheckedContinuation<Void, any Error>?
 
     private init(continuation: AsyncThrowingStream<ServerEvent, any Error>.Continuation, baseURL: URL) {
         self.continuation = continuation
         self.baseURL = baseURL
     }
 
-    /// Starts `request`; the stream ends when the server ends the response, and stopping to read
-    /// it cancels the request.
-    static func open(_ request: URLRequest, baseURL: URL) -> AsyncThrowingStream<ServerEvent, any Error> {
+    /// Starts `request` and returns once the server has answered it: every event from then on is in the
+    /// stream (an error answer is thrown instead). The stream ends when the server ends the response, and
+    /// stopping to read it cancels the request.
+    static func open(_ request: URLRequest, baseURL: URL) async throws -> AsyncThrowingStream<ServerEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<ServerEvent, any Error>.makeStream()
         let delegate = EventStream(continuation: continuation, baseURL: baseURL)
         let queue = OperationQueue()
@@ -33,13 +36,23 @@ final class EventStream: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             task.cancel()
             session.invalidateAndCancel()
         }
-        task.resume()
+        try await withCheckedThrowingContinuation { (opening: CheckedContinuation<Void, any Error>) in
+            queue.addOperation {
+                delegate.opening = opening
+                task.resume()
+            }
+        }
         return stream
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        if let http = response as? HTTPURLResponse, http.statusCode >= 400 { errorStatus = http.statusCode }
+        if let http = response as? HTTPURLResponse, http.statusCode >= 400 {
+            errorStatus = http.statusCode
+        } else {
+            opening?.resume()
+            opening = nil
+        }
         completionHandler(.allow)
     }
 
@@ -49,13 +62,16 @@ final class EventStream: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if let errorStatus {
-            continuation.finish(throwing: APIError.from(status: errorStatus, body: errorBody))
-        } else if let error {
-            continuation.finish(throwing: TransportError.from(error, url: baseURL))
+        let failure: (any Error)? = if let errorStatus {
+            APIError.from(status: errorStatus, body: errorBody)
         } else {
-            continuation.finish()
+            error.map { TransportError.from($0, url: baseURL) }
         }
+        if let opening {
+            opening.resume(throwing: failure ?? TransportError.unreadable(baseURL, reason: "the event stream ended before it began"))
+            self.opening = nil
+        }
+        if let failure { continuation.finish(throwing: failure) } else { continuation.finish() }
         session.finishTasksAndInvalidate()
     }
 }

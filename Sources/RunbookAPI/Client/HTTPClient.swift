@@ -75,7 +75,7 @@ public struct HTTPClient: RunbookClient {
     }
 
     public func events(_ query: EventQuery) async throws -> AsyncThrowingStream<EventMessage, any Error> {
-        let raw = events("/api/v1/events", query: query.parameters, lastEventID: query.after?.description)
+        let raw = try await events("/api/v1/events", query: query.parameters, lastEventID: query.after?.description)
         let url = url("/api/v1/events")
         return AsyncThrowingStream { continuation in
             let task = Task {
@@ -148,14 +148,15 @@ public struct HTTPClient: RunbookClient {
         return (data, http.statusCode)
     }
 
-    /// The server-sent events of `path`, as they arrive.
-    public func events(_ path: String, query: [String: String?] = [:], lastEventID: String? = nil) -> AsyncThrowingStream<ServerEvent, any Error> {
+    /// The server-sent events of `path`, as they arrive, once the server has answered (an error answer is thrown).
+    public func events(_ path: String, query: [String: String?] = [:], lastEventID: String? = nil) async throws
+        -> AsyncThrowingStream<ServerEvent, any Error> {
         var request = request("GET", path, query: query)
         request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
         if let lastEventID { request.setValue(lastEventID, forHTTPHeaderField: "Last-Event-ID") }
         // A step may print nothing for a long time, and an approval may wait for hours.
         request.timeoutInterval = 24 * 3600
-        return EventStream.open(request, baseURL: baseURL)
+        return try await EventStream.open(request, baseURL: baseURL)
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, from data: Data, path: String) throws -> Value {

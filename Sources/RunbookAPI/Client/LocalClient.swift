@@ -67,8 +67,11 @@ public struct LocalClient: RunbookClient {
         try await apply(.noteAdded(text), to: number)
     }
 
+    /// Acknowledging again after one's own acknowledgement answers the same and records nothing.
     public func acknowledge(_ number: IncidentNumber) async throws -> Incident {
-        try await apply(.acknowledged, to: number)
+        let incident = try await self.incident(number)
+        if incident.acknowledgedBy == actorName, incident.state.isOpen { return incident }
+        return try await apply(.acknowledged, to: number)
     }
 
     private func apply(_ event: IncidentEvent, to number: IncidentNumber) async throws -> Incident {

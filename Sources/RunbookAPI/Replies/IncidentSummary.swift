@@ -11,6 +11,11 @@ public struct IncidentSummary: Codable, Sendable, Equatable {
     public let urgency: Int
     public let service: String?
     public let assignedTo: String?
+    /// Who last took it up (acknowledged it), if anyone did.
+    public let acknowledgedBy: String?
+    /// When the response and the resolution are due (nil without a target).
+    public let responseDue: Date?
+    public let resolutionDue: Date?
     public let openedAt: Date
     public let updatedAt: Date
     public let runs: [String]
@@ -24,6 +29,9 @@ public struct IncidentSummary: Codable, Sendable, Equatable {
         urgency = incident.urgency.value
         service = incident.service
         assignedTo = incident.assignedTo
+        acknowledgedBy = incident.acknowledgedBy
+        responseDue = incident.sla.responseDue
+        resolutionDue = incident.sla.resolutionDue
         openedAt = incident.openedAt
         updatedAt = incident.updatedAt
         runs = incident.runs
@@ -33,6 +41,9 @@ public struct IncidentSummary: Codable, Sendable, Equatable {
         case number, state, priority, impact, urgency, service, runs
         case shortDescription = "short_description"
         case assignedTo = "assigned_to"
+        case acknowledgedBy = "acknowledged_by"
+        case responseDue = "response_due"
+        case resolutionDue = "resolution_due"
         case openedAt = "opened_at"
         case updatedAt = "updated_at"
     }

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import ITIL
 import RunbookAPI
+import ServiceLifecycle
 
 /// `GET /api/v1/events`: Server-Sent Events of every incident and run event (or one incident's, with
 /// `?incident=`), each with its id; a client reconnecting with `Last-Event-ID` gets what it missed
@@ -20,12 +21,17 @@ struct EventController: Sendable {
         let body = ResponseBody { writer in
             // Tells EventSource how soon to reconnect, and opens the stream at once.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            loop: while true {
-                switch try await cursor.next(timeout: ServerSentEvent.heartbeatInterval) {
-                case .message(let message): try await writer.write(ServerSentEvent.encode(message))
-                case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
-                case .ended: break loop
+            // A server shutting down ends the stream (the client reconnects to the next one with its last id).
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                loop: while true {
+                    switch try await cursor.next(timeout: ServerSentEvent.heartbeatInterval) {
+                    case .message(let message): try await writer.write(ServerSentEvent.encode(message))
+                    case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
+                    case .ended: break loop
+                    }
                 }
+            } onCancelOrGracefulShutdown: {
+                cursor.stop()
             }
             try await writer.finish(nil)
         }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import ITIL
 import RunbookAPI
+import ServiceLifecycle
 
 /// `/api/v1/runs`: the list, one run with its steps, a step's committed log, the run's live event
 /// stream, and the decisions people make (approve, deny, cancel).
@@ -43,6 +44,34 @@ struct RunController: Sendable {
 
     // MARK: - Events
 
+    /// The live progress of a run this server executes, until it ends.
+    private static func relay(_ live: Mailbox<RunProgress>, to writer: inout any ResponseBodyWriter) async throws {
+        while true {
+            switch await live.next(timeout: ServerSentEvent.heartbeatInterval) {
+            case .item(let event): try await writer.write(ServerSentEvent.encode(event))
+            case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
+            case .ended: return
+            }
+        }
+    }
+
+    /// A run another process executes, through its committed events: its record after each, then its end.
+    private static func follow(_ id: RunID, from initial: Run, _ committed: FeedSubscription, _ registry: RunRegistry,
+                               to writer: inout any ResponseBodyWriter) async throws {
+        var last = initial
+        while !last.state.isFinal {
+            switch await committed.next(timeout: ServerSentEvent.heartbeatInterval) {
+            case .item:
+                let next = try await registry.run(id)
+                if next != last { try await writer.write(ServerSentEvent.encode("run", next)) }
+                last = next
+            case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
+            case .ended: return
+            }
+        }
+        try await writer.write(ServerSentEvent.encode("run-ended", last))
+    }
+
     /// Server-Sent Events: `run` (the record as it stands), then for a run this server executes
     /// `step-started`, `output` (one per line of the running step), `step-ended`, `awaiting-approval`,
     /// and `run-ended` with the final record (`run-suspended` when a shutdown leaves it waiting). A run
@@ -60,29 +89,18 @@ struct RunController: Sendable {
         let initial = try await client(context).run(id)
         let registry = registry
         let body = ResponseBody { writer in
-            defer { live.close(); committed.cancel() }
-            try await writer.write(ServerSentEvent.encode("run", initial))
-            if local {
-                while true {
-                    switch await live.next(timeout: ServerSentEvent.heartbeatInterval) {
-                    case .item(let event): try await writer.write(ServerSentEvent.encode(event))
-                    case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
-                    case .ended: return try await writer.finish(nil)
-                    }
+            // A server shutting down ends the stream: the run goes on (or waits) for the next server.
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await writer.write(ServerSentEvent.encode("run", initial))
+                if local {
+                    try await Self.relay(live, to: &writer)
+                } else {
+                    try await Self.follow(id, from: initial, committed, registry, to: &writer)
                 }
+            } onCancelOrGracefulShutdown: {
+                live.close()
+                committed.cancel()
             }
-            var last = initial
-            while !last.state.isFinal {
-                switch await committed.next(timeout: ServerSentEvent.heartbeatInterval) {
-                case .item:
-                    let next = try await registry.run(id)
-                    if next != last { try await writer.write(ServerSentEvent.encode("run", next)) }
-                    last = next
-                case .timedOut: try await writer.write(ServerSentEvent.heartbeat)
-                case .ended: return try await writer.finish(nil)
-                }
-            }
-            try await writer.write(ServerSentEvent.encode("run-ended", last))
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)

@@ -95,8 +95,9 @@ public struct RunbookApplication: Sendable {
         EventController(store: store).register(on: api)
         RunbookController(wiki: wiki).register(on: api)
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
-        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry] in
+        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
+            metrics.set("runbook_event_subscribers", Double(store.feed.subscriberCount))
             let (series, counters) = telemetry.status
             metrics.set("runbook_telemetry_series", Double(series))
             metrics.set("runbook_telemetry_series_evicted", Double(counters.evictions))

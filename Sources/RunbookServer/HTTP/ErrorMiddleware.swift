@@ -19,26 +19,41 @@ struct ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return error.response()
-        } catch let error as IncidentError {
-            return APIError(error).response()
-        } catch let error as ExecutorError {
-            return APIError(error).response()
-        } catch let error as HTTPError {
-            return translate(error, request: request).response()
-        } catch let error as HTTPParserError {
-            return APIError.badRequest("the request breaks HTTP's framing: \(error)", code: "malformed_http").closingConnection().response()
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return APIError(500, code: "internal", "the server failed to handle this request; see its log").response()
+            var refusal = Self.apiError(for: error, request: request, context: context, routes: routes)
+            // A large body refused before it was read (a bad token, an encoding not taken) is not worth reading.
+            if Self.carriesLargeBody(request) { refusal = refusal.closingConnection() }
+            return refusal.response(closing: context.channel)
         }
     }
 
-    private func translate(_ error: HTTPError, request: Request) -> APIError {
+    /// Whether the request says it has a body over 64 KiB, or one of unknown length.
+    private static func carriesLargeBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength].flatMap(Int.init) { return length > 64 << 10 }
+        return request.headers[.transferEncoding] != nil
+    }
+
+    /// The API's error for whatever a route threw.
+    private static func apiError(for error: any Error, request: Request, context: ServerContext, routes: () -> RouteTable?) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as IncidentError: return APIError(error)
+        case let error as ExecutorError: return APIError(error)
+        case let error as HTTPError: return translate(error, request: request, routes: routes())
+        case is NIOTooManyBytesError:
+            return APIError(413, code: "body_too_large", "the request body is larger than this endpoint accepts").closingConnection()
+        case let error as HTTPParserError:
+            return APIError.badRequest("the request breaks HTTP's framing: \(error)", code: "malformed_http").closingConnection()
+        default:
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return APIError(500, code: "internal", "the server failed to handle this request; see its log")
+        }
+    }
+
+    private static func translate(_ error: HTTPError, request: Request, routes: RouteTable?) -> APIError {
         switch error.status {
         case .notFound:
-            if let allowed = routes()?.methods(for: request.uri.path), !allowed.contains(request.method) {
+            if let allowed = routes?.methods(for: request.uri.path), !allowed.contains(request.method) {
                 var notAllowed = APIError(
                     405, code: "method_not_allowed",
                     "\(request.method) is not supported on \(request.uri.path); use \(allowed.map(\.rawValue).joined(separator: ", "))")
@@ -72,5 +87,21 @@ extension APIError {
         var error = self
         error.headers["Connection"] = "close"
         return error
+    }
+
+    /// The response; one that says `Connection: close` closes the connection once it is written, so the
+    /// unread rest of the body is dropped rather than drained (Hummingbird reads it to the end otherwise,
+    /// and a client that never sends it kept the connection, and what it had sent, until the idle timeout).
+    func response(closing channel: any Channel) -> Response {
+        var response = response()
+        guard headers["Connection"] == "close" else { return response }
+        let bytes = body()
+        response.body = ResponseBody(contentLength: bytes.count) { writer in
+            try await writer.write(ByteBuffer(bytes: bytes))
+            try await writer.finish(nil)
+            // After the response on the event loop: the close is queued behind the write that carries it.
+            channel.close(promise: nil)
+        }
+        return response
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ITIL
 import RunbookAPI
 import Runbooks
@@ -15,6 +16,9 @@ enum JSONBody {
         do {
             return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no length to refuse it by up front: it is refused once it passes the limit.
             throw tooLarge(limit)
         }
     }

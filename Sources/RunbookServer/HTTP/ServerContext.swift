@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RunbookAPI
 
 /// The request context of every route: Hummingbird's core storage, and who is asking, which
@@ -10,9 +11,12 @@ public struct ServerContext: RequestContext {
     public var principal: Principal?
     /// Why the request's credentials were not accepted, when it carried some.
     var refusal: String?
+    /// The connection, which a refusal of an unread body closes (see ``ErrorMiddleware``).
+    let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Bodies are read with explicit limits per route (``JSONBody``); this is only Hummingbird's own ceiling.

@@ -76,7 +76,7 @@ struct RunFollower {
         while true {
             do {
                 _ = try await client.get(Run.self, "/api/v1/runs/\(id)")
-                return client.events("/api/v1/runs/\(id)/events")
+                return try await client.events("/api/v1/runs/\(id)/events")
             } catch let error as APIError where error.status == 404 && attempts < 50 {
                 attempts += 1
                 try await Task.sleep(for: .milliseconds(100))

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// A running `runbook serve` on a free port of the embedded wiki of a ``CLI``, with an admin token.
+struct Served {
+    let running: CLI.Running
+    let url: String
+    let token: String
+
+    /// `arguments` with `--server` and `--token`.
+    func args(_ arguments: [String]) -> [String] { arguments + ["--server", url, "--token", token] }
+
+    /// SIGTERM, then SIGKILL after `grace`; true when it exited on SIGTERM.
+    @discardableResult
+    func stop(grace: TimeInterval = 3) -> Bool {
+        kill(running.process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while running.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let clean = !running.process.isRunning
+        if !clean { kill(running.process.processIdentifier, SIGKILL) }
+        running.process.waitUntilExit()
+        return clean
+    }
+
+    /// kill -9: no shutdown at all.
+    func kill9() {
+        kill(running.process.processIdentifier, SIGKILL)
+        running.process.waitUntilExit()
+    }
+}
+
+extension CLI {
+    /// Starts the server on the embedded wiki and reads its URL (and, on the first start, its admin token) from
+    /// stdout; a later start is given the token the first one printed.
+    func serve(token known: String? = nil, environment extra: [String: String] = [:]) throws -> Served {
+        let running = try start(["serve"], environment: ["RUNBOOK_PORT": "0", "RUNBOOK_LOG_LEVEL": "error"].merging(extra) { $1 })
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("listening on "), Date() < deadline, running.process.isRunning {
+            let data = running.out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let token = try known ?? #require(lines.firstIndex { $0.hasPrefix("created the admin token") }.map { lines[$0 + 1] }, "\(text)")
+        let listening = try #require(lines.first { $0.hasPrefix("listening on ") }, "\(text)")
+        let url = try #require(listening.split(separator: " ").dropFirst(2).first.map(String.init))
+        return Served(running: running, url: url, token: token)
+    }
+
+    /// A wiki at the embedded location, with runbooks committed with git as a user would.
+    func wiki(runbooks: [String: String]) throws {
+        let path = path(".runbook/wiki")
+        #expect(try run(["init", path]).status == 0)
+        for (name, text) in runbooks {
+            try text.write(toFile: path + "/runbooks/\(name).md", atomically: true, encoding: .utf8)
+        }
+        _ = try git(path, ["add", "-A"])
+        _ = try git(path, ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-q", "-m", "Add test runbooks"])
+    }
+}
