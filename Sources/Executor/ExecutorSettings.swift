@@ -1,5 +1,5 @@
-import ITIL
 import Foundation
+import ITIL
 
 /// How the executor runs things; the defaults suit a laptop.
 public struct ExecutorSettings: Sendable {

@@ -13,6 +13,7 @@ extension RunExecution {
             post(.approvalRequested, "step \(step.id) awaits approval", step: step.id)
         }
         releaseWorker()
+        watch.expect(decisionOn: step.id)
         try await journal.drain()
         progress(.awaitingApproval(index: index, step: run.steps[index], run: run.id))
         while true {

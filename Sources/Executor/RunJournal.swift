@@ -38,6 +38,8 @@ final class RunJournal: Sendable {
     private let store: IncidentStore
     private let incident: IncidentNumber
     private let state = Mutex(State())
+    /// Fires on every post and drain, for the writer gathering a batch.
+    private let arrivals = Signal()
 
     /// A journal committing events of `incident` through `store`.
     init(store: IncidentStore, incident: IncidentNumber) {
@@ -64,6 +66,7 @@ final class RunJournal: Sendable {
             return !state.writing
         }
         if start { Task { await self.write() } }
+        arrivals.fire()
     }
 
     /// Waits until every event posted so far is on disk; throws the first commit failure.
@@ -77,14 +80,15 @@ final class RunJournal: Sendable {
             if case .some(let failure) = idle {
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
             }
+            arrivals.fire()
         }
     }
 
     /// How long the writer lets events gather before each write.
     static let gathering: Duration = .milliseconds(5)
-    /// A batch smaller than this is written as loose objects, one new file per object, which on
-    /// a busy file system costs more than the commits themselves: the writer waits for this many
-    /// events (about 64 objects, the smallest pack), up to ``longestGathering``.
+    /// Every batch costs the store a pack and five syncs however small it is: the writer waits for
+    /// this many events, up to ``longestGathering``, so a run's steps share batches instead of each
+    /// paying for its own.
     static let packWorthyBatch = 8
     static let longestGathering: Duration = .milliseconds(30)
 
@@ -95,14 +99,17 @@ final class RunJournal: Sendable {
     }
 
     /// Waits for more events to join the next batch, unless someone is draining: then nothing more
-    /// is coming and waiting would only delay them.
+    /// is coming and waiting would only delay them. Each post and each drain wakes it to look again.
     private func gather() async {
         let started = ContinuousClock.now
-        while ContinuousClock.now - started < Self.longestGathering {
+        while true {
+            let seen = arrivals.generation
+            let elapsed = ContinuousClock.now - started
             let (draining, pending) = state.withLock { ($0.waiters.isEmpty == false, $0.pending.count) }
-            if draining { return }
-            if pending >= Self.packWorthyBatch, ContinuousClock.now - started >= Self.gathering { return }
-            try? await Task.sleep(for: .milliseconds(2))
+            if draining || elapsed >= Self.longestGathering { return }
+            if pending >= Self.packWorthyBatch, elapsed >= Self.gathering { return }
+            let until = pending >= Self.packWorthyBatch ? Self.gathering : Self.longestGathering
+            await arrivals.wait(after: seen, timeout: until - elapsed)
         }
     }
 

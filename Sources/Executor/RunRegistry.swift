@@ -35,6 +35,15 @@ public struct RunRegistry: Sendable {
         }
     }
 
+    /// The runs (of `incident`, when given) in `states` (any, when nil), newest first, from the `offset`th on, at
+    /// most `limit`; and how many there are.
+    public func page(of incident: IncidentNumber?, in states: Set<RunState>?, offset: Int, limit: Int) async throws -> (runs: [Run], total: Int) {
+        let filter = states.map { states in { (run: Run) in states.contains(run.state) } }
+        if let index { return index.page(of: incident, offset: offset, limit: limit, where: filter) }
+        let matching = try await runs().filter { run in (incident.map { run.id.incident == $0 } ?? true) && (filter?(run) ?? true) }
+        return (Array(matching.reversed().dropFirst(offset).prefix(limit)), matching.count)
+    }
+
     /// The run `id`.
     ///
     /// - Throws: ``ExecutorError/unknownRun(_:)`` when there is none.
@@ -140,7 +149,7 @@ public struct RunRegistry: Sendable {
     // MARK: - Runs whose process stopped
 
     /// Unfinished runs whose process is gone that only waited (for a worker or a person): a server takes
-    /// them over (``Executor/resume(_:runbook:progress:)``), and a CLI command leaves them be.
+    /// them over (``RunLauncher/resume(_:runbook:progress:)``), and a CLI command leaves them be.
     public func resumable() async throws -> [Run] {
         try await orphans().filter { $0.resumePoint != nil }
     }

@@ -17,6 +17,8 @@ final class RunWatch: Sendable {
         var decisions: [String: Decision] = [:]
         var cancelRequest: Decision?
         var closedAs: IncidentState?
+        /// The step the run waits on a decision for, if it does.
+        var awaiting: String?
     }
 
     private let facts = Mutex(Facts())
@@ -42,6 +44,11 @@ final class RunWatch: Sendable {
         listener.withLock { $0 }?.cancel()
     }
 
+    /// Notes that the run now waits on a decision for `step`.
+    func expect(decisionOn step: String) {
+        facts.withLock { $0.awaiting = step }
+    }
+
     /// The decision on `step`, once someone made one.
     func decision(on step: String) -> Decision? { facts.withLock { $0.decisions[step] } }
     /// The cancel request, once someone made one.
@@ -50,8 +57,13 @@ final class RunWatch: Sendable {
     var incidentClosedAs: IncidentState? { facts.withLock { $0.closedAs } }
 
     /// Reads what was decided before the watch began (a run resumed after a restart, a cancel
-    /// committed while the run was being set up), so that nothing falls between.
+    /// committed while the run was being set up), so that nothing falls between; `step` is the step
+    /// the run waits on a decision for, if it does (remembered, for a catch-up after falling behind).
     func catchUp(awaiting step: String?) async {
+        let step = facts.withLock { facts in
+            if let step { facts.awaiting = step }
+            return facts.awaiting
+        }
         let (run, reader, branch) = (run, store.reader, store.auditLog.branch)
         let found = try? await offThePool { () -> (Decision?, Decision?) in
             guard let head = try reader.branchHead(branch) else { return (nil, nil) }
@@ -76,7 +88,7 @@ final class RunWatch: Sendable {
                 guard case .committed(let event) = item else { continue }
                 await self?.hear(event)
             }
-            // Fell behind (a burst of its incident's events): read the state afresh and listen again.
+            // Fell behind (a burst of its incident's events): listen again, then read afresh what it may have missed.
             if subscription.overflowed, let self, !Task.isCancelled {
                 self.listen()
                 await self.catchUp(awaiting: nil)

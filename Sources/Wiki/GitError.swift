@@ -58,6 +58,5 @@ enum GitCode {
     static let modified = GIT_EMODIFIED.rawValue
     static let locked = GIT_ELOCKED.rawValue
     static let peel = GIT_EPEEL.rawValue
-    static let unbornBranch = GIT_EUNBORNBRANCH.rawValue
     static let iterationOver = GIT_ITEROVER.rawValue
 }

@@ -43,19 +43,20 @@ struct ClientOptions: ParsableArguments {
     @OptionGroup var server: ServerOptions
     @OptionGroup var actor: ActorOption
 
-    /// The client: the server's API, or this process on the wiki (acting as `--as`).
-    func client(executor: ExecutorOptions = .defaults) throws -> any RunbookClient {
+    /// The client: the server's API, or this process on the wiki (acting as `--as`). `indexed` reads every run
+    /// into memory once, for commands that list them (a list is read a page at a time).
+    func client(executor: ExecutorOptions = .defaults, indexed: Bool = false) throws -> any RunbookClient {
         if let http = try server.httpClient() {
             actor.noteIgnoredAgainstServer()
             return http
         }
-        return LocalClient(registry: try registry(executor: executor), actor: actor.actor)
+        return LocalClient(registry: try registry(executor: executor, indexed: indexed), actor: actor.actor)
     }
 
     /// The runs of the wiki in this process, for what only works in-process (`--server` is refused first).
-    func registry(executor: ExecutorOptions = .defaults) throws -> RunRegistry {
+    func registry(executor: ExecutorOptions = .defaults, indexed: Bool = false) throws -> RunRegistry {
         let incidents = try store.openStore()
-        return RunRegistry(store: incidents, settings: executor.settings(for: incidents))
+        return RunRegistry(store: incidents, settings: executor.settings(for: incidents), index: indexed ? try RunIndex(store: incidents) : nil)
     }
 
     /// Whether a server was given.

@@ -73,15 +73,6 @@ import Wiki
         #expect(try repository.currentBranch() == nil)
     }
 
-    @Test func durableWritesCanBeToggled() throws {
-        Repository.setDurableWrites(true)
-        defer { Repository.setDurableWrites(false) }
-        let scratch = try Scratch()
-        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
-        try repository.write(["a.md": "a"])
-        #expect(try repository.branchHead("main") != nil)
-    }
-
     @Test func objectIDParsesAndEncodes() throws {
         let hex = String(repeating: "ab", count: 20)
         let id = try #require(ObjectID(hex: hex.uppercased()))

@@ -1,5 +1,5 @@
-import ITIL
 import Foundation
+import ITIL
 
 /// The processes of a step whose runner died: its process group outlives it, so whoever marks the
 /// run interrupted kills them.

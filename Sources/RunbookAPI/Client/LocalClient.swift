@@ -81,8 +81,10 @@ public struct LocalClient: RunbookClient {
     // MARK: - Runs
 
     public func runs(_ query: RunQuery) async throws -> RunPage {
-        let matching = try await answering { try await registry.runs() }.filter(query.matches)
-        return RunPage(runs: query.paging.page(of: matching), total: matching.count, limit: query.paging.limit, offset: query.paging.offset)
+        let (runs, total) = try await answering {
+            try await registry.page(of: query.incident, in: query.states, offset: query.paging.offset, limit: query.paging.limit)
+        }
+        return RunPage(runs: runs, total: total, limit: query.paging.limit, offset: query.paging.offset)
     }
 
     public func run(_ id: RunID) async throws -> Run {

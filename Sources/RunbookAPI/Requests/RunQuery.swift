@@ -44,8 +44,4 @@ public struct RunQuery: Sendable, Equatable {
         parameters["incident"] = incident?.description
         return parameters
     }
-
-    public func matches(_ run: Run) -> Bool {
-        (states?.contains(run.state) ?? true) && (incident.map { run.id.incident == $0 } ?? true)
-    }
 }

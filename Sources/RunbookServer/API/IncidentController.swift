@@ -1,5 +1,5 @@
-import Hummingbird
 import Executor
+import Hummingbird
 import ITIL
 import RunbookAPI
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import ITIL
+import NIOCore
 import RunbookAPI
 import Runbooks
 

@@ -78,15 +78,6 @@ public struct IngestBatch: Sendable {
         samples.append(sample)
     }
 
-    /// Drops identities recorded after `count` samples: a line that failed after its fields were read.
-    mutating func dropIdentities(after count: Int) {
-        guard identityEnds.count > count else { return }
-        let end = count == 0 ? 0 : identityEnds[count - 1]
-        identityBytes.removeSubrange(end...)
-        identityEnds.removeSubrange(count...)
-        identityHashes.removeSubrange(count...)
-    }
-
     mutating func record(_ error: IngestError) {
         rejections.malformed += 1
         if errors.count < maximumErrors { errors.append(error) }

@@ -17,15 +17,15 @@ struct RunsCommand: ParsableCommand {
         @OptionGroup var api: ClientOptions
         @OptionGroup var executor: ExecutorOptions
 
-        func client() throws -> any RunbookClient {
-            try api.client(executor: executor)
+        func client(indexed: Bool = false) throws -> any RunbookClient {
+            try api.client(executor: executor, indexed: indexed)
         }
 
         /// In-process, first marks the runs whose process died while running a step as interrupted; runs that only
-        /// waited are left for a server to resume.
-        func markInterrupted() async throws {
-            guard !api.remote else { return }
-            _ = try await api.registry(executor: executor).markInterrupted()
+        /// waited are left for a server to resume. (A server does this itself when it starts.)
+        func markInterrupted(on client: any RunbookClient) async throws {
+            guard let local = client as? LocalClient else { return }
+            _ = try await local.registry.markInterrupted()
         }
     }
 
@@ -48,8 +48,9 @@ struct RunsCommand: ParsableCommand {
 
         func run() async throws {
             try await ClientCall.run {
-                try await context.markInterrupted()
-                let runs = try await context.client().allRuns(RunQuery(states: state.flatMap(RunState.init(rawValue:)).map { [$0] }))
+                let client = try context.client(indexed: true)
+                try await context.markInterrupted(on: client)
+                let runs = try await client.allRuns(RunQuery(states: state.flatMap(RunState.init(rawValue:)).map { [$0] }))
                 if json { return try Console.json(runs, encoder: RunJSON.encoder) }
                 Console.out(RunText.table(runs))
             }

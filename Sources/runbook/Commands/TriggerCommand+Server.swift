@@ -52,17 +52,33 @@ extension TriggerCommand {
         alert.shortDescription
     }
 
-    /// The run the server starts for a new incident, once the incident lists it.
+    /// The run the server starts for a new incident, once it is on record: its first event (`run-queued`, or
+    /// `run-refused`) on the incident's event stream, which is opened before the incident is looked at again
+    /// so that nothing falls between the two.
     private static func firstRun(of incident: Incident, on client: HTTPClient) async throws -> RunID {
-        let deadline = ContinuousClock.now + runAppears
-        var current = incident
-        while ContinuousClock.now < deadline {
-            if let first = current.runs.first, let id = RunID(parsing: first) { return id }
-            try await Task.sleep(for: .milliseconds(100))
-            current = try await client.incident(incident.number)
+        let events = try await client.events(EventQuery(incidents: [incident.number], withoutOutput: true))
+        if let first = try await client.incident(incident.number).runs.first, let id = RunID(parsing: first),
+           (try? await client.run(id)) != nil {
+            return id
         }
-        throw CLIError("the server opened \(incident.number) but started no run for it within \(runAppears); "
-            + "see `runbook incidents show \(incident.number) --server ...`")
+        let waiting = Task {
+            for try await message in events {
+                if let run = message.run, let id = RunID(parsing: run) { return id }
+            }
+            try Task.checkCancellation()
+            throw CLIError("the event stream of \(incident.number) ended before its run began")
+        }
+        let timer = Task {
+            try await Task.sleep(for: runAppears)
+            waiting.cancel()
+        }
+        defer { timer.cancel() }
+        do {
+            return try await waiting.value
+        } catch is CancellationError {
+            throw CLIError("the server opened \(incident.number) but started no run for it within \(runAppears); "
+                + "see `runbook incidents show \(incident.number) --server ...`")
+        }
     }
 
     /// The in-process report of an alert no runbook matches: the server's runbooks, judged here
