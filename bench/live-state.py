@@ -156,7 +156,7 @@ def approvals(options):
                 received.setdefault(json.loads(data)["id"], []).append(at)
 
     streams = [EventStream(host, port, options.token, "/api/v1/events?output=false", on_event) for _ in range(options.subscribers)]
-    deliveries, sent = [], {}
+    deliveries, spreads = [], []
     for index in range(options.notes):
         with lock:
             before_ids = set(received)
@@ -172,6 +172,7 @@ def approvals(options):
         with lock:
             for event_id in new:
                 deliveries += [at - started for at in received[event_id]]
+                spreads.append(max(received[event_id]) - min(received[event_id]))
         time.sleep(0.05)
     for stream in streams:
         stream.close()
@@ -199,6 +200,7 @@ def approvals(options):
     print(f"runs {options.runs} idle_seconds {options.idle} idle_cpu_percent {idle_share * 100:.3f}"
           f" subscribers {options.subscribers} notes {options.notes} deliveries {len(deliveries)}"
           f" fanout_p50_ms {ms(percentile(deliveries, 0.5))} fanout_p99_ms {ms(percentile(deliveries, 0.99))}"
+          f" spread_p50_ms {ms(percentile(spreads, 0.5))} spread_p99_ms {ms(percentile(spreads, 0.99))}"
           f" approval_p50_ms {ms(percentile(latencies, 0.5))} approval_p99_ms {ms(percentile(latencies, 0.99))}"
           f" approval_max_ms {ms(max(latencies))}")
 

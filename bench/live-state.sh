@@ -11,7 +11,8 @@
 #   3. the server's CPU while the RUNS runs await approval and nothing happens, over IDLE seconds (default 10), from
 #      /proc/PID/stat. Target under 1% of a core.
 #   4. one event fanned out to SUBSCRIBERS (default 100) subscribers of GET /api/v1/events: NOTES work notes (default
-#      50), each timed from its request to each subscriber's receipt; p50 and p99 of all deliveries.
+#      50), each timed from its request to each subscriber's receipt (so the note's durable commit is in it); p50
+#      and p99 of all deliveries, and of the spread from an event's first receipt to its last.
 #
 # Usage: bench/live-state.sh   (RUNS=200 HISTORY=10000 SUBSCRIBERS=100 NOTES=50 IDLE=10; TMPDIR=... picks the file system)
 set -euo pipefail
@@ -129,6 +130,8 @@ printf '%-62s %11s ms %11s ms  %s\n' "GET /healthz, same connection, same run" \
 printf '%-62s %14s %14s  %s\n' "server CPU, $runs runs awaiting approval, ${idle} s of nothing" \
     "$(echo "$approvals" | field idle_cpu_percent)%" "" "< 1% of a core"
 printf '%-62s %11s ms %11s ms  %s\n' "one event to $subscribers SSE subscribers ($(echo "$approvals" | field deliveries) deliveries)" \
-    "$(echo "$approvals" | field fanout_p50_ms)" "$(echo "$approvals" | field fanout_p99_ms)" "(report)"
+    "$(echo "$approvals" | field fanout_p50_ms)" "$(echo "$approvals" | field fanout_p99_ms)" "(report; from the note's request)"
+printf '%-62s %11s ms %11s ms  %s\n' "  first to last of the $subscribers receipts of one event" \
+    "$(echo "$approvals" | field spread_p50_ms)" "$(echo "$approvals" | field spread_p99_ms)" ""
 printf '\nserver start-up with %s runs in history: %s s to listening, %s MB resident after the list requests\n' \
     "$history" "$history_start" "$history_rss"

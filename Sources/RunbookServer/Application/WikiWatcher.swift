@@ -34,17 +34,24 @@ public actor WikiWatcher: Service {
     /// The library as of the last look.
     public var library: RunbookLibrary { current }
 
-    /// Looks at the branch now; returns the library, reloaded if the branch moved.
+    /// Looks at the branch now; returns the library, reloaded if the branch moved. Git is read, and pages
+    /// parsed, off the cooperative pool.
     @discardableResult
-    public func refresh() throws -> RunbookLibrary {
-        let head = try repository.resolve(revision)
-        guard head != current.commit else { return current }
-        let next = try RunbookLibrary.load(from: repository, at: head, reusing: current)
+    public func refresh() async throws -> RunbookLibrary {
+        let (repository, revision, current) = (repository, revision, current)
+        let next = try await offThePool { () -> RunbookLibrary? in
+            let head = try repository.resolve(revision)
+            guard head != current.commit else { return nil }
+            return try RunbookLibrary.load(from: repository, at: head, reusing: current)
+        }
+        // Another refresh may have reloaded meanwhile (the actor lets go while git is read).
+        guard let next, next.commit != self.current.commit else { return self.current }
+        let head = next.commit
         logger.info("wiki deployed", metadata: [
             "commit": "\(head.short)", "runbooks": "\(next.runbooks.count)", "reparsed": "\(next.reparsedCount)",
             "errors": "\(next.pages.filter { $0.runbook == nil }.count)",
         ])
-        current = next
+        self.current = next
         onReload(next)
         return next
     }

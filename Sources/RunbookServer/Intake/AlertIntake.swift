@@ -1,6 +1,7 @@
 import Executor
 import ITIL
 import Runbooks
+import Wiki
 
 /// The one intake every source goes through: an alert fires (open or dedup an incident, then run
 /// its runbook in the background), is acknowledged, or clears.
@@ -81,8 +82,9 @@ struct AlertIntake: Sendable {
     /// the commit the run was pinned to (a later edit of the wiki does not change what that run
     /// promised); without a run, the one that matches it now.
     private func governingRunbook(of incident: Incident) async -> Runbook? {
+        let repository = wiki.repository
         if let last = incident.runs.last, let id = RunID(parsing: last), let run = try? await registry.run(id),
-           let page = try? wiki.repository.readFile(run.runbookPath, at: run.runbookCommit) {
+           let page = try? await offThePool({ try repository.readFile(run.runbookPath, at: run.runbookCommit) }) {
             return RunbookParser.parse(page, path: run.runbookPath).runbook
         }
         return MatchDecision(labels: incident.labels, runbooks: await wiki.library.runbooks).chosen

@@ -14,7 +14,7 @@ struct IntakeController: Sendable {
     /// How many alerts of a group go into the store at once: a large group is taken in a chunk after
     /// another, so other writers' requests (a note, another alert) go out between two chunks instead
     /// of waiting behind the whole group.
-    static let chunk = 64
+    static let chunk = 100
 
     func register(on router: some RouterMethods<ServerContext>) {
         let responders = router.group("api/v1", role: .responder)

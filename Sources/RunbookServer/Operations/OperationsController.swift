@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ITIL
 import RunbookAPI
+import Wiki
 
 /// `GET /metrics` (Prometheus text), `GET /healthz` (the process answers) and `GET /readyz` (the
 /// wiki and the audit branch can be read). None needs a token, so probes and scrapers work as
@@ -22,7 +23,8 @@ struct OperationsController: Sendable {
         router.get("healthz") { _, _ in ["status": "ok"] }
         router.get("readyz") { _, _ in
             do {
-                _ = try store.reader.branchHead(store.auditLog.branch)
+                let (reader, branch) = (store.reader, store.auditLog.branch)
+                _ = try await offThePool { try reader.branchHead(branch) }
                 let library = await wiki.library
                 return ["status": "ready", "wiki_commit": library.commit.hex]
             } catch {
