@@ -1,5 +1,7 @@
 import ITIL
-/// What a run reports as it goes, for live progress on the CLI (and, later, the server's event stream).
+
+/// What a run reports as it goes, before its commits: live progress on the CLI, and in the server the run's event
+/// stream and the output lines of `GET /api/v1/events`.
 public enum RunProgress: Sendable {
     /// The run exists and waits for a worker.
     case queued(Run)
