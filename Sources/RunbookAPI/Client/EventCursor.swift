@@ -26,8 +26,9 @@ public actor EventCursor {
     private let query: EventQuery
     private let subscription: FeedSubscription
     private let reader: Repository
-    private var replay: [AuditFeed.Item]
-    private var history: [ObjectID]
+    /// What is left to replay, read from the front (an index, not removals: a replay may be long).
+    private var replay: ArraySlice<AuditFeed.Item>
+    private var history: ArraySlice<ObjectID>
     private let stopped = Atomic<Bool>(false)
 
     /// A cursor after `query.after`, or at the live end without one.
@@ -42,9 +43,9 @@ public actor EventCursor {
         history = []
         guard let position = query.after else { return }
         if let recent = store.feed.recent(after: position, before: subscription.sequence) {
-            replay = recent.filter(query.wants)
+            replay = recent.filter(query.wants)[...]
         } else if position.commit != subscription.after {
-            history = try await Self.commits(after: position, upTo: subscription.after, in: reader)
+            history = try await Self.commits(after: position, upTo: subscription.after, in: reader)[...]
         }
     }
 
@@ -62,7 +63,7 @@ public actor EventCursor {
     public func next(timeout: Duration? = nil) async throws -> Next {
         while true {
             if stopped.load(ordering: .acquiring) { return .ended(overflowed: false) }
-            if !replay.isEmpty { return .message(EventMessage(replay.removeFirst())) }
+            if let item = replay.popFirst() { return .message(EventMessage(item)) }
             if !history.isEmpty {
                 try await readHistory()
                 continue
@@ -90,10 +91,10 @@ public actor EventCursor {
     /// Reads the next chunk of the replay from git.
     private func readHistory() async throws {
         let chunk = Array(history.prefix(256))
-        history.removeFirst(chunk.count)
+        history = history.dropFirst(chunk.count)
         let reader = reader
         let commits = try await offThePool { try chunk.map { try reader.commit($0) } }
-        replay = commits.compactMap(AuditEvent.init).map(AuditFeed.Item.committed).filter(query.wants)
+        replay = commits.compactMap(AuditEvent.init).map(AuditFeed.Item.committed).filter(query.wants)[...]
     }
 
     /// The commits after `position` up to `tip`, oldest first.
