@@ -42,7 +42,8 @@ public struct AlertTrigger: Sendable {
         self.assessment = assessment
     }
 
-    /// The incident's one-line summary.
+    /// The incident's one-line summary, in full (``RunLauncher`` cuts it to the record's limit and keeps the
+    /// rest in the description).
     public var shortDescription: String {
         let candidates = [summary, annotations["summary"], labels["alertname"].map { "\($0) alert" }]
         return candidates.compactMap { $0 }.first { !$0.isBlank } ?? "Alert"

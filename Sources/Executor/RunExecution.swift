@@ -135,7 +135,8 @@ final class RunExecution {
         journal.post(change: { incident in
             var events: [IncidentEvent] = []
             if incident.state == .new || incident.state == .onHold { events.append(.transitioned(to: .inProgress)) }
-            if incident.assignedTo != Automation.actor { events.append(.assigned(group: incident.assignmentGroup, to: Automation.actor)) }
+            // Someone who took it up (acknowledged, was assigned) keeps it; automation works on it beside them.
+            if incident.assignedTo == nil { events.append(.assigned(group: incident.assignmentGroup, to: Automation.actor)) }
             return events
         }, actor: Automation.actor)
     }
@@ -185,8 +186,15 @@ final class RunExecution {
         }
     }
 
+    /// Ends a run that stopped before its steps did (canceled while it waited, or taken over with a cancel on record):
+    /// a step that awaited approval is canceled with it.
     private func finish() {
-        if run.state == .queued || run.state == .running { stop(canceledState, at: 0, because: canceledReason()) }
+        if !run.state.isFinal {
+            for index in run.steps.indices where run.steps[index].state == .awaitingApproval {
+                run.steps[index].state = canceledBy.interrupting ? .interrupted : .canceled
+            }
+            stop(canceledState, at: 0, because: canceledReason())
+        }
         run.endedAt = Date()
     }
 

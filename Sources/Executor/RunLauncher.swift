@@ -96,10 +96,15 @@ public struct RunLauncher: Sendable {
         return try await execution.execute { Self.settlement(after: $0, runbook: runbook) }
     }
 
-    /// The incident request for an alert, with what the matching runbook sets.
+    /// The incident request for an alert, with what the matching runbook sets. An alert's texts are taken in
+    /// rather than refused: a summary over the record's limit is cut, and kept whole in the description.
     private func request(for alert: AlertTrigger, runbook: Runbook?) -> IncidentRequest {
-        IncidentRequest(
-            shortDescription: alert.shortDescription, description: alert.annotations["description"] ?? "",
+        let summary = alert.shortDescription
+        let short = TextLimits.cut(summary, to: TextLimits.shortDescription)
+        var description = alert.annotations["description"] ?? ""
+        if short != summary { description = "Summary, in full: " + summary + (description.isEmpty ? "" : "\n\n" + description) }
+        return IncidentRequest(
+            shortDescription: short, description: TextLimits.cut(description, to: TextLimits.text),
             category: alert.assessment.category ?? runbook?.category, service: alert.assessment.service ?? runbook?.service,
             assignmentGroup: runbook?.assignmentGroup,
             impact: alert.assessment.impact ?? runbook?.impact.flatMap { try? Impact($0) },

@@ -117,8 +117,9 @@ public struct RunRegistry: Sendable {
     public func cancel(_ id: RunID, by actor: String, reason: String? = nil) async throws -> Receipt {
         try await desk.one(at: id) {
             let run = try await run(id)
-            guard !run.state.isFinal else { throw ExecutorError.runFinished(id, run.state) }
+            // Asked before: answered as then, also once the run has ended.
             if let earlier = try await cancelRequest(of: id) { return Receipt(step: nil, decision: earlier, committed: false) }
+            guard !run.state.isFinal else { throw ExecutorError.runFinished(id, run.state) }
             let request = Decision(verdict: .cancel, by: actor, at: Date(), reason: reason)
             try await store.appendEvent(.init(
                 name: .cancelRequested, subject: "run \(id): \(actor) asks to cancel",
@@ -128,8 +129,10 @@ public struct RunRegistry: Sendable {
         }
     }
 
+    /// The decision on `step` of run `id`: from memory when this process has seen it made, else from git (the index
+    /// does not load every run's decisions at start-up).
     private func decision(of id: RunID, step: String) async throws -> Decision? {
-        if let index { return index.decision(of: id, step: step) }
+        if let known = index?.decision(of: id, step: step) { return known }
         let (reader, branch) = (store.reader, store.auditLog.branch)
         return try await offThePool {
             guard let head = try reader.branchHead(branch) else { return nil }
@@ -137,8 +140,9 @@ public struct RunRegistry: Sendable {
         }
     }
 
+    /// The cancel request of run `id`, the same way.
     private func cancelRequest(of id: RunID) async throws -> Decision? {
-        if let index { return index.cancelRequest(of: id) }
+        if let known = index?.cancelRequest(of: id) { return known }
         let (reader, branch) = (store.reader, store.auditLog.branch)
         return try await offThePool {
             guard let head = try reader.branchHead(branch) else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import ITIL
 
 /// What happened to one step of a run, as kept in the run's file on the audit branch.
 public struct StepRecord: Sendable, Codable, Equatable {

@@ -3,6 +3,13 @@ import Foundation
 
 /// Prints a run's progress as it happens: each step's start, its output, and how it ended.
 final class ProgressPrinter: Sendable {
+    /// The server the run is on, when it is not this process: the approval hint goes through it.
+    let server: URL?
+
+    init(server: URL? = nil) {
+        self.server = server
+    }
+
     func show(_ event: RunProgress) {
         switch event {
         case .queued(let run):
@@ -22,8 +29,14 @@ final class ProgressPrinter: Sendable {
             Console.out("||  [\(index + 1)] \(step.id) needs approval. From another terminal:")
             // The binary as it was invoked, so the hint works when `runbook` is not on PATH.
             let binary = CommandLine.arguments.first ?? "runbook"
-            Console.out("      \(binary) runs approve \(run) --as NAME")
-            Console.out("      \(binary) runs deny \(run) --as NAME --reason TEXT")
+            if let server {
+                // The server names the token's holder as the decider: no --as.
+                Console.out("      \(binary) runs approve \(run) --server \(server.absoluteString) --token TOKEN")
+                Console.out("      \(binary) runs deny \(run) --server \(server.absoluteString) --token TOKEN --reason TEXT")
+            } else {
+                Console.out("      \(binary) runs approve \(run) --as NAME")
+                Console.out("      \(binary) runs deny \(run) --as NAME --reason TEXT")
+            }
         case .ended(let run):
             let took = run.endedAt.map { String(format: " in %.1f s", $0.timeIntervalSince(run.createdAt)) } ?? ""
             Console.out("run \(run.id) \(run.state.rawValue)\(took)" + (run.outcome.map { ": \($0)" } ?? ""))

@@ -90,6 +90,24 @@ struct LiveStateCLITests {
         #expect((times["resolved"] ?? .infinity) < 1, "the resolution was shown after \(text)")
     }
 
+    /// The README's flow without a server: `runbook trigger` in one terminal waits for approval, and an approval
+    /// from a second terminal (another process) reaches it.
+    @Test func anInProcessTriggerHearsAnApprovalFromAnotherProcess() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.wiki(runbooks: ["gated": Self.gated])
+        let trigger = try cli.start(["trigger", "--label", "alertname=Gated"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try !cli.run(["runs", "list", "--state", "awaiting-approval"]).stdout.contains("INC0000001-1") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let approved = try cli.run(["runs", "approve", "INC0000001-1", "--as", "dana"])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let result = try trigger.wait()
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("restarted by INC0000001-1"), "\(result.stdout)")
+    }
+
     /// An approval request is a promise to a person: a graceful stop leaves the run waiting (at once, without the
     /// grace period running steps get), and the next server runs the step when the person approves.
     @Test func aRunAwaitingApprovalSurvivesAGracefulRestart() async throws {
@@ -136,6 +154,32 @@ struct LiveStateCLITests {
         try await fireGated(server)
         try await waitAwaiting(server)
         return server
+    }
+
+    /// A cancel asked for while no server runs the run is acted on by the next one: the run ends canceled, once.
+    @Test func aCancelMadeWhileNoServerRunsIsActedOnByTheNext() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        var server = try await Self.runAwaitingApproval(cli)
+        let token = server.token
+        #expect(server.stop(grace: 8))
+        let asked = try cli.run(["runs", "cancel", "INC0000001-1", "--as", "erin", "--reason", "not needed"])
+        #expect(asked.status == 0, "\(asked.stderr)")
+        server = try cli.serve(token: token)
+        let canceled = try await Self.timeUntil(server.url + "/api/v1/runs/INC0000001-1", token: token, limit: 30) {
+            $0.text.contains("\"state\":\"canceled\"")
+        }
+        #expect(canceled != nil, "the run ended canceled")
+        #expect(server.stop(grace: 8))
+        let commits = try cli.git(cli.path(".runbook/wiki"), ["rev-list", "--count", "audit"])
+        server = try cli.serve(token: token)
+        defer { server.stop() }
+        _ = try await LoopbackHTTP.request(server.url + "/readyz")
+        #expect(try cli.git(cli.path(".runbook/wiki"), ["rev-list", "--count", "audit"]) == commits, "an ended run is not taken over again")
+        let again = try cli.run(server.args(["runs", "cancel", "INC0000001-1"]))
+        #expect(again.status == 0, "asking again answers as before: \(again.stderr)")
+        let verify = try cli.run(["audit", "verify", "--full"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
     private static func fireGated(_ server: Served) async throws {

@@ -185,7 +185,7 @@ struct RunOutcomeTests {
         #expect(repeated.number == incident.number)
         #expect(try await sandbox.registry.runs().count == 1)
         #expect(sandbox.text("ran") == "x\n", "the step ran again")
-        let now = try await sandbox.store.incident(incident.number)
+        let now = try sandbox.store.incident(incident.number)
         #expect(now.alerts.first?.occurrences == 2)
         #expect(now.runs.count == 1)
     }

@@ -130,7 +130,7 @@ struct RunQueueTests {
         #expect(record.state == .interrupted)
         #expect(record.steps.map(\.state) == [.succeeded, .interrupted, .skipped])
         #expect(record.outcome?.contains("second") == true)
-        let now = try await sandbox.store.incident(incident.number)
+        let now = try sandbox.store.incident(incident.number)
         let note = try #require(notes(of: now).last)
         #expect(note.contains(id.description) && note.contains("interrupted"), "note: \(note)")
         #expect(try await sandbox.registry.markInterrupted().isEmpty, "marked twice")

@@ -90,6 +90,31 @@ struct AuditVerifierTests {
         #expect(failure.description.contains("Add notes: no 'Incident:' trailer"))
     }
 
+    /// A run's end that says the run still waits (what a run taken over with a cancel on record once wrote), and an
+    /// event outside the vocabulary, are reported.
+    @Test func aRunsEndThatSaysItStillWaitsAndAnUnknownEventAreReported() async throws {
+        let audit = try TemporaryAudit()
+        try await audit.writeHistory(incidents: 1)
+        let store = try audit.otherStore()
+        let run = "incidents/000/00/INC0000001/runs/1/run.json"
+        let trailers = [Trailer(.run, "INC0000001-1"), Trailer(.runbook, "runbooks/x.md"), Trailer(.runbookCommit, String(repeating: "a", count: 40))]
+        try await store.appendEvent(.init(name: .runEnded, subject: "run INC0000001-1: ended", files: [.write(path: run, contents: Data("{}".utf8))],
+                                          trailers: trailers + [Trailer(.runState, "awaiting-approval")], actor: "automation"), to: IncidentNumber(1)!)
+        let bad = try #require(try audit.auditLog.head())
+        let failure = try #require(try audit.verifier().verify(full: true).failure)
+        #expect(failure.commit == bad)
+        #expect(failure.problem == .runNotEnded(event: "run-ended", state: "awaiting-approval"))
+
+        let other = try TemporaryAudit()
+        try await other.writeHistory(incidents: 1)
+        var entry = try other.entry(.noteAdded("x"), on: IncidentNumber(1)!)
+        entry.trailers = entry.trailers.map { $0.key == "Event" ? Trailer("Event", "note-deleted") : $0 }
+        let unknown = try other.append(entry)
+        let unknownFailure = try #require(try other.verifier().verify().failure)
+        #expect(unknownFailure.commit == unknown)
+        #expect(unknownFailure.problem == .unknownEvent("note-deleted"))
+    }
+
     @Test func aCommitThatChangesAnotherFileToo() async throws {
         let audit = try TemporaryAudit()
         try await audit.writeHistory(incidents: 1)

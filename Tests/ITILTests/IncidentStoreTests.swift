@@ -58,7 +58,7 @@ struct IncidentStoreTests {
             try await store.apply(.noteAdded("hello"), to: unknown, actor: "alice")
         }
         #expect(try audit.auditLog.head() == head)
-        #expect(try await store.incident(number).state == .new)
+        #expect(try store.incident(number).state == .new)
     }
 
     @Test func aRestartedStoreEqualsTheOneBefore() async throws {
@@ -70,9 +70,9 @@ struct IncidentStoreTests {
         let two = try #require(IncidentNumber(2))
         _ = try await store.apply(.noteAdded("looking"), to: two, actor: "alice")
         _ = try await store.apply(.transitioned(to: .onHold, reason: .awaitingVendor), to: two, actor: "alice")
-        let before = await store.incidents()
+        let before = store.incidents()
         let restarted = try audit.otherStore()
-        #expect(await restarted.incidents() == before)
+        #expect(restarted.incidents() == before)
         #expect(before.count == 7)
         // Dedup state survives too.
         #expect(try await restarted.open(.alert("fp3"), actor: "am").created == false)
@@ -110,7 +110,7 @@ struct IncidentStoreTests {
         #expect(numbers.max()?.description == "INC0000100")
         // Each catches up with the other's incidents before answering.
         try await first.refresh()
-        #expect(await first.incidents().count == 100)
+        #expect(first.incidents().count == 100)
         // And dedups against them: fp1 was opened by the second writer.
         #expect(try await first.open(.alert("fp1"), actor: "w0").created == false)
     }
@@ -124,7 +124,7 @@ struct IncidentStoreTests {
         _ = try await other.open(.alert("fp2"), actor: "other")
         let third = try await store.open(.alert("fp3"), actor: "am")
         #expect(third.incident.number.description == "INC0000003")
-        #expect(try await store.incident(#require(IncidentNumber(2))).alerts.first?.key == "fp2")
+        #expect(try store.incident(#require(IncidentNumber(2))).alerts.first?.key == "fp2")
     }
 
     @Test func aCorruptRecordStopsStartUpUnlessSkipped() async throws {
@@ -142,7 +142,7 @@ struct IncidentStoreTests {
             "\(error)".contains("INC0000002/record.md")
         }
         let tolerant = try IncidentStore(auditLog: AuditLog(repository: Repository.open(audit.path)), skippingCorrupt: true)
-        #expect(await tolerant.incidents().map(\.number.description) == ["INC0000001"])
+        #expect(tolerant.incidents().map(\.number.description) == ["INC0000001"])
         #expect(tolerant.skipped.count == 1)
     }
 
@@ -157,12 +157,12 @@ struct IncidentStoreTests {
         clock.advance(16 * 60)
         let swept = try await store.sweep()
         #expect(swept.map(\.number) == [p1.number])
-        #expect(try await store.incident(p1.number).sla.hasBreached(.response))
+        #expect(try store.incident(p1.number).sla.hasBreached(.response))
         #expect(try await store.sweep().isEmpty, "a breach is recorded once")
         clock.advance(72 * 3600)
         let later = try await store.sweep()
-        #expect(try await store.incident(done.number).state == .closed)
+        #expect(try store.incident(done.number).state == .closed)
         #expect(later.contains { $0.number == done.number })
-        #expect(try await store.incident(p1.number).sla.hasBreached(.resolution))
+        #expect(try store.incident(p1.number).sla.hasBreached(.resolution))
     }
 }

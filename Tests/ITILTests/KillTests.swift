@@ -28,7 +28,7 @@ struct KillTests {
             #expect(fsck.status == 0, "round \(round): git fsck --strict failed:\n\(fsck.output)")
 
             let store = try audit.otherStore()
-            let numbers = Set(await store.incidents().map(\.number))
+            let numbers = Set(store.incidents().map(\.number))
             let lost = acknowledged.subtracting(numbers)
             #expect(lost.isEmpty, "round \(round): acknowledged but gone after restart: \(lost.sorted().prefix(10))")
             let highest = numbers.max()?.value ?? 0

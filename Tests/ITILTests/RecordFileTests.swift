@@ -5,6 +5,7 @@ import Testing
 @Suite("Record file")
 struct RecordFileTests {
     /// Label values an attacker controls: newlines, quotes, the header delimiter, Markdown and HTML, any Unicode.
+    /// (Not a NUL or an empty name: the model refuses those, see ``Incident/check(labels:)``.)
     static let nastyLabels: [String: String] = [
         "alertname": "DiskAlmostFull",
         "newlines": "line 1\nline 2\r\nline 3\r",
@@ -12,8 +13,7 @@ struct RecordFileTests {
         "quotes": #"say "hi" and \"escaped\" \n not a newline"#,
         "markdown": "| a | b |\n# heading\n<script>alert(1)</script> -->",
         "unicode": "žluťoučký kůň 🐴 \u{200B}\u{FEFF} עִבְרִית",
-        "control": "nul\u{0}bell\u{7}esc\u{1B}",
-        "": "empty key",
+        "control": "bell\u{7}esc\u{1B}",
         "key with spaces / and \"quotes\"": "",
     ]
 

@@ -119,7 +119,8 @@ struct SLATests {
         #expect(incident.sla.respondedAt == at(minutes(10)))
         #expect(incident.sla.responseMet == true)
         #expect(incident.state == .inProgress, "already in progress: acknowledging keeps the state")
-        #expect(incident.workNotes.last?.text == "acknowledged by alice")
+        #expect(incident.workNotes.last?.text == "acknowledged by alice, assigned to alice")
+        #expect(incident.assignedTo == "alice" && incident.sla.respondedBy == "alice")
     }
 
     @Test func acknowledgingANewIncidentMovesItToInProgress() throws {

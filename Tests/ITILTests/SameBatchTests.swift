@@ -28,9 +28,9 @@ struct SameBatchTests {
             _ = try await (blocker, resolve, sweep)
         }
 
-        #expect(try await store.incident(p1.number).state == .resolved, "the book")
+        #expect(try store.incident(p1.number).state == .resolved, "the book")
         let reread = try IncidentStore(auditLog: AuditLog(repository: Repository.open(audit.path)))
-        #expect(try await reread.incident(p1.number).state == .resolved, "the newest record.md on the audit branch")
+        #expect(try reread.incident(p1.number).state == .resolved, "the newest record.md on the audit branch")
         let batch = try audit.git(["log", "--format=%s", "-3", "audit"]).output
         #expect(batch.contains("INC0000001: New -> Resolved"), "\(batch)")
     }

@@ -164,16 +164,19 @@ struct RunEventTests {
         }
     }
 
-    @Test("a finished run's stream is its record and its end")
+    /// A follower that opens the stream only once a quick run is over still sees each step as it went.
+    @Test("a run that ended a moment ago streams its whole progress and its end")
     func finishedRun() async throws {
         let sandbox = try ServerSandbox(pages: ["quick": Pages.quick])
         try await sandbox.test { client in
             _ = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
                                          body: body(#"{"short_description": "Quick", "labels": {"alertname": "QuickFix"}}"#))
-            #expect(try await eventually { try await sandbox.server.registry.runs().first?.state == .succeeded })
+            #expect(try await eventually { await sandbox.server.scheduler.active == 0 && sandbox.store.incidents().first?.runs.isEmpty == false })
             let response = try await client.execute(uri: "/api/v1/runs/INC0000001-1/events", method: .get, headers: sandbox.auth(.viewer))
             let events = response.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }
-            #expect(events == ["event: run", "event: run-ended"])
+            #expect(events == ["event: run", "event: started", "event: step-started", "event: output", "event: step-ended", "event: run-ended"])
+            let ended = try #require(response.text.components(separatedBy: "event: run-ended\ndata: ").last)
+            #expect(ended.contains(#""state":"succeeded""#), "the end carries the final record: \(ended)")
         }
     }
 }

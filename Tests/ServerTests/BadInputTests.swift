@@ -53,7 +53,7 @@ struct BadInputTests {
             let described = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
                                                      body: body(#"{"short_description": "x", "description": "a\u0000b"}"#))
             #expect(described.status == .badRequest)
-            #expect(await sandbox.store.incidents().isEmpty, "nothing opened")
+            #expect(sandbox.store.incidents().isEmpty, "nothing opened")
             let ok = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
                                               body: body(#"{"short_description": "real"}"#))
             let number = try #require(ok.json["number"] as? String)
@@ -77,6 +77,66 @@ struct BadInputTests {
         }
     }
 
+    /// Labels are written into every commit of their incident: a NUL would make git show its history as binary,
+    /// and a label without a name says nothing. Too long a summary from a person is refused; an alert's is cut and
+    /// kept whole in the description.
+    @Test func labelsWithANulAndTextsTooLongAre400sAndAnAlertsLongSummaryIsKept() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            for labels in [#"{"a": "b\u0000"}"#, #"{"a\u0000": "b"}"#, #"{"": "b"}"#] {
+                let opened = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                      body: body(#"{"short_description": "x", "labels": \#(labels)}"#))
+                #expect(opened.status == .badRequest, "\(labels): \(opened.text)")
+                #expect(opened.errorField?.hasPrefix("labels") == true)
+            }
+            let alert = try await post(Payloads.alertmanager().replacingOccurrences(of: #""labels": {"alertname""#,
+                                                                                     with: #""labels": {"x": "y\u0000z", "alertname""#),
+                                       client, sandbox)
+            #expect(alert.status == .badRequest)
+            #expect(alert.errorField == "alerts[0].labels.x")
+            let pagerDuty = try await client.execute(
+                uri: "/v2/enqueue", method: .post,
+                body: body(Payloads.pagerDuty(routingKey: sandbox.secrets[.responder]!, action: "trigger").replacingOccurrences(
+                    of: #""component": "postgres""#, with: #""component": "a\u0000""#)))
+            #expect(pagerDuty.status == .badRequest, "\(pagerDuty.text)")
+            let zeroWidth = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                     body: body(#"{"short_description": "\u200b\ufeff"}"#))
+            #expect(zeroWidth.status == .badRequest, "only invisible characters say nothing")
+            let long = String(repeating: "x", count: 1025)
+            let tooLong = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                   body: body(#"{"short_description": "\#(long)"}"#))
+            #expect(tooLong.status == .badRequest)
+            #expect(tooLong.errorField == "short_description")
+            #expect(sandbox.store.incidents().isEmpty, "nothing opened")
+
+            let longSummary = try await post(Payloads.alertmanager().replacingOccurrences(of: #""summary": "QuickFix on web-1""#,
+                                                                                           with: #""summary": "\#(long)y""#), client, sandbox)
+            #expect(longSummary.status == .ok)
+            let incident = try #require(sandbox.store.incidents().first)
+            #expect(incident.shortDescription.count <= 1024)
+            #expect(incident.shortDescription.hasSuffix("more characters)"))
+            #expect(incident.description.contains(long + "y"), "the whole summary is kept in the description")
+        }
+    }
+
+    /// Resolving without notes names `close_notes`; a typo of a field is named before what it leaves missing.
+    @Test func theFieldAtFaultIsTheOneNamed() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let opened = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder),
+                                                  body: body(#"{"short_description": "x"}"#))
+            let number = try #require(opened.json["number"] as? String)
+            let noNotes = try await client.execute(
+                uri: "/api/v1/incidents/\(number)/transition", method: .post, headers: sandbox.auth(.responder),
+                body: body(#"{"state": "resolved", "close_code": "Solution provided", "close_notes": " "}"#))
+            #expect(noNotes.errorField == "close_notes")
+            let typo = try await client.execute(uri: "/api/v1/incidents/\(number)/notes", method: .post, headers: sandbox.auth(.responder),
+                                                body: body(#"{"txt": "x"}"#))
+            #expect(typo.errorCode == "unknown_field")
+            #expect(typo.errorMessage?.contains("did you mean 'text'") == true, "\(typo.errorMessage ?? "")")
+        }
+    }
+
     /// A field the API does not know is a typo to report, not one to drop while a default takes its place.
     @Test func unknownFieldsOfTheAPIsOwnBodiesAreRefused() async throws {
         let sandbox = try ServerSandbox()
@@ -87,7 +147,7 @@ struct BadInputTests {
             #expect(typo.errorCode == "unknown_field")
             #expect(typo.errorField == "impcat")
             #expect(typo.errorMessage?.hasPrefix("unknown field 'impcat' (did you mean 'impact'?)") == true, "\(typo.errorMessage ?? "")")
-            #expect(await sandbox.store.incidents().isEmpty, "nothing opened")
+            #expect(sandbox.store.incidents().isEmpty, "nothing opened")
             // Third parties' webhooks carry fields of their own: those are not refused.
             let extra = try await post(Payloads.alertmanager().replacingOccurrences(of: #""version": "4","#,
                                                                                      with: #""version": "4", "truncatedAlerts": 0,"#),
@@ -123,7 +183,7 @@ struct BadInputTests {
             #expect(alerts.isEmpty == false)
             let response = try await post(broken, client, sandbox)
             #expect(response.status == .badRequest)
-            #expect(await sandbox.store.incidents().isEmpty)
+            #expect(sandbox.store.incidents().isEmpty)
             #expect(try sandbox.store.auditLog.head() == nil)
         }
     }

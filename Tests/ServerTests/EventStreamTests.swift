@@ -115,7 +115,7 @@ struct EventStreamTests {
             headers[HTTPField.Name("Last-Event-ID")!] = String(repeating: "ab", count: 20)
             let unknown = try await client.execute(uri: "/api/v1/events", method: .get, headers: headers)
             #expect(unknown.status == .badRequest)
-            #expect(unknown.errorMessage?.contains("not an event of this server's audit branch") == true, "\(unknown.errorMessage ?? "")")
+            #expect(unknown.errorMessage?.contains("not an event of this audit branch") == true, "\(unknown.errorMessage ?? "")")
             let badIncident = try await client.execute(uri: "/api/v1/events?incident=42", method: .get, headers: sandbox.auth(.viewer))
             #expect(badIncident.errorField == "incident")
             let nobody = try await client.execute(uri: "/api/v1/events", method: .get)

@@ -15,7 +15,7 @@ struct IntakeRouteTests {
                                                  body: body(Payloads.alertmanager()))
             #expect(first.status == .ok)
             #expect(first.text.contains(#""outcome":"opened""#))
-            let resolved = try await eventually { try await sandbox.store.incident(.first).state == .resolved }
+            let resolved = try await eventually { try sandbox.store.incident(.first).state == .resolved }
             #expect(resolved, "the run resolves the incident")
             // An alert no runbook matches stays open; Alertmanager sends it again every repeat interval.
             let unmatched = body(Payloads.alertmanager(alertname: "Unmatched", fingerprint: "ffffffffffffffff"))
@@ -27,7 +27,7 @@ struct IntakeRouteTests {
                                                     body: unmatched)
             #expect(repeated.text.contains(#""outcome":"unchanged""#))
             #expect(try sandbox.store.auditLog.head() == beforeRepeat, "a re-delivered firing alert commits nothing")
-            let incident = try await sandbox.store.incident(.first)
+            let incident = try sandbox.store.incident(.first)
             #expect(incident.closeCode == .solutionProvided)
             #expect(incident.actorNames.contains("responder"), "the token's name is the actor")
         }
@@ -47,10 +47,10 @@ struct IntakeRouteTests {
                     body: body(Payloads.alertmanager(alertname: name, status: "resolved", fingerprint: fingerprint)))
                 #expect(response.status == .ok)
             }
-            let unmatched = try await sandbox.store.incident(.first)
+            let unmatched = try sandbox.store.incident(.first)
             #expect(unmatched.state == .resolved)
             #expect(unmatched.closeCode == .resolvedByCaller)
-            let manual = try await sandbox.store.incident(IncidentNumber(2)!)
+            let manual = try sandbox.store.incident(IncidentNumber(2)!)
             #expect(manual.state == .inProgress)
             #expect(manual.workNotes.last?.text.contains("leaves resolving to a person") == true)
             // Alertmanager sends the resolved group again: nothing changes.
@@ -72,7 +72,7 @@ struct IntakeRouteTests {
             _ = try await sandbox.server.wiki.refresh()
             #expect(await sandbox.server.wiki.library.runbook("manual")?.resolve != .never)
             try await Self.send(alertname: "Manual", status: "resolved", fingerprint: "0000000000000002", to: client, of: sandbox)
-            let incident = try await sandbox.store.incident(.first)
+            let incident = try sandbox.store.incident(.first)
             #expect(incident.state == .inProgress, "the run promised to leave resolving to a person")
             #expect(incident.workNotes.last?.text.contains("leaves resolving to a person") == true)
         }
@@ -98,7 +98,7 @@ struct IntakeRouteTests {
             let response = try await client.execute(uri: "/api/v1/alerts/grafana", method: .post, headers: sandbox.auth(.responder),
                                                     body: body(Payloads.grafana))
             #expect(response.status == .ok)
-            let incidents = await sandbox.store.incidents()
+            let incidents = sandbox.store.incidents()
             #expect(incidents.map(\.shortDescription) == ["This alert was triggered for zone us-1", "This alert was triggered for zone eu-1"])
             #expect(incidents.allSatisfy { $0.alerts.first?.source == "grafana" })
         }
@@ -114,19 +114,19 @@ struct IntakeRouteTests {
             #expect(trigger.json["status"] as? String == "success")
             #expect(trigger.json["message"] as? String == "Event processed")
             #expect(trigger.json["dedup_key"] as? String == "samplekeyhere")
-            var incident = try await sandbox.store.incident(.first)
+            var incident = try sandbox.store.incident(.first)
             #expect(incident.labels["component"] == "postgres")
             #expect(incident.shortDescription == "Example alert on host1.example.com")
             let ack = try await client.execute(uri: "/v2/enqueue", method: .post,
                                                body: body(Payloads.pagerDuty(routingKey: key, action: "acknowledge")))
             #expect(ack.status == .accepted)
-            #expect(try await sandbox.store.incident(.first).state == .inProgress)
+            #expect(try sandbox.store.incident(.first).state == .inProgress)
             _ = try await client.execute(uri: "/v2/enqueue", method: .post, body: body(Payloads.pagerDuty(routingKey: key, action: "resolve")))
-            incident = try await sandbox.store.incident(.first)
+            incident = try sandbox.store.incident(.first)
             #expect(incident.state == .resolved)
             // After resolution the same dedup_key opens a new incident.
             _ = try await client.execute(uri: "/v2/enqueue", method: .post, body: body(Payloads.pagerDuty(routingKey: key)))
-            #expect(await sandbox.store.incidents().count == 2)
+            #expect(sandbox.store.incidents().count == 2)
             // Without a dedup_key one is generated and returned.
             let generated = try await client.execute(uri: "/v2/enqueue", method: .post,
                                                      body: body(Payloads.pagerDuty(routingKey: key, dedupKey: nil)))
@@ -152,7 +152,7 @@ struct IntakeRouteTests {
             #expect(errors.contains { $0.contains("payload.severity") })
             let badKey = try await client.execute(uri: "/v2/enqueue", method: .post, body: body(Payloads.pagerDuty(routingKey: "nope")))
             #expect(badKey.status == .badRequest)
-            #expect(await sandbox.store.incidents().isEmpty)
+            #expect(sandbox.store.incidents().isEmpty)
             let viewer = try await client.execute(uri: "/v2/enqueue", method: .post,
                                                   body: body(Payloads.pagerDuty(routingKey: sandbox.secrets[.viewer]!)))
             #expect(viewer.status == .forbidden)

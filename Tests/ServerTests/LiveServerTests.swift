@@ -59,7 +59,7 @@ struct LiveServerTests {
         let run = try await sandbox.server.registry.run(RunID(incident: .first, sequence: 1))
         #expect(run.state == .interrupted)
         #expect(run.steps.first?.state == .interrupted)
-        let incident = try await sandbox.store.incident(.first)
+        let incident = try sandbox.store.incident(.first)
         #expect(incident.state == .inProgress)
         #expect(incident.workNotes.last?.text.contains("interrupted") == true)
     }

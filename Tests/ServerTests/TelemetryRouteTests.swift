@@ -43,13 +43,13 @@ struct TelemetryRouteTests {
             let response = try await client.execute(uri: "/write?precision=s", method: .post, headers: sandbox.auth(.responder),
                                                     body: body(Self.cpuSeries()))
             #expect(response.status == .noContent)
-            let incidents = await sandbox.store.incidents()
+            let incidents = sandbox.store.incidents()
             #expect(incidents.count == 1)
             let incident = try #require(incidents.first)
             #expect(incident.labels["alertname"] == "AnomalyDetected")
             #expect(incident.labels["metric"] == "cpu_usage")
             #expect(incident.labels["host"] == "web-1")
-            let resolved = try await eventually { try await sandbox.store.incident(incident.number).state == .resolved }
+            let resolved = try await eventually { try sandbox.store.incident(incident.number).state == .resolved }
             #expect(resolved, "the cpu runbook ran and resolved it")
             let runs = try await sandbox.server.registry.runs()
             #expect(runs.first?.parameters["HOST"] == "web-1")

@@ -12,6 +12,10 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     case repeatedTrailer(String, count: Int)
     /// The `Event:` trailer names no event of the audit's vocabulary (``AuditEventName``).
     case unknownEvent(String)
+    /// A run's event has a `Run-State:` that is no run state.
+    case unknownRunState(String)
+    /// An event that ends a run (`run-ended` ...) says the run is still going.
+    case runNotEnded(event: String, state: String)
     /// The `Incident` trailer is not an incident number.
     case invalidIncidentTrailer(String)
     /// The commit changes other files than its incident's record (`changed` lists every changed path).
@@ -45,6 +49,10 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
             "a merge commit (\(parents) parents): the audit branch must be a single line of events"
         case .missingTrailer(let key):
             "no '\(key):' trailer: not an incident event (a commit made by hand?)"
+        case .unknownRunState(let state):
+            "the Run-State trailer '\(state)' is not a run state (one of: \(RunState.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .runNotEnded(let event, let state):
+            "a \(event) commit says the run is still \(state)"
         case .unknownEvent(let name):
             "the Event trailer '\(name)' is not an audit event (one of: \(AuditEventName.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .repeatedTrailer(let key, let count):

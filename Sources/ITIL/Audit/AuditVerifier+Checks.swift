@@ -13,6 +13,7 @@ extension AuditVerifier {
         guard let event = AuditEventName(rawValue: trailers[.event]!) else { throw AuditFailure(commit, .unknownEvent(trailers[.event]!)) }
         let run = try Self.runTrailer(of: commit)
         if run == nil, !event.changesRecord { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
+        if run != nil { try Self.checkRunState(of: commit, event: event) }
         let blob = try run.map { try recordBlob(ofRun: $0, at: commit, for: number) } ?? recordBlob(changedBy: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
@@ -73,6 +74,16 @@ extension AuditVerifier {
             throw AuditFailure(commit, .recordDeleted(path: record))
         }
         return blob
+    }
+
+    /// A run's events say where the run stands, and the events that end a run say it has ended.
+    private static func checkRunState(of commit: Commit, event: AuditEventName) throws {
+        let text = commit.trailers.first { $0.key == AuditTrailer.runState.rawValue }?.value
+        guard let text else { throw AuditFailure(commit, .missingTrailer(AuditTrailer.runState.rawValue)) }
+        guard let state = RunState(rawValue: text) else { throw AuditFailure(commit, .unknownRunState(text)) }
+        if [.runEnded, .runRefused, .runInterrupted].contains(event), !state.isFinal {
+            throw AuditFailure(commit, .runNotEnded(event: event.rawValue, state: text))
+        }
     }
 
     /// What `commit` changes: against its parent, or, for the root commit, against nothing (every file it has).

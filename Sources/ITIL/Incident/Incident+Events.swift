@@ -58,7 +58,12 @@ extension Incident {
         stopResponseClock(at: time, by: actor)
         acknowledgedBy = actor
         acknowledgedAt = time
+        // Taking it up is taking it on: the person who acknowledges is who works on it now.
         var text = "acknowledged by \(actor)"
+        if assignedTo != actor {
+            assignedTo = actor
+            text += ", assigned to \(actor)"
+        }
         if state == .new {
             text += ": state New → In Progress"
             state = .inProgress

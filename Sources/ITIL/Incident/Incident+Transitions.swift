@@ -96,6 +96,7 @@ extension Incident {
     mutating func stopResponseClock(at time: Date, by actor: String) {
         guard actor != Automation.actor, sla.respondedAt == nil else { return }
         sla.respondedAt = time
+        sla.respondedBy = actor
         if let due = sla.responseDue {
             sla.responseMet = !sla.hasBreached(.response) && time <= due
         }

@@ -79,8 +79,9 @@ public struct Incident: Sendable, Hashable {
     /// - Throws: ``IncidentError/emptyText(field:)`` when the short description is blank,
     ///   ``IncidentError/nulCharacter(field:)`` when it or the description holds a NUL.
     public init(opening: IncidentOpening, at time: Date, actor: String) throws(IncidentError) {
-        try Self.check(opening.shortDescription, field: "short description", required: true)
+        try Self.check(opening.shortDescription, field: "short description", required: true, limit: TextLimits.shortDescription)
         try Self.check(opening.description, field: "description", required: false)
+        try Self.check(labels: opening.labels)
         let time = Timestamp.rounded(time)
         self.number = opening.number
         self.shortDescription = opening.shortDescription
@@ -122,10 +123,24 @@ public struct Incident: Sendable, Hashable {
         return text
     }
 
-    /// Refuses a text a person must fill in that says nothing (blank, also only line breaks), and any text with a NUL.
-    static func check(_ text: String, field: String, required: Bool) throws(IncidentError) {
+    /// Refuses a text a person must fill in that says nothing (blank, also only line breaks or invisible characters),
+    /// any text with a NUL, and a text longer than `limit` characters.
+    static func check(_ text: String, field: String, required: Bool, limit: Int = TextLimits.text) throws(IncidentError) {
         if required && text.isBlank { throw .emptyText(field: field) }
         if text.utf8.contains(0) { throw .nulCharacter(field: field) }
+        if text.utf8.count > limit, text.count > limit { throw .textTooLong(field: field, limit: limit) }
+    }
+
+    /// Refuses a label without a name, and a NUL or an over-long text in a name or value: labels are written into
+    /// every commit of the incident, and git takes a file with a NUL for binary (its history no longer shows as text).
+    static func check(labels: [String: String]) throws(IncidentError) {
+        for (name, value) in labels {
+            if name.isEmpty { throw .invalidLabel(name: name, reason: "a label needs a name") }
+            if name.utf8.contains(0) || value.utf8.contains(0) { throw .invalidLabel(name: name, reason: "it contains a NUL character (\\u0000)") }
+            if name.count > TextLimits.label || value.count > TextLimits.label {
+                throw .invalidLabel(name: String(name.prefix(64)), reason: "a label's name and value are at most \(TextLimits.label) characters")
+            }
+        }
     }
 
     /// Adds a timeline entry; every timeline write goes through here so times are always rounded alike.
@@ -135,8 +150,11 @@ public struct Incident: Sendable, Hashable {
 }
 
 extension StringProtocol {
-    /// Empty or only white space and line breaks (Unicode's, U+2028 included): says nothing.
+    /// Empty, or only white space, line breaks (Unicode's, U+2028 included) and characters nobody sees (a
+    /// zero-width space, a byte order mark, control characters): says nothing.
     public var isBlank: Bool {
-        allSatisfy(\.isWhitespace)
+        unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isWhitespace || [.format, .control].contains(scalar.properties.generalCategory)
+        }
     }
 }

@@ -34,6 +34,10 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A text holds a NUL character, which no field keeps (it ends C strings, and git trailers and
     /// terminals mangle it).
     case nulCharacter(field: String)
+    /// A text is longer than its field takes (see ``TextLimits``).
+    case textTooLong(field: String, limit: Int)
+    /// A label the record cannot keep: no name, a NUL, or too long.
+    case invalidLabel(name: String, reason: String)
     /// Only a person can do this (acknowledge): automation's moves never answer the response target.
     case notAPerson(IncidentNumber, event: String)
     /// A repeated alert names a source and key that are not linked to the incident.
@@ -76,6 +80,10 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
             "the \(field) is empty"
         case .nulCharacter(let field):
             "the \(field) contains a NUL character (\\u0000)"
+        case .textTooLong(let field, let limit):
+            "the \(field) is longer than \(limit) characters"
+        case .invalidLabel(let name, let reason):
+            "the label '\(name)' cannot be kept: \(reason)"
         case .notAPerson(let number, let event):
             "\(number): \(event) is a person's act; automation cannot do it"
         case .alertNotLinked(let number, let alert):

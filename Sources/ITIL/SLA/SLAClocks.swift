@@ -10,8 +10,10 @@ public struct SLAClocks: Sendable, Hashable, Codable {
     public var responseDue: Date?
     /// When the incident must be resolved; `nil` when the priority has no resolution target.
     public var resolutionDue: Date?
-    /// When the response clock stopped: the first move out of New.
+    /// When the response clock stopped: a person's first acknowledgement or transition.
     public var respondedAt: Date?
+    /// Who that person was.
+    public var respondedBy: String?
     /// Whether the response target was met; `nil` until decided (or when there is no target).
     public var responseMet: Bool?
     /// Whether the resolution target was met; `nil` until decided (or when there is no target), and again after a
@@ -88,6 +90,7 @@ public struct SLAClocks: Sendable, Hashable, Codable {
         case responseDue = "response_due"
         case resolutionDue = "resolution_due"
         case respondedAt = "responded_at"
+        case respondedBy = "responded_by"
         case responseMet = "response_met"
         case resolutionMet = "resolution_met"
         case resolutionPausedAt = "resolution_paused_at"

@@ -84,7 +84,7 @@ public actor EventCursor {
         case .ended(let overflowed):
             guard overflowed else { return nil }
             throw APIError(503, code: "fell_behind", "the stream ended: more than \(Self.buffer) events waited for this reader; "
-                           + "reconnect with the last event's id to resume")
+                           + "follow on from the last event's id")
         }
     }
 
@@ -106,15 +106,15 @@ public actor EventCursor {
             }
             let ids = try reader.commitIDs(after: position.commit, upTo: tip, limit: historyLimit + 1)
             guard ids.count <= historyLimit else {
-                throw APIError.badRequest("Last-Event-ID \(position) is more than \(historyLimit) events back; read the current state "
-                                          + "from the API and reconnect without it", field: "Last-Event-ID", code: "invalid_parameter")
+                throw APIError.badRequest("the event id \(position) is more than \(historyLimit) events back; read the current state "
+                                          + "and follow on without it", field: "Last-Event-ID", code: "invalid_parameter")
             }
             return ids
         }
     }
 
     private static func unknown(_ position: FeedPosition) -> APIError {
-        APIError.badRequest("Last-Event-ID \(position) is not an event of this server's audit branch; reconnect without it "
-                            + "(or with - to replay everything)", field: "Last-Event-ID", code: "invalid_parameter")
+        APIError.badRequest("the event id \(position) is not an event of this audit branch; follow on without it "
+                            + "(or from - to replay everything)", field: "Last-Event-ID", code: "invalid_parameter")
     }
 }

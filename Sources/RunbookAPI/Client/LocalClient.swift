@@ -60,6 +60,9 @@ public struct LocalClient: RunbookClient {
             }
             return code
         }
+        if state == .resolved, code != nil, body.closeNotes?.isBlank ?? true {
+            throw APIError.badRequest("resolving \(number) needs close notes: what was done", field: "close_notes", code: "missing_field")
+        }
         return try await apply(.transitioned(to: state, reason: hold, code: code, notes: body.closeNotes), to: number)
     }
 
@@ -111,7 +114,8 @@ public struct LocalClient: RunbookClient {
                 ? try await registry.cancel(id, by: actorName, reason: reason)
                 : try await registry.decide(id, verdict: verdict, by: actorName, reason: reason)
         }
-        return DecisionReply(run: id.description, step: receipt.step, verdict: receipt.decision.verdict.rawValue, by: receipt.decision.by)
+        return DecisionReply(run: id.description, step: receipt.step, verdict: receipt.decision.verdict.rawValue, by: receipt.decision.by,
+                             recorded: receipt.committed)
     }
 
     // MARK: - Events

@@ -9,8 +9,9 @@ extension APIError {
         case .resolutionIncomplete: self = .badRequest(error.description, field: "close_code", code: "missing_field")
         case .holdReasonMissing: self = .badRequest(error.description, field: "hold_reason", code: "missing_field")
         case .detailNotApplicable: self = .badRequest(error.description, code: "invalid_field")
-        case .emptyText(let field), .nulCharacter(let field):
+        case .emptyText(let field), .nulCharacter(let field), .textTooLong(let field, _):
             self = .badRequest(error.description, field: Self.bodyField(field), code: "invalid_field")
+        case .invalidLabel(let name, _): self = .badRequest(error.description, field: "labels.\(name)", code: "invalid_field")
         case .impactOutOfRange: self = .badRequest(error.description, field: "impact", code: "invalid_field")
         case .urgencyOutOfRange: self = .badRequest(error.description, field: "urgency", code: "invalid_field")
         case .invalidNumber, .unknownState, .unknownCloseCode, .unknownHoldReason: self = .badRequest(error.description, code: "invalid_field")

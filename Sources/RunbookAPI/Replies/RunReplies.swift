@@ -22,11 +22,14 @@ public struct DecisionReply: Codable, Sendable, Equatable {
     public let step: String?
     public let verdict: String
     public let by: String
+    /// Whether this request recorded it (false: it was on record already).
+    public let recorded: Bool?
 
-    public init(run: String, step: String?, verdict: String, by: String) {
+    public init(run: String, step: String?, verdict: String, by: String, recorded: Bool) {
         self.run = run
         self.step = step
         self.verdict = verdict
         self.by = by
+        self.recorded = recorded
     }
 }

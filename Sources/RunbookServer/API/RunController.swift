@@ -72,21 +72,23 @@ struct RunController: Sendable {
         try await writer.write(ServerSentEvent.encode("run-ended", last))
     }
 
-    /// Server-Sent Events: `run` (the record as it stands), then for a run this server executes
-    /// `step-started`, `output` (one per line of the running step), `step-ended`, `awaiting-approval`,
-    /// and `run-ended` with the final record (`run-suspended` when a shutdown leaves it waiting). A run
-    /// another process executes is followed through its committed events: a `run` with the record after each.
+    /// Server-Sent Events: for a run this server executes, `run` (the record as it was queued, or taken over)
+    /// and every event since, then as they come: `step-started`, `output` (one per line of the running step),
+    /// `step-ended`, `awaiting-approval`, and `run-ended` with the final record (`run-suspended` when a shutdown
+    /// leaves it waiting). A run another process executes is followed through its committed events: `run`, the
+    /// record as it stands, again after each.
     private func events(_ context: ServerContext) async throws -> Response {
         let id = try context.runID()
-        let live = feed.subscribe(id)
-        let local = feed.isActive(id)
-        if !local { live.close() }
+        // The run as it was queued and its progress since, then live, when this server executes it.
+        let (live, now) = feed.subscribe(id)
+        let local = now != nil
         // Subscribed before the record is read, so nothing committed in between is missed.
         let committed = registry.store.feed.subscribe(buffer: 256) { item in
             if case .committed(let event) = item { return event.run == id }
             return false
         }
-        let initial = try await client(context).run(id)
+        let initial: Run
+        if let now { initial = now } else { initial = try await client(context).run(id) }
         let registry = registry
         let body = ResponseBody { writer in
             // A server shutting down ends the stream: the run goes on (or waits) for the next server.

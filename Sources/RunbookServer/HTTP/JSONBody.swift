@@ -35,14 +35,13 @@ enum JSONBody {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw APIError.badRequest("the request body is not valid UTF-8", code: "invalid_json")
         }
-        let value: Value
+        // A field the API does not know first: `{"txt": "x"}` is a typo of `text`, better said than "text is missing".
+        if let body = Value.self as? any APIRequestBody.Type { try checkFields(of: data, known: body.fieldNames) }
         do {
-            value = try JSONDecoder().decode(type, from: data)
+            return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw describe(error, of: data)
         }
-        if let body = Value.self as? any APIRequestBody.Type { try checkFields(of: data, known: body.fieldNames) }
-        return value
     }
 
     /// Refuses a field the body's type does not know, suggesting the one probably meant.

@@ -29,18 +29,31 @@ struct AlertmanagerWebhook: Decodable, Sendable {
 }
 
 extension AlertmanagerWebhook {
-    /// Refuses the whole group when an alert's texts that become the incident's (summary, description)
-    /// hold a NUL, before any alert is taken in: a group is all or nothing.
+    /// Refuses the whole group, before any alert is taken in (a group is all or nothing), when an alert has a
+    /// label the incident could not keep (no name, a NUL, too long) or a NUL in an annotation.
     func checkTexts() throws {
         for (index, alert) in alerts.enumerated() {
-            for key in ["summary", "description"] where alert.annotations?[key]?.utf8.contains(0) ?? false {
-                throw APIError.badRequest("the \(key) contains a NUL character (\\u0000)", field: "alerts[\(index)].annotations.\(key)",
-                                          code: "invalid_field")
+            try Self.check(alert.labels, at: "alerts[\(index)].labels")
+            for (name, value) in alert.annotations ?? [:] where name.utf8.contains(0) || value.utf8.contains(0) {
+                throw APIError.badRequest("the annotation '\(name)' contains a NUL character (\\u0000)",
+                                          field: "alerts[\(index)].annotations.\(name)", code: "invalid_field")
             }
-            if alert.annotations?["summary"] == nil, alert.labels["alertname"]?.utf8.contains(0) ?? false {
-                throw APIError.badRequest("the alertname, which becomes the summary, contains a NUL character (\\u0000)",
-                                          field: "alerts[\(index)].labels.alertname", code: "invalid_field")
+        }
+    }
+
+    /// The checks of ``Incident``'s labels, as a 400 naming the label's path in the body.
+    static func check(_ labels: [String: String], at path: String) throws {
+        for (name, value) in labels {
+            let problem: String? = if name.isEmpty {
+                "a label needs a name"
+            } else if name.utf8.contains(0) || value.utf8.contains(0) {
+                "the label '\(name)' contains a NUL character (\\u0000)"
+            } else if name.count > TextLimits.label || value.count > TextLimits.label {
+                "the label '\(name.prefix(64))' is longer than \(TextLimits.label) characters"
+            } else {
+                nil
             }
+            if let problem { throw APIError.badRequest(problem, field: name.isEmpty ? path : "\(path).\(name)", code: "invalid_field") }
         }
     }
 }

@@ -140,8 +140,18 @@ struct IntakeController: Sendable {
     private func openIncident(_ request: Request, _ context: ServerContext) async throws -> EditedResponse<Incident> {
         let principal = try context.actor()
         let body = try await JSONBody.decode(APIBody.NewIncident.self, from: request, limit: settings.bodyLimit)
-        guard !body.shortDescription.isBlank else {
-            throw APIError.badRequest("short_description cannot be blank", field: "short_description", code: "invalid_field")
+        // A person's texts are refused when blank or too long (an alert's are cut, the full text kept in the description).
+        guard !body.shortDescription.isBlank else { throw APIError(IncidentError.emptyText(field: "short description")) }
+        guard body.shortDescription.count <= TextLimits.shortDescription else {
+            throw APIError(IncidentError.textTooLong(field: "short description", limit: TextLimits.shortDescription))
+        }
+        if let description = body.description, description.count > TextLimits.text {
+            throw APIError(IncidentError.textTooLong(field: "description", limit: TextLimits.text))
+        }
+        try AlertmanagerWebhook.check(body.labels ?? [:], at: "labels")
+        for (name, value) in body.annotations ?? [:] where name.utf8.contains(0) || value.utf8.contains(0) {
+            throw APIError.badRequest("the annotation '\(name)' contains a NUL character (\\u0000)", field: "annotations.\(name)",
+                                      code: "invalid_field")
         }
         var labels = body.labels ?? [:]
         if labels["alertname"] == nil { labels["alertname"] = "ManualIncident" }

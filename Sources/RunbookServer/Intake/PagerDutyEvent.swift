@@ -1,4 +1,5 @@
 import Foundation
+import ITIL
 
 /// A PagerDuty Events API v2 event (`POST /v2/enqueue`), validated the way PagerDuty does, with
 /// its errors listed in PagerDuty's response format.
@@ -28,6 +29,8 @@ struct PagerDutyEvent: Sendable {
                 return nil
             }
             if let limit, text.count > limit { errors.append("'\(name)' is longer than \(limit) characters") }
+            // A NUL would end up in the incident's labels, and git shows a file with one as binary.
+            if text.utf8.contains(0) { errors.append("'\(name)' contains a NUL character") }
             return text
         }
         let routingKey = string(object["routing_key"], "routing_key")
@@ -57,9 +60,9 @@ struct PagerDutyEvent: Sendable {
         } else if action != nil, dedupKey?.isEmpty ?? true {
             errors.append("'dedup_key' is required for \(actionText!) events")
         }
-        let component = string(payload?["component"], "payload.component")
-        let group = string(payload?["group"], "payload.group")
-        let eventClass = string(payload?["class"], "payload.class")
+        let component = string(payload?["component"], "payload.component", limit: TextLimits.label)
+        let group = string(payload?["group"], "payload.group", limit: TextLimits.label)
+        let eventClass = string(payload?["class"], "payload.class", limit: TextLimits.label)
         let client = string(object["client"], "client")
         guard errors.isEmpty, let routingKey, let action else { throw PagerDutyInvalid(errors: errors) }
         self.routingKey = routingKey
@@ -73,6 +76,9 @@ struct PagerDutyEvent: Sendable {
         self.eventClass = eventClass
         self.client = client
         customDetails = Self.details(payload?["custom_details"])
+        if customDetails.contains(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) }) {
+            throw PagerDutyInvalid(errors: ["'payload.custom_details' contains a NUL character"])
+        }
     }
 
     /// The labels runbooks match: `alertname` (the event's class, else `PagerDutyEvent`), `source`,

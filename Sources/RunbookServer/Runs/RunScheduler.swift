@@ -89,7 +89,7 @@ public actor RunScheduler: Service {
             } catch {
                 logger.error("run failed to execute", metadata: ["for": "\(what)", "error": "\(error)"])
             }
-            await self.finished(id)
+            self.finished(id)
         }
     }
 

@@ -44,7 +44,7 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let query = EventQuery(
+        var query = EventQuery(
             incidents: incidents.isEmpty ? nil : Set(incidents.compactMap { IncidentNumber(parsing: $0) }), withoutOutput: noOutput,
             after: after.flatMap { FeedPosition(parsing: $0) })
         try await ClientCall.run {
@@ -53,15 +53,30 @@ struct EventsCommand: AsyncParsableCommand {
             let follower = (client as? LocalClient).map { AuditFollower(store: $0.store) }
             defer { follower?.stop() }
             var seen = 0
-            for try await message in try await client.events(query) {
-                Console.out(json ? try Self.line(json: message) : Self.line(message))
-                seen += 1
-                if let count, seen >= count { return }
+            // A server that stops (or restarts) ends the stream: follow on from the last event, as EventSource does.
+            while true {
+                do {
+                    for try await message in try await client.events(query) {
+                        Console.out(json ? try Self.line(json: message) : Self.line(message))
+                        query.after = FeedPosition(parsing: message.id)
+                        seen += 1
+                        if let count, seen >= count { return }
+                    }
+                } catch let error as TransportError where client is HTTPClient {
+                    Console.note("\(error); trying again in a second")
+                } catch let error as APIError where error.code == "fell_behind" {
+                    Console.note("fell behind the events; following on after \(query.after?.description ?? "the start")")
+                    continue
+                }
+                guard client is HTTPClient else { return }
+                Console.note("the server ended the event stream; following on after \(query.after?.description ?? "its start")")
+                try await Task.sleep(for: .seconds(1))
             }
         }
     }
 
-    /// `2026-12-03T07:00:12.000Z INC0000001 transitioned by bob: New -> In Progress [3f2a9c1]`.
+    /// `2026-12-03T07:00:12.000Z INC0000001 transitioned by bob: New -> In Progress [3f2a9c1…]`, with the
+    /// whole id, which `--after` takes.
     static func line(_ message: EventMessage) -> String {
         if message.event == "output" {
             return "\(message.run ?? message.incident) [\((message.index ?? 0) + 1)] \(message.step ?? "?") | "
@@ -70,7 +85,7 @@ struct EventsCommand: AsyncParsableCommand {
         let time = message.time.map(Timestamp.format) ?? "-"
         let subject = message.subject.map { $0.hasPrefix(message.incident + ": ") ? String($0.dropFirst(message.incident.count + 2)) : $0 } ?? ""
         return "\(time) \(message.incident) \(message.event) by \(Console.printable(message.actor ?? "?")): \(Console.printable(subject))"
-            + " [\(message.id.prefix(7))]"
+            + " [\(message.id)]"
     }
 
     static func line(json message: EventMessage) throws -> String {

@@ -139,6 +139,12 @@ struct RunsCommand: ParsableCommand {
         let id = try RunArgument.parse(text)
         try await ClientCall.run {
             let reply = try await context.client().decide(id, verdict, reason: reason)
+            guard reply.recorded != false else {
+                // On record already: say by whom, so nobody reads it as their own decision.
+                let what = verdict == .cancel ? "a cancel of run \(id) was asked for" : "\(reply.step ?? "?") of run \(id) was "
+                    + (verdict == .approve ? "approved" : "denied")
+                return Console.out("\(what) already, by \(reply.by); nothing new recorded")
+            }
             switch verdict {
             case .approve: Console.out("approved \(reply.step ?? "?") of run \(id) as \(reply.by)")
             case .deny: Console.out("denied \(reply.step ?? "?") of run \(id) as \(reply.by)")

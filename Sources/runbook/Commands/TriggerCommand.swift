@@ -58,6 +58,10 @@ struct TriggerCommand: AsyncParsableCommand {
         for run in try await RunRegistry(store: incidents, settings: settings).markInterrupted() {
             Console.note("run \(run.id) was interrupted earlier: \(run.outcome ?? "")")
         }
+        // A decision or cancel from another terminal is a commit by another process: following the audit
+        // branch is how this one hears of it.
+        let follower = AuditFollower(store: incidents)
+        defer { follower.stop() }
         let printer = ProgressPrinter()
         let launcher = RunLauncher(store: incidents, settings: settings)
         let actorName = actor.actor

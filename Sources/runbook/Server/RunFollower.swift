@@ -12,7 +12,7 @@ import RunbookAPI
 /// log; what the stream repeats of that is left out.
 struct RunFollower {
     let client: HTTPClient
-    let printer = ProgressPrinter()
+    let printer: ProgressPrinter
 
     /// How often a dropped or snapshot-only stream is opened again before following snapshots alone.
     private static let reconnects = 3
@@ -36,6 +36,7 @@ struct RunFollower {
 
     init(client: HTTPClient) {
         self.client = client
+        printer = ProgressPrinter(server: client.baseURL)
     }
 
     /// Prints the run's progress until it ends; returns its final record.
