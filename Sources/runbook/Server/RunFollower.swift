@@ -6,10 +6,10 @@ import RunbookAPI
 /// Follows a run on the server through `GET /api/v1/runs/{id}/events` and prints its progress with
 /// ``ProgressPrinter``, line for line as `runbook trigger` prints it in-process.
 ///
-/// The stream starts with a snapshot of the run (`run`) and goes on with live events, or with
-/// further snapshots once a second when the server is not executing the run itself. What happened
-/// before the stream opened is printed from the snapshot, each step's output from its committed
-/// log; what the stream repeats of that is left out.
+/// The stream starts with a snapshot of the run (`run`) and goes on with its progress from the start (when the server
+/// executes the run or ended it a moment ago), or with further snapshots after each commit. What happened before the
+/// stream opened and it does not replay is printed from the snapshot, each step's output from its committed log;
+/// what the stream repeats of that is left out.
 struct RunFollower {
     let client: HTTPClient
     let printer: ProgressPrinter
