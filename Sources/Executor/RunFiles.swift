@@ -8,15 +8,7 @@ public enum RunFiles {
     /// The JSON of run records and decisions: sorted keys, one field per line, so `git show` diffs
     /// read well; the types spell their keys in snake case themselves. Times to the millisecond, as
     /// in incident records (a step of `true` takes a millisecond, and seconds told nothing).
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }()
+    static let encoder = IncidentRecordFile.makeJSONEncoder()
 
     /// Reads times with milliseconds, and the whole seconds records had before.
     static let decoder: JSONDecoder = {

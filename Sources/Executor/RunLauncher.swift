@@ -29,7 +29,7 @@ public struct RunLauncher: Sendable {
             let run = try await self.run(
                 runbook, at: commit, for: incident.number, labels: alert.labels, annotations: alert.annotations, actor: actor,
                 progress: progress)
-            return .ran(try await store.incident(incident.number), run)
+            return .ran(try store.incident(incident.number), run)
         }
     }
 

@@ -59,7 +59,7 @@ public actor WikiWatcher: Service {
     /// Reloads whenever the branch moves, until the service group shuts down. Without inotify, looks once a second.
     public func run() async throws {
         let moved = moved
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let seen = moved.generation
                 let watching = await self.watch()
