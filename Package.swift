@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
+        // The escalation engine: who is paged, when, and what came of it, all on the audit branch.
+        .target(name: "Escalation", dependencies: ["ITIL", "Wiki", .product(name: "Logging", package: "swift-log")]),
         // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
         // with them, the CLI speaks them.
         .target(name: "RunbookAPI", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"]),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Wiki"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(
             name: "ServerTests",

@@ -7,6 +7,9 @@ public enum AuditEventName: String, Sendable, CaseIterable, Codable {
     case opened
     case alertRepeated = "alert-repeated"
     case acknowledged
+    case snoozed
+    case unacknowledged
+    case silenced
     case noteAdded = "note-added"
     case assigned
     case transitioned
@@ -32,13 +35,26 @@ public enum AuditEventName: String, Sendable, CaseIterable, Codable {
     case runRefused = "run-refused"
     case runInterrupted = "run-interrupted"
     case runEnded = "run-ended"
+    // The incident's escalation, in its `escalation/` folder (see ``EscalationFolder``).
+    /// A level of the escalation policy was paged: the notifications it plans, each with its idempotency key,
+    /// written before any is sent.
+    case paged
+    /// Notifications were delivered or failed: each outcome (HTTP status, SMTP reply) beside its key.
+    case notified
+    /// The escalation ended without an acknowledgement: every level and repeat was paged.
+    case escalationExhausted = "escalation-exhausted"
 
     /// Whether the event changes the incident's record (rather than files of one of its runs).
     public var changesRecord: Bool {
         switch self {
-        case .opened, .alertRepeated, .acknowledged, .noteAdded, .assigned, .transitioned, .reopened, .autoClosed, .slaBreached,
+        case .opened, .alertRepeated, .acknowledged, .snoozed, .unacknowledged, .silenced, .noteAdded, .assigned, .transitioned, .reopened, .autoClosed, .slaBreached,
              .impactUrgencyChanged, .runLinked: true
         default: false
         }
+    }
+
+    /// Whether the event writes the incident's escalation (``EscalationFolder``) rather than its record or a run.
+    public var isEscalation: Bool {
+        self == .paged || self == .notified || self == .escalationExhausted
     }
 }

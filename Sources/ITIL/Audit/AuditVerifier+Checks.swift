@@ -12,9 +12,13 @@ extension AuditVerifier {
         let number = try Self.incidentNumber(trailers[.incident]!, in: commit)
         guard let event = AuditEventName(rawValue: trailers[.event]!) else { throw AuditFailure(commit, .unknownEvent(trailers[.event]!)) }
         let run = try Self.runTrailer(of: commit)
-        if run == nil, !event.changesRecord { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
+        if run == nil, !event.changesRecord, !event.isEscalation {
+            throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue))
+        }
         if run != nil { try Self.checkRunState(of: commit, event: event) }
-        let blob = try run.map { try recordBlob(ofRun: $0, at: commit, for: number) } ?? recordBlob(changedBy: commit, for: number)
+        let blob = try event.isEscalation && run == nil
+            ? recordBlob(inFolder: EscalationFolder.path(of: number) + "/", at: commit, for: number)
+            : run.map { try recordBlob(ofRun: $0, at: commit, for: number) } ?? recordBlob(changedBy: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
         try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
@@ -64,7 +68,12 @@ extension AuditVerifier {
         guard let id = RunID(parsing: run), id.incident == number else {
             throw AuditFailure(commit, .invalidRunTrailer(run, incident: number))
         }
-        let folder = RunFolder.path(of: id) + "/"
+        return try recordBlob(inFolder: RunFolder.path(of: id) + "/", at: commit, for: number)
+    }
+
+    /// For an event that writes files in one folder of the incident (a run's, the escalation's): checks that it
+    /// changes only files there, and returns the blob of the incident's record as it stands at the commit.
+    private func recordBlob(inFolder folder: String, at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
         let changes = try changedFiles(commit)
         guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
             throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))

@@ -20,6 +20,8 @@ extension Incident: Codable {
         case closedBy = "closed_by"
         case acknowledgedBy = "acknowledged_by"
         case acknowledgedAt = "acknowledged_at"
+        case snoozedUntil = "snoozed_until"
+        case silencedBy = "silenced_by"
         case reopenCount = "reopen_count"
         case updatedAt = "updated_at"
     }
@@ -51,6 +53,8 @@ extension Incident: Codable {
         closedBy = try values.decodeIfPresent(String.self, forKey: .closedBy)
         acknowledgedBy = try values.decodeIfPresent(String.self, forKey: .acknowledgedBy)
         acknowledgedAt = try values.decodeIfPresent(Date.self, forKey: .acknowledgedAt)
+        snoozedUntil = try values.decodeIfPresent(Date.self, forKey: .snoozedUntil)
+        silencedBy = try values.decodeIfPresent(String.self, forKey: .silencedBy)
         reopenCount = try values.decode(Int.self, forKey: .reopenCount)
         alerts = try values.decode([AlertLink].self, forKey: .alerts)
         runs = try values.decode([String].self, forKey: .runs)
@@ -94,6 +98,8 @@ extension Incident: Codable {
         try values.encodeIfPresent(closedBy, forKey: .closedBy)
         try values.encodeIfPresent(acknowledgedBy, forKey: .acknowledgedBy)
         try values.encodeIfPresent(acknowledgedAt, forKey: .acknowledgedAt)
+        try values.encodeIfPresent(snoozedUntil, forKey: .snoozedUntil)
+        try values.encodeIfPresent(silencedBy, forKey: .silencedBy)
         try values.encode(reopenCount, forKey: .reopenCount)
         try values.encode(alerts, forKey: .alerts)
         try values.encode(runs, forKey: .runs)

@@ -18,6 +18,23 @@ extension Incident {
             try recordRepeat(of: alert, at: time)
         case .acknowledged:
             try acknowledge(at: time, by: actor)
+            snoozedUntil = nil
+        case .snoozed(let until):
+            guard until > time else { throw .invalidSnooze(number, until: until) }
+            try acknowledge(at: time, by: actor)
+            snoozedUntil = Timestamp.rounded(until)
+            appendNote("snoozed until \(Timestamp.format(until))", kind: .system, at: time, by: actor)
+        case .unacknowledged:
+            guard state.isOpen else { throw .notOpen(number, state, event: "unacknowledging") }
+            guard let who = acknowledgedBy else { throw .notAcknowledged(number) }
+            acknowledgedBy = nil
+            acknowledgedAt = nil
+            snoozedUntil = nil
+            appendNote("acknowledgement by \(who) withdrawn: escalation starts over", kind: .system, at: time, by: actor)
+        case .silenced(let id, let comment):
+            silencedBy = id
+            appendNote("silenced by \(id)\(comment.isEmpty ? "" : ": \(comment)"): nobody is paged, no runbook runs",
+                       kind: .system, at: time, by: actor)
         case .noteAdded(let text):
             try Self.check(text, field: "note", required: true)
             appendNote(text, kind: .note, at: time, by: actor)

@@ -51,6 +51,10 @@ public struct Incident: Sendable, Hashable {
     /// Who last acknowledged it (took it up), and when.
     public var acknowledgedBy: String?
     public var acknowledgedAt: Date?
+    /// Until when an acknowledgement holds as a snooze: escalation starts over then if the incident is still open.
+    public var snoozedUntil: Date?
+    /// The silence that matched the alert which opened it: nobody is paged for it and no runbook runs.
+    public var silencedBy: String?
     /// How many times it was reopened after being resolved.
     public var reopenCount: Int
     /// The source alerts, with their occurrence counts.
@@ -106,6 +110,8 @@ public struct Incident: Sendable, Hashable {
         self.closedBy = nil
         self.acknowledgedBy = nil
         self.acknowledgedAt = nil
+        self.snoozedUntil = nil
+        self.silencedBy = nil
         self.reopenCount = 0
         self.alerts = opening.alert.map { [AlertLink($0, at: time)] } ?? []
         self.runs = []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request the incident model refuses: a forbidden transition, a missing detail, a value out of range.
 ///
 /// Each case renders as a sentence that says what was wrong and what would be accepted, for the CLI and the API to
@@ -40,6 +42,10 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidLabel(name: String, reason: String)
     /// Only a person can do this (acknowledge): automation's moves never answer the response target.
     case notAPerson(IncidentNumber, event: String)
+    /// A snooze must end in the future.
+    case invalidSnooze(IncidentNumber, until: Date)
+    /// Unacknowledging needs an acknowledgement to withdraw.
+    case notAcknowledged(IncidentNumber)
     /// A repeated alert names a source and key that are not linked to the incident.
     case alertNotLinked(IncidentNumber, AlertKey)
     /// A breach that cannot be recorded: no target, not yet due, already responded or already recorded.
@@ -86,6 +92,10 @@ public enum IncidentError: Error, Sendable, Hashable, CustomStringConvertible {
             "the label '\(name)' cannot be kept: \(reason)"
         case .notAPerson(let number, let event):
             "\(number): \(event) is a person's act; automation cannot do it"
+        case .invalidSnooze(let number, let until):
+            "\(number): a snooze must end in the future, not at \(Timestamp.format(until))"
+        case .notAcknowledged(let number):
+            "\(number) is not acknowledged; there is nothing to withdraw"
         case .alertNotLinked(let number, let alert):
             "\(number) has no alert \(alert)"
         case .breachNotApplicable(let number, let kind, let reason):

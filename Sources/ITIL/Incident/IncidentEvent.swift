@@ -1,3 +1,5 @@
+import Foundation
+
 /// Something that happens to an incident; ``Incident/apply(_:at:actor:)`` turns it into changes of the record.
 ///
 /// Events carry only what the caller decides; the time and the actor come with `apply`. The store commits one event
@@ -11,6 +13,15 @@ public enum IncidentEvent: Sendable, Hashable {
     /// A person took the incident up: that is the response, which stops the response clock. A New incident moves to
     /// In Progress; one automation already works on stays where it is.
     case acknowledged
+    /// A person acknowledged it for a while: as ``acknowledged``, and escalation starts over at `until` if it is
+    /// still open then.
+    case snoozed(until: Date)
+    /// A person gave the incident back: the acknowledgement (and any snooze) is withdrawn and escalation starts over.
+    /// The response already made stays met.
+    case unacknowledged
+    /// The alert that opened it matched a silence (a maintenance window): it is recorded, but pages nobody and runs
+    /// no runbook.
+    case silenced(id: String, comment: String)
     /// A person or automation wrote a work note.
     case noteAdded(String)
     /// The assignment changed; `nil` clears a field.
@@ -36,6 +47,9 @@ public enum IncidentEvent: Sendable, Hashable {
         case .opened: .opened
         case .alertRepeated: .alertRepeated
         case .acknowledged: .acknowledged
+        case .snoozed: .snoozed
+        case .unacknowledged: .unacknowledged
+        case .silenced: .silenced
         case .noteAdded: .noteAdded
         case .assigned: .assigned
         case .transitioned: .transitioned

@@ -57,6 +57,15 @@ public struct HTTPClient: RunbookClient {
         try await post(Incident.self, "/api/v1/incidents/\(number)/acknowledge", body: nil as APIBody.Note?).value
     }
 
+    public func snooze(_ number: IncidentNumber, for duration: TimeInterval) async throws -> Incident {
+        let body = APIBody.Snooze(duration: DurationText.format(duration))
+        return try await post(Incident.self, "/api/v1/incidents/\(number)/snooze", body: body).value
+    }
+
+    public func unacknowledge(_ number: IncidentNumber) async throws -> Incident {
+        try await post(Incident.self, "/api/v1/incidents/\(number)/unacknowledge", body: nil as APIBody.Note?).value
+    }
+
     public func runs(_ query: RunQuery) async throws -> RunPage {
         try await get(RunPage.self, "/api/v1/runs", query: query.parameters)
     }

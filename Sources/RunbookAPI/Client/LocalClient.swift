@@ -77,6 +77,14 @@ public struct LocalClient: RunbookClient {
         return try await apply(.acknowledged, to: number)
     }
 
+    public func snooze(_ number: IncidentNumber, for duration: TimeInterval) async throws -> Incident {
+        try await apply(.snoozed(until: Date() + duration), to: number)
+    }
+
+    public func unacknowledge(_ number: IncidentNumber) async throws -> Incident {
+        try await apply(.unacknowledged, to: number)
+    }
+
     private func apply(_ event: IncidentEvent, to number: IncidentNumber) async throws -> Incident {
         try await answering { try await store.apply(event, to: number, actor: actorName) }
     }

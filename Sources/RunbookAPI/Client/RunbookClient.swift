@@ -1,3 +1,4 @@
+import Foundation
 import Executor
 import ITIL
 
@@ -20,6 +21,10 @@ public protocol RunbookClient: Sendable {
     func note(_ number: IncidentNumber, _ text: String) async throws -> Incident
     /// Takes the incident up: the response (its SLA clock stops), a New incident moves to In Progress.
     func acknowledge(_ number: IncidentNumber) async throws -> Incident
+    /// Acknowledges it for `duration` seconds: escalation starts over then if it is still open.
+    func snooze(_ number: IncidentNumber, for duration: TimeInterval) async throws -> Incident
+    /// Withdraws the acknowledgement: escalation starts over from its first level.
+    func unacknowledge(_ number: IncidentNumber) async throws -> Incident
 
     /// A page of the runs the query matches, newest first.
     func runs(_ query: RunQuery) async throws -> RunPage

@@ -82,6 +82,16 @@ public enum APIBody {
         public enum Field: String, CodingKey, CaseIterable { case text }
     }
 
+    /// `POST /api/v1/incidents/{number}/snooze`: a timed acknowledgement; escalation starts over when it ends.
+    public struct Snooze: APIRequestBody {
+        /// How long, as `30m`, `2h`, `1d`.
+        public var duration: String
+
+        public init(duration: String) { self.duration = duration }
+
+        public enum Field: String, CodingKey, CaseIterable { case duration }
+    }
+
     /// `POST /api/v1/runs/{id}/approve`, `/deny` (reason required), `/cancel`.
     public struct Reason: APIRequestBody {
         public var reason: String?

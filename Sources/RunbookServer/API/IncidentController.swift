@@ -23,6 +23,15 @@ struct IncidentController: Sendable {
                 return try await client(context).note(context.incidentNumber(), body.text)
             }
             .post("{number}/acknowledge") { _, context in try await client(context).acknowledge(context.incidentNumber()) }
+            .post("{number}/unacknowledge") { _, context in try await client(context).unacknowledge(context.incidentNumber()) }
+            .post("{number}/snooze") { request, context in
+                let body = try await JSONBody.decode(APIBody.Snooze.self, from: request, limit: settings.bodyLimit)
+                guard let duration = DurationText.parse(body.duration), duration > 0 else {
+                    throw APIError(400, code: "invalid_field", "'\(body.duration)' is not a duration (use e.g. 30m, 2h, 1d)",
+                                   field: "duration")
+                }
+                return try await client(context).snooze(context.incidentNumber(), for: duration)
+            }
     }
 
     private func client(_ context: ServerContext) throws -> LocalClient {

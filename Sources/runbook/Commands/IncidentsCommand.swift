@@ -8,7 +8,7 @@ struct IncidentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents",
         abstract: "Open, list, show, work and resolve incidents; every change is a commit on the audit branch.",
-        subcommands: [Open.self, List.self, Show.self, Transition.self, Note.self, Acknowledge.self, Sweep.self]
+        subcommands: [Open.self, List.self, Show.self, Transition.self, Note.self, Acknowledge.self, Snooze.self, Sweep.self]
     )
 
     /// `runbook incidents open`.
@@ -206,18 +206,52 @@ struct IncidentsCommand: ParsableCommand {
     /// `runbook incidents acknowledge`.
     struct Acknowledge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take an incident up: the response (its SLA clock stops); a New incident moves to In Progress.")
+            commandName: "ack",
+            abstract: "Take an incident up: the response (its SLA clock stops); a New incident moves to In Progress.",
+            discussion: "Escalation stops: nobody else is paged for it. `--undo` withdraws the acknowledgement and escalation "
+                + "starts over from its first level.",
+            aliases: ["acknowledge"])
 
         @OptionGroup var api: ClientOptions
 
         @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
         var number: String
 
+        @Flag(help: "Withdraw your acknowledgement instead.")
+        var undo = false
+
         func run() async throws {
             let number = try IncidentArgument.parse(number)
             try await ClientCall.run {
-                let incident = try await api.client().acknowledge(number)
-                Console.out("\(incident.number) acknowledged; it is \(incident.state.title)")
+                if undo {
+                    let incident = try await api.client().unacknowledge(number)
+                    Console.out("\(incident.number) no longer acknowledged; escalation starts over")
+                } else {
+                    let incident = try await api.client().acknowledge(number)
+                    Console.out("\(incident.number) acknowledged; it is \(incident.state.title)")
+                }
+            }
+        }
+    }
+
+    /// `runbook incidents snooze`.
+    struct Snooze: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Acknowledge an incident for a while: if it is still open when the time is up, escalation starts over.")
+
+        @OptionGroup var api: ClientOptions
+
+        @Argument(help: ArgumentHelp("The incident, e.g. INC0000042.", valueName: "number"))
+        var number: String
+
+        @Argument(help: ArgumentHelp("How long: 30m, 2h, 1d.", valueName: "duration"))
+        var duration: SnoozeDuration
+
+        func run() async throws {
+            let number = try IncidentArgument.parse(number)
+            try await ClientCall.run {
+                let incident = try await api.client().snooze(number, for: duration.seconds)
+                Console.out("\(incident.number) snoozed until \(incident.snoozedUntil.map(Timestamp.format) ?? "?")")
             }
         }
     }
@@ -240,6 +274,18 @@ struct IncidentsCommand: ParsableCommand {
             Console.out(changed.isEmpty ? "nothing due" : "updated " + changed.map(\.number.description).joined(separator: ", "))
         }
     }
+}
+
+/// A snooze's length on the command line: `30m`, `2h`, `1d`.
+struct SnoozeDuration: ExpressibleByArgument {
+    let seconds: TimeInterval
+
+    init?(argument: String) {
+        guard let seconds = DurationText.parse(argument), seconds > 0 else { return nil }
+        self.seconds = seconds
+    }
+
+    static var defaultValueDescription: String { "30m" }
 }
 
 /// Parses an incident number argument with a message that says what is expected.

@@ -1,0 +1,87 @@
+import Foundation
+import ITIL
+
+/// Sending planned notifications and recording how they went; digests for people paged by a storm.
+extension EscalationEngine {
+    /// Sends one planned notification in a task of its own: a slow receiver delays nothing else.
+    func send(_ key: String, of number: IncidentNumber) {
+        guard !inFlight.contains(key), let notification = states[number]?.notifications.first(where: { $0.key == key }),
+              let incident = try? store.incident(number) else { return }
+        inFlight.insert(key)
+        deliveries[key] = Task {
+            let outcome = await courier.deliver(notification, about: incident, digest: [])
+            await self.record([(number, key, outcome)])
+        }
+    }
+
+    /// Records outcomes, one commit per incident, and forgets the deliveries.
+    func record(_ outcomes: [(number: IncidentNumber, key: String, outcome: PlannedNotification.Outcome)]) async {
+        for (number, group) in Dictionary(grouping: outcomes, by: \.number) {
+            guard states[number] != nil else { continue }
+            var lines: [String] = []
+            for item in group {
+                guard let index = states[number]!.notifications.firstIndex(where: { $0.key == item.key }) else { continue }
+                states[number]!.notifications[index].outcome = item.outcome
+                let notification = states[number]!.notifications[index]
+                lines.append("\(notification.recipient) by \(notification.method): \(item.outcome.detail)")
+            }
+            let failed = group.filter { !$0.outcome.delivered }.count
+            let verb = failed == 0 ? "notified" : failed == group.count ? "notification failed" : "notified (\(failed) failed)"
+            do {
+                try await write(states[number]!, of: number, event: .notified, subject: "\(verb): \(lines.joined(separator: "; "))")
+            } catch {
+                // The outcome is lost, not the notification: a restart sends it again under the same key.
+                logger.error("recording a notification failed", metadata: ["incident": "\(number)", "error": "\(error)"])
+            }
+        }
+        for item in outcomes {
+            inFlight.remove(item.key)
+            deliveries[item.key] = nil
+        }
+    }
+
+    // MARK: - Storms
+
+    /// Whether `person` was paged for more than the storm limit of other incidents within its window before `now`.
+    func inStorm(_ person: String, excluding incident: IncidentNumber, at now: Date) -> Bool {
+        guard let storm = roster.storm else { return false }
+        let since = now - storm.within
+        var incidents = Set<IncidentNumber>()
+        for (number, state) in states where number != incident {
+            if state.notifications.contains(where: { $0.kind == .page && $0.recipient == person && $0.due >= since && $0.due <= now }) {
+                incidents.insert(number)
+            }
+        }
+        return incidents.count >= storm.incidents
+    }
+
+    /// Sends each recipient's held-back pages as one notification per method, once the oldest has waited
+    /// ``digestDelay``; pages of incidents acknowledged or resolved meanwhile are dropped from it.
+    func flushDigests(at now: Date) async {
+        var groups: [String: [(number: IncidentNumber, notification: PlannedNotification)]] = [:]
+        for (number, state) in states {
+            guard let incident = try? store.incident(number), incident.state.isOpen, incident.acknowledgedBy == nil else { continue }
+            for notification in state.outstanding where notification.digest && !inFlight.contains(notification.key) {
+                groups[notification.recipient + "\u{0}" + notification.method, default: []].append((number, notification))
+            }
+        }
+        for (_, items) in groups {
+            guard let oldest = items.map(\.notification.due).min(), oldest + digestDelay <= now else { continue }
+            let incidents = items.compactMap { try? store.incident($0.number) }
+            guard let first = items.first, let lead = incidents.first else { continue }
+            for item in items { inFlight.insert(item.notification.key) }
+            let key = "digest/" + first.notification.key
+            deliveries[key] = Task {
+                let outcome = await courier.deliver(first.notification, about: lead, digest: incidents)
+                let detail = "in a digest of \(items.count): \(outcome.detail)"
+                let each = PlannedNotification.Outcome(delivered: outcome.delivered, detail: detail, attempts: outcome.attempts, at: outcome.at)
+                await self.record(items.map { ($0.number, $0.notification.key, each) })
+                self.forget(key)
+            }
+        }
+    }
+
+    private func forget(_ key: String) {
+        deliveries[key] = nil
+    }
+}

@@ -1,0 +1,216 @@
+import Escalation
+import Foundation
+import ITIL
+import Testing
+import Wiki
+
+/// The engine on an injected clock: each test moves time by hand and calls `tick()` where the server's loop would
+/// wake up.
+@Suite struct EscalationEngineTests {
+    let audit: TemporaryAudit
+    let clock = TestClock()
+    let store: IncidentStore
+    let courier: RecordingCourier
+
+    init() throws {
+        audit = try TemporaryAudit()
+        let clock = clock
+        store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
+        courier = RecordingCourier(clock: clock)
+    }
+
+    func engine(_ roster: Roster = twoLevels(), on store: IncidentStore? = nil) throws -> EscalationEngine {
+        let clock = clock
+        let engine = EscalationEngine(store: store ?? self.store, roster: roster, courier: courier, digestDelay: 60,
+                                      clock: { clock.now })
+        return engine
+    }
+
+    func step(_ engine: EscalationEngine, by seconds: TimeInterval = 0) async {
+        clock.advance(seconds)
+        await engine.tick()
+        await engine.settle()
+    }
+
+    func events(_ number: IncidentNumber) throws -> [String] {
+        try audit.repository.history("audit").reversed()
+            .filter { $0.trailers.value(of: .incident) == number.description }
+            .compactMap { $0.trailers.value(of: .event) }
+    }
+
+    @Test func anOpenedIncidentPagesLevelOneAfterRecordingTheKeys() async throws {
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook"])
+        // The plan is durable before anything is sent; the outcome follows.
+        #expect(try events(incident.number) == ["opened", "paged", "notified"])
+        let state = try #require(await engine.state(of: incident.number))
+        #expect(state.level == 1)
+        #expect(state.notifications.map(\.outcome?.detail) == ["HTTP 200", nil])
+        let head = try #require(try audit.auditLog.head())
+        let file = try audit.repository.readFile(EscalationFolder.state(of: incident.number), at: head)
+        #expect(try EscalationState.decode(file) == state)
+    }
+
+    @Test func theNextLevelPagesOnTimeAndADelayedMethodWhenItIsDue() async throws {
+        let engine = try engine()
+        try await engine.load()
+        _ = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        await step(engine, by: 299)
+        #expect(courier.keys.count == 1)
+        await step(engine, by: 1)
+        #expect(courier.keys.last == "INC0000001/c1/l1/r0/alice/mail")
+        await step(engine, by: 299)
+        #expect(courier.keys.count == 2)
+        await step(engine, by: 1)
+        #expect(courier.keys.last == "INC0000001/c1/l2/r0/bob/hook")
+        #expect(await engine.nextWake() == clock.now + 600)
+    }
+
+    @Test func acknowledgingStopsEscalationAndPendingMethods() async throws {
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
+        await step(engine, by: 3600)
+        #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook"])
+        #expect(await engine.nextWake() == nil)
+    }
+
+    @Test func resolvingTellsWhoWasPagedAndEndsTheEscalation() async throws {
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        await step(engine, by: 600)
+        _ = try await store.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "fixed"), to: incident.number,
+                                  actor: "bob")
+        await step(engine, by: 1)
+        let told = courier.deliveries.filter { $0.kind == .resolved }.map(\.key)
+        #expect(Set(told) == ["INC0000001/c1/resolved/alice/hook", "INC0000001/c1/resolved/bob/hook"])
+        await step(engine, by: 3600)
+        #expect(courier.deliveries.count == 5)  // hook and mail to alice, hook to bob, then the two notices
+    }
+
+    @Test func repeatsThePolicyThenSaysItIsExhausted() async throws {
+        let engine = try engine(twoLevels(repeats: 1))
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        for _ in 0..<4 { await step(engine, by: 600) }
+        let pages = courier.deliveries.filter { $0.key.hasSuffix("/hook") }.map(\.key)
+        #expect(pages == ["INC0000001/c1/l1/r0/alice/hook", "INC0000001/c1/l2/r0/bob/hook",
+                          "INC0000001/c1/l1/r1/alice/hook", "INC0000001/c1/l2/r1/bob/hook"])
+        #expect(try events(incident.number).last == "escalation-exhausted")
+        #expect(await engine.nextWake() == nil)
+    }
+
+    @Test func aRestartedEngineResumesTheTimerAndPagesEachLevelOnce() async throws {
+        let first = try engine()
+        try await first.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(first)
+        // A new process: its own store and engine, reading everything back from the audit branch.
+        let clock = clock
+        let store = try audit.otherStore(clock: { clock.now })
+        let second = try engine(on: store)
+        try await second.load()
+        await step(second)
+        #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook"])
+        await step(second, by: 600)
+        #expect(courier.keys.filter { $0.hasSuffix("bob/hook") } == ["INC0000001/c1/l2/r0/bob/hook"])
+        #expect(courier.keys.count == Set(courier.keys).count)
+        #expect(try events(incident.number).filter { $0 == "paged" }.count == 2)
+    }
+
+    @Test func aSnoozeThatEndsStartsEscalationOverUnderNewKeys() async throws {
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        _ = try await store.apply(.snoozed(until: clock.now + 1800), to: incident.number, actor: "alice")
+        await step(engine, by: 1799)
+        #expect(courier.keys.count == 1)
+        await step(engine, by: 1)
+        #expect(courier.keys.last == "INC0000001/c2/l1/r0/alice/hook")
+        let record = try store.incident(incident.number)
+        #expect(record.acknowledgedBy == nil)
+        #expect(record.workNotes.contains { $0.text.contains("the snooze ended") })
+    }
+
+    @Test func anAcknowledgementTimesOutWhileTheIncidentStaysOpen() async throws {
+        let engine = try engine(twoLevels(acknowledgementTimeout: 3600))
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
+        await step(engine, by: 3599)
+        #expect(courier.keys.count == 1)
+        await step(engine, by: 1)
+        #expect(courier.keys.last == "INC0000001/c2/l1/r0/alice/hook")
+    }
+
+    @Test func unacknowledgingStartsOver() async throws {
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
+        await step(engine, by: 60)
+        _ = try await store.apply(.unacknowledged, to: incident.number, actor: "alice")
+        await step(engine, by: 1)
+        #expect(courier.keys.last == "INC0000001/c2/l1/r0/alice/hook")
+    }
+
+    @Test func aStormBecomesOneDigest() async throws {
+        let engine = try engine(twoLevels(storm: (2, 600)))
+        try await engine.load()
+        for name in ["a", "b", "c", "d", "e"] {
+            _ = try await store.open(.alert(name), actor: "alertmanager")
+            await step(engine, by: 1)
+        }
+        #expect(courier.deliveries.filter { $0.digestOf == 0 }.count == 2)
+        await step(engine, by: 60)
+        let digests = courier.deliveries.filter { $0.digestOf > 0 }
+        #expect(digests.map(\.digestOf) == [3])
+        #expect(try events(IncidentNumber(5)!).suffix(2) == ["paged", "notified"])
+    }
+
+    @Test func aFailedDeliveryIsRecordedAndTheNextLevelStillPagesOnTime() async throws {
+        courier.fail(method: "hook")
+        let engine = try engine()
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        let state = try #require(await engine.state(of: incident.number))
+        #expect(state.notifications.first?.outcome?.delivered == false)
+        #expect(try audit.repository.history("audit").first?.summary.contains("notification failed") == true)
+        await step(engine, by: 600)
+        #expect(courier.keys.contains("INC0000001/c1/l2/r0/bob/hook"))
+    }
+
+    @Test func aSilencedIncidentPagesNobody() async throws {
+        let engine = try engine()
+        try await engine.load()
+        _ = try await store.open(.alert("a"), actor: "alertmanager", then: [.silenced(id: "db-migration", comment: "planned")])
+        await step(engine, by: 1)
+        #expect(courier.keys.isEmpty)
+    }
+
+    @Test func theAuditStillVerifies() async throws {
+        let engine = try engine(twoLevels(repeats: 1))
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await step(engine)
+        await step(engine, by: 600)
+        _ = try await store.apply(.snoozed(until: clock.now + 60), to: incident.number, actor: "alice")
+        await step(engine, by: 61)
+        let verification = try AuditVerifier(repository: audit.repository).verify()
+        #expect(verification.failure == nil)
+        #expect(verification.commitsChecked > 8)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import ITIL
+import Testing
+import Wiki
+
+/// A throwaway wiki repository with an audit branch, removed when the value goes away.
+final class TemporaryAudit: @unchecked Sendable {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("itil-store-\(UUID().uuidString)").path
+    let repository: Repository
+    let auditLog: AuditLog
+
+    init() throws {
+        repository = try Repository.create(at: path, bare: true)
+        auditLog = try AuditLog(repository: repository)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A store on a second `Repository` instance, as another process would have.
+    func otherStore(clock: @escaping @Sendable () -> Date = { Date() }) throws -> IncidentStore {
+        try IncidentStore(auditLog: AuditLog(repository: Repository.open(path)), clock: clock)
+    }
+
+    /// Runs the git CLI on the repository.
+    @discardableResult
+    func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["--git-dir", path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_800_000_000)
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(_ seconds: TimeInterval) {
+        lock.withLock { current += seconds }
+    }
+}
+
