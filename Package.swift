@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Wiki", dependencies: ["CLibGit2", "CZlib"]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
+        // Pure on-call logic (people, schedules, escalation policies, silences) read from the wiki's files; no I/O.
+        .target(name: "OnCall", dependencies: ["Runbooks", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
         // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
+        .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(
             name: "ServerTests",
