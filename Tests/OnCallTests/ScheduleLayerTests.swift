@@ -10,7 +10,8 @@ struct ScheduleLayerTests {
     static func layered(overrides: [Override] = [], fallback: PersonID? = nil, base: Bool = true) -> Schedule {
         let tz = TimeZone(identifier: zone)!
         let office = Restriction(days: [.mon, .tue, .wed, .thu, .fri], fromMinute: 9 * 60, toMinute: 17 * 60)
-        var layers = [RotationLayer(name: "office", start: at("2026-01-05T09:00", zone), turn: .days(7), participants: ["alice"], restrictions: [office])]
+        let start = at("2026-01-05T09:00", zone)
+        var layers = [RotationLayer(name: "office", start: start, turn: .days(7), participants: ["alice"], restrictions: [office])]
         if base {
             layers.insert(RotationLayer(name: "base", start: at("2026-01-05T09:00", zone), turn: .days(7), participants: ["night"]), at: 0)
         }
@@ -81,5 +82,14 @@ struct ScheduleLayerTests {
         let schedule = schedule("UTC", start: "2026-05-01T09:00", turn: .days(1))
         #expect(schedule.onCall(at: at("2026-05-01T08:00")) == [])
         #expect(schedule.shifts(from: at("2026-05-01T00:00"), to: at("2026-05-02T00:00")).first?.start == at("2026-05-01T09:00"))
+    }
+
+    @Test("an open-ended range is cut at a bit over a year instead of running for ever")
+    func openEndedRange() {
+        let schedule = Self.layered()
+        let from = at("2026-03-30T00:00", Self.zone)
+        let shifts = schedule.shifts(from: from, to: .distantFuture)
+        #expect(shifts.last?.end == from.addingTimeInterval(Schedule.longestRange))
+        #expect(shifts.count > 500)
     }
 }

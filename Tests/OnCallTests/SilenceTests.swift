@@ -37,7 +37,8 @@ struct SilenceTests {
     func stableID() throws {
         let silence = try Self.silence()
         #expect(silence.id.hasPrefix("git-"))
-        let moved = Fixtures.settings.replacingOccurrences(of: "silences:\n", with: "silences:\n  - { matchers: ['a=\"b\"'], from: 2026-01-01T00:00:00Z, to: 2026-01-02T00:00:00Z, created_by: bob }\n")
+        let earlier = "  - { matchers: ['a=\"b\"'], from: 2026-01-01T00:00:00Z, to: 2026-01-02T00:00:00Z, created_by: bob }\n"
+        let moved = Fixtures.settings.replacingOccurrences(of: "silences:\n", with: "silences:\n" + earlier)
         let (config, diagnostics) = OnCallConfig.load(files: Fixtures.with("config/oncall.yaml", moved), now: .now)
         #expect(diagnostics.isEmpty)
         #expect(config.silences.map(\.id).last == silence.id)

@@ -93,7 +93,8 @@ private struct ConfigLoader {
             for next in lines.keys.sorted(by: { lines[$0]! < lines[$1]! }) {
                 guard let path = path(from: next, to: name) else { continue }
                 let loop = ([name] + path).joined(separator: " → ")
-                diagnostics.append(Diagnostic(file: file, line: lines[next]!, severity: .error, message: "policy '\(name)' hands off to itself: \(loop)"))
+                let message = "policy '\(name)' hands off to itself: \(loop)"
+                diagnostics.append(Diagnostic(file: file, line: lines[next]!, severity: .error, message: message))
                 break
             }
         }
@@ -120,7 +121,10 @@ private struct ConfigLoader {
             guard let gap = schedule.gaps(from: now, to: now.addingTimeInterval(OnCallConfig.gapHorizon)).first,
                   let (file, line) = scheduleFiles[name]
             else { continue }
-            let local = gap.start.formatted(Date.ISO8601FormatStyle(timeZone: schedule.timeZone).year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon))
+            // Local time with its offset: what the schedule's author thinks in, and still unambiguous.
+            let style = Date.ISO8601FormatStyle(timeZone: schedule.timeZone).year().month().day()
+                .time(includingFractionalSeconds: false).timeZone(separator: .colon)
+            let local = gap.start.formatted(style)
             let message = "schedule '\(name)' has nobody on call from \(local) and no fallback: add 'fallback:' or a layer that covers it"
             diagnostics.append(Diagnostic(file: file, line: line, severity: .warning, message: message))
         }

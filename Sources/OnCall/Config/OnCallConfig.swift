@@ -2,8 +2,9 @@ import Foundation
 
 /// Everything the on-call side of the wiki says: people, schedules, escalation policies, settings and silences.
 ///
-/// Built by ``load(files:now:)`` from the wiki's files; a part with an error is left out and the rest is kept, so a
-/// mistake in one schedule does not stop paging through the others.
+/// Built by ``load(files:now:)`` from the wiki's files. A part that cannot be read (a person, a schedule or policy
+/// file, a channel, a silence) is left out and the rest is kept, so a mistake in one schedule does not stop paging
+/// through the others; a name that refers to nothing is reported by lint and skipped when paging.
 public struct OnCallConfig: Sendable, Equatable {
     /// People by id.
     public var people: [PersonID: Person]
@@ -19,7 +20,7 @@ public struct OnCallConfig: Sendable, Equatable {
     /// Creates a configuration.
     public init(
         people: [PersonID: Person] = [:], schedules: [String: Schedule] = [:], policies: [String: EscalationPolicy] = [:],
-        settings: OnCallSettings = .none, silences: [Silence] = []
+        settings: OnCallSettings = .empty, silences: [Silence] = []
     ) {
         self.people = people
         self.schedules = schedules

@@ -8,7 +8,7 @@ struct SettingsReader {
 
     /// Settings from the parts that read cleanly, the silences without errors, and every channel name declared.
     func read(_ text: String) -> (settings: OnCallSettings, silences: [Silence], channels: Set<String>) {
-        var settings = OnCallSettings.none
+        var settings = OnCallSettings.empty
         let keys = ["default_policy", "acknowledgement_timeout", "storm", "channels", "silences"]
         guard let root = lint.compose(text), let entries = lint.mapping(root, "oncall.yaml", known: keys) else { return (settings, [], []) }
         if let node = entries["default_policy"]?.value {

@@ -30,7 +30,7 @@ public struct OnCallSettings: Sendable, Equatable {
     }
 
     /// No defaults, no timeout, no storm limit, no channels: what an absent `config/oncall.yaml` means.
-    public static let none = OnCallSettings()
+    public static let empty = OnCallSettings()
 
     /// The name of the policy for `priority`, if any.
     public func defaultPolicy(forPriority priority: Int) -> String? {

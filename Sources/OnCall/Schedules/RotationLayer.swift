@@ -37,8 +37,11 @@ public struct RotationLayer: Sendable, Equatable, Hashable {
         var changes: [Date] = []
         if start >= from { changes.append(start) }
         var index = max(0, turn.index(containing: max(from, start), from: start, calendar: calendar))
-        while case let handoff = turn.handoff(index, from: start, calendar: calendar), handoff < to {
+        var previous = Date.distantPast
+        // Handoffs only move forward; stopping when one does not guards against a calendar that cannot add days.
+        while case let handoff = turn.handoff(index, from: start, calendar: calendar), handoff < to, handoff > previous {
             if handoff >= from { changes.append(handoff) }
+            previous = handoff
             index += 1
         }
         changes += windowEdges(from: from, to: to, calendar: calendar)

@@ -50,8 +50,12 @@ public struct Schedule: Sendable, Equatable {
         return nil
     }
 
+    /// The longest range ``shifts(from:to:)`` and ``gaps(from:to:)`` look at: a longer one is cut at `from` plus this,
+    /// so a caller passing `.distantFuture` gets a year's worth instead of a loop over millennia.
+    public static let longestRange: TimeInterval = 400 * 86_400
+
     /// The final schedule in `[from, to)` as shifts, in time order; adjacent pieces with the same person are merged,
-    /// and gaps are left out (see ``gaps(from:to:)``).
+    /// and gaps are left out (see ``gaps(from:to:)``). Ranges longer than ``longestRange`` are cut.
     public func shifts(from: Date, to: Date) -> [Shift] {
         pieces(from: from, to: to).compactMap { piece in
             piece.person.map { Shift(schedule: name, person: $0, start: piece.start, end: piece.end) }
@@ -69,6 +73,7 @@ public struct Schedule: Sendable, Equatable {
     /// neighbours merged: this is what makes shifts contiguous across handoffs that do not change the person.
     private func pieces(from: Date, to: Date) -> [(person: PersonID?, start: Date, end: Date)] {
         guard from < to else { return [] }
+        let to = min(to, from.addingTimeInterval(Self.longestRange))
         let calendar = calendar
         var cuts: Set<Date> = [from, to]
         for layer in layers {

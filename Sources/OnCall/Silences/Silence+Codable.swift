@@ -55,7 +55,8 @@ extension Silence: Codable {
     private static func date(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
         let text = try container.decode(String.self, forKey: key)
         guard let date = LocalDateTime(parsing: text)?.date(in: nil) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "'\(text)' is not an ISO 8601 time with Z or an offset")
+            let message = "'\(text)' is not an ISO 8601 time with Z or an offset"
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: message)
         }
         return date
     }
