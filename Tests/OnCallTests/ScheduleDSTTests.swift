@@ -80,4 +80,20 @@ struct ScheduleDSTTests {
         #expect(shifts[0].end.timeIntervalSince(shifts[0].start) == 73 * 3600)
         #expect(shifts.allSatisfy { clock($0.start, zone) == "09:00" && clock($0.end, zone) == "09:00" })
     }
+
+    @Test("a handoff at a time the change skips or repeats (02:30 in Berlin) still leaves no gap and no overlap")
+    func handoffInsideTheChange() {
+        let zone = "Europe/Berlin"
+        let schedule = schedule(zone, start: "2026-01-01T02:30", turn: .days(1), participants: ["a", "b", "c"])
+        for (from, to) in [("2026-03-27T00:00", "2026-04-01T00:00"), ("2026-10-23T00:00", "2026-10-28T00:00")] {
+            let shifts = schedule.shifts(from: at(from, zone), to: at(to, zone))
+            #expect(shifts.count == 6)
+            #expect(schedule.gaps(from: at(from, zone), to: at(to, zone)).isEmpty)
+            for (first, second) in zip(shifts, shifts.dropFirst()) {
+                #expect(first.end == second.start)
+            }
+            // Every day but the one of the change hands off at 02:30 exactly.
+            #expect(shifts.dropFirst().filter { clock($0.start, zone) == "02:30" }.count >= 4)
+        }
+    }
 }
