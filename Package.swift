@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Wiki", dependencies: ["CLibGit2", "CZlib"]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
+        // Pure on-call logic (people, schedules, escalation policies, silences) read from the wiki's files; no I/O.
+        .target(name: "OnCall", dependencies: ["Runbooks", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
         // The escalation engine: who is paged, when, and what came of it, all on the audit branch.
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Wiki"]),
+        .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(
             name: "ServerTests",
