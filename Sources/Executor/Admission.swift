@@ -8,13 +8,15 @@ public enum Admission: Sendable {
     case deduplicated(Incident)
     /// A new incident that no runbook matches; it stays New with a work note saying so.
     case noMatch(Incident, MatchDecision)
+    /// A new incident whose alert matched a silence (`id`): recorded as silenced; nothing runs, nobody is paged.
+    case silenced(Incident, silence: String)
     /// A new incident, and the runbook (read at `commit`) to run for it.
     case toRun(Incident, Runbook, commit: ObjectID)
 
     /// The incident opened or found.
     public var incident: Incident {
         switch self {
-        case .deduplicated(let incident), .noMatch(let incident, _), .toRun(let incident, _, _): incident
+        case .deduplicated(let incident), .noMatch(let incident, _), .toRun(let incident, _, _), .silenced(let incident, _): incident
         }
     }
 }

@@ -20,10 +20,12 @@ public struct RunLauncher: Sendable {
     /// Runbooks come from `library`, read at one wiki commit, which the run records. A repeat of an
     /// alert whose incident is open adds an occurrence and runs nothing.
     public func trigger(
-        _ alert: AlertTrigger, library: RunbookLibrary, actor: String, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+        _ alert: AlertTrigger, library: RunbookLibrary, actor: String, silence: Silencing? = nil,
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> TriggerResult {
-        switch try await admit(alert, library: library, actor: actor) {
+        switch try await admit(alert, library: library, actor: actor, silence: silence) {
         case .deduplicated(let incident): return .deduplicated(incident)
+        case .silenced(let incident, let id): return .silenced(incident, silence: id)
         case .noMatch(let incident, let decision): return .noMatch(incident, decision)
         case .toRun(let incident, let runbook, let commit):
             let run = try await self.run(
@@ -38,10 +40,14 @@ public struct RunLauncher: Sendable {
     ///
     /// An incident no runbook matches gets a work note saying so in the same write.
     /// - Parameter countingRepeats: see ``IncidentStore/open(_:actor:countingRepeats:then:)``.
-    public func admit(_ alert: AlertTrigger, library: RunbookLibrary, actor: String, countingRepeats: Bool = true) async throws -> Admission {
+    public func admit(
+        _ alert: AlertTrigger, library: RunbookLibrary, actor: String, countingRepeats: Bool = true, silence: Silencing? = nil
+    ) async throws -> Admission {
         let decision = MatchDecision(labels: alert.labels, runbooks: library.runbooks)
         var followUp: [IncidentEvent] = []
-        if decision.chosen == nil {
+        if let silence {
+            followUp = [.silenced(id: silence.id, comment: silence.comment)]
+        } else if decision.chosen == nil {
             let broken = library.pages.filter { $0.runbook == nil }.map(\.path)
             let skipped = broken.isEmpty ? "" : " Not considered because they have errors: \(broken.joined(separator: ", "))."
             followUp = [.noteAdded("No runbook matches this alert at wiki commit \(library.commit.short); it waits for a person.\(skipped)")]
@@ -49,6 +55,7 @@ public struct RunLauncher: Sendable {
         let (incident, created) = try await store.open(
             request(for: alert, runbook: decision.chosen), actor: actor, countingRepeats: countingRepeats, then: followUp)
         guard created else { return .deduplicated(incident) }
+        if let silence { return .silenced(incident, silence: silence.id) }
         guard let runbook = decision.chosen else { return .noMatch(incident, decision) }
         return .toRun(incident, runbook, commit: library.commit)
     }

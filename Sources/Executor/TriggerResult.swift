@@ -9,11 +9,13 @@ public enum TriggerResult: Sendable {
     case deduplicated(Incident)
     /// No runbook matches: the incident stays New with a work note saying so.
     case noMatch(Incident, MatchDecision)
+    /// The alert matched a silence (`id`): the incident is recorded as silenced, nothing ran.
+    case silenced(Incident, silence: String)
 
     /// The incident it opened or found.
     public var incident: Incident {
         switch self {
-        case .ran(let incident, _), .deduplicated(let incident), .noMatch(let incident, _): incident
+        case .ran(let incident, _), .deduplicated(let incident), .noMatch(let incident, _), .silenced(let incident, _): incident
         }
     }
 }

@@ -8,7 +8,7 @@ import Yams
 struct FrontMatter {
     static let knownKeys = [
         "title", "owner", "service", "category", "assignment_group", "tags", "match", "impact", "urgency", "params",
-        "timeout", "concurrency", "resolve", "description",
+        "timeout", "concurrency", "resolve", "description", "escalation",
     ]
 
     var title: String?
@@ -25,6 +25,7 @@ struct FrontMatter {
     var timeout: TimeSpan?
     var concurrency: Int?
     var resolve = ResolvePolicy.auto
+    var escalation: String?
 
     /// Where the front matter sits in the file's lines.
     struct Location {

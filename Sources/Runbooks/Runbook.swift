@@ -34,14 +34,18 @@ public struct Runbook: Sendable, Equatable, Codable {
     public var resolve: ResolvePolicy
     /// The executable steps in document order.
     public var steps: [Step]
+    /// The escalation policy its incidents follow (front matter `escalation`, a file stem under `oncall/policies/`);
+    /// nil for the default by priority in `config/oncall.yaml`.
+    public var escalation: String?
 
     /// Creates a runbook; everything but the identity has an empty default.
     public init(
         id: String, path: String, title: String, summary: String = "", owner: String? = nil, service: String? = nil,
         category: String? = nil, assignmentGroup: String? = nil, tags: [String] = [], matchers: [Matcher] = [],
         impact: Int? = nil, urgency: Int? = nil, parameters: [Parameter] = [], timeout: TimeSpan? = nil,
-        concurrency: Int? = nil, resolve: ResolvePolicy = .auto, steps: [Step] = []
+        concurrency: Int? = nil, resolve: ResolvePolicy = .auto, steps: [Step] = [], escalation: String? = nil
     ) {
+        self.escalation = escalation
         self.id = id
         self.path = path
         self.title = title

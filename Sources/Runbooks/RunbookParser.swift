@@ -63,7 +63,7 @@ public enum RunbookParser {
             category: frontMatter.category, assignmentGroup: frontMatter.assignmentGroup, tags: frontMatter.tags,
             matchers: frontMatter.matchers, impact: frontMatter.impact, urgency: frontMatter.urgency,
             parameters: frontMatter.parameters, timeout: frontMatter.timeout, concurrency: frontMatter.concurrency,
-            resolve: frontMatter.resolve, steps: body.steps
+            resolve: frontMatter.resolve, steps: body.steps, escalation: frontMatter.escalation
         )
     }
 }

@@ -35,7 +35,7 @@ struct AlertIntake: Sendable {
         switch admission {
         case .deduplicated(let incident):
             result = Result(outcome: countingRepeats ? .deduplicated : .unchanged, incident: incident)
-        case .noMatch(let incident, _):
+        case .noMatch(let incident, _), .silenced(let incident, _):
             metrics.recordAuditCommit(ContinuousClock.now - started)
             result = Result(outcome: .opened, incident: incident)
         case .toRun(let incident, let runbook, let commit):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnCall
 import Runbooks
 import Wiki
 
@@ -7,13 +8,14 @@ import Wiki
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check runbooks; print file:line: message for each problem; exit 1 if any is an error.",
+        abstract: "Check runbooks and on-call files; print file:line: message for each problem; exit 1 if any is an error.",
         discussion: """
             With FILEs, checks those files; each file's runbook path is taken relative to the git \
             work tree that holds it (else the current directory), so it must lie under runbooks/. \
             Without FILEs, checks every runbook of the wiki: the files in its work tree (what is \
             about to be committed, as a wiki's own CI wants), or with --revision or in a bare \
-            repository, the committed ones.
+            repository, the committed ones; and with them the on-call files (oncall/, config/oncall.yaml) \
+            and each runbook's escalation policy.
             """
     )
 
@@ -27,7 +29,14 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         let pages = files.isEmpty ? try wikiPages() : files.map(Self.page(forFile:))
-        let diagnostics = pages.flatMap(\.diagnostics)
+        var diagnostics = pages.flatMap(\.diagnostics)
+        var onCallFiles = 0
+        if files.isEmpty {
+            let found = try onCallFilesOfWiki()
+            let (config, findings) = OnCallConfig.load(files: found, now: Date())
+            onCallFiles = found.count
+            diagnostics += findings + config.check(pages.compactMap(\.runbook))
+        }
         if json {
             try Console.json(diagnostics)
         } else {
@@ -35,7 +44,8 @@ struct LintCommand: ParsableCommand {
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
-        Console.note("checked \(pages.count) runbook\(pages.count == 1 ? "" : "s"): \(errors) error\(errors == 1 ? "" : "s"), "
+        let others = onCallFiles > 0 ? " and \(onCallFiles) on-call file\(onCallFiles == 1 ? "" : "s")" : ""
+        Console.note("checked \(pages.count) runbook\(pages.count == 1 ? "" : "s")\(others): \(errors) error\(errors == 1 ? "" : "s"), "
             + "\(warnings) warning\(warnings == 1 ? "" : "s")")
         if errors > 0 { throw ExitCode(1) }
     }
@@ -50,6 +60,15 @@ struct LintCommand: ParsableCommand {
         return Self.markdownFiles(below: root.appendingPathComponent(RunbookLibrary.directory)).map { url in
             Self.page(forFile: url.path, relativeTo: root)
         }
+    }
+
+    /// The wiki's on-call files, from the same place as its runbooks.
+    private func onCallFilesOfWiki() throws -> [(path: String, text: String)] {
+        let repository = try wikiOptions.openRepository()
+        guard wikiOptions.revision == nil, let workTree = repository.workTree else {
+            return try OnCallConfig.files(in: repository, at: wikiOptions.commit(in: repository))
+        }
+        return OnCallConfig.files(inWorkTree: URL(fileURLWithPath: workTree))
     }
 
     /// Parses one file from disk, as the runbook at its path in the enclosing wiki.

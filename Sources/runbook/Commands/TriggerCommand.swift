@@ -83,6 +83,8 @@ struct TriggerCommand: AsyncParsableCommand {
             let count = incident.alerts.map(\.occurrences).max() ?? 0
             Console.out("\(incident.number) is already open for this alert (occurrence \(count)); nothing new runs")
             throw ExitCode.failure
+        case .silenced(_, let silence):
+            Console.out("opened \(incident.number): the alert matches silence \(silence), so nothing runs and nobody is paged")
         case .noMatch(_, let decision):
             Console.out("opened \(incident.number): no runbook matches, so it stays New")
             for candidate in decision.candidates { Console.out("  \(candidate.runbook.id): \(candidate.reason)") }
