@@ -59,7 +59,7 @@ public struct Announcement: Sendable, Hashable {
         return result
     }
 
-    /// Drops `&name;` and `&#123;`; a lone `&` is read as "and".
+    /// Turns `&name;` and `&#123;` into a space (an entity is often `&nbsp;` between words); a lone `&` is read as "and".
     static func removeEntities(_ text: String) -> String {
         var result = ""
         var index = text.startIndex
@@ -69,6 +69,7 @@ public struct Announcement: Sendable, Hashable {
             let tail = text[text.index(after: index)...].prefix(12)
             if let semicolon = tail.firstIndex(of: ";"), tail[..<semicolon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "#" }),
                 semicolon > tail.startIndex {
+                result += " "
                 index = text.index(after: semicolon)
             } else {
                 result += " and "
