@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
         // Already one of Hummingbird's; named for the header names it does not re-export (Last-Event-ID).
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // Notify: webhooks, Slack, ntfy over HTTP; HMAC for signatures and links; TLS for SMTP's STARTTLS.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // C stays at the edge: only Wiki imports CLibGit2 and CZlib, only Runbooks imports CCmark.
@@ -28,6 +32,18 @@ let package = Package(
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
+        // Delivers one notification over one channel; knows nothing of the project's other modules.
+        .target(
+            name: "Notify",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
         // with them, the CLI speaks them.
         .target(name: "RunbookAPI", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"]),
@@ -68,6 +84,15 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        // Starts real receivers: Debian's /usr/bin/python3 (HTTP, aiosmtpd), espeak-ng, sox and openssl.
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
