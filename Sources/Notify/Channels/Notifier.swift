@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// One `Notifier` serves the whole server: it holds one `HTTPClient` whose connections the HTTP channels share.
 /// Each `deliver` call is independent of every other: a receiver that hangs costs only its own call
-/// `RetryPolicy.attemptTimeout` per attempt. Call `shutdown()` once when the server stops.
+/// `RetryPolicy.attemptTimeout` per attempt. Call `shutdown()` once when the server stops: the HTTP client
+/// refuses to be released while open (a debug build stops on it).
 public final class Notifier: Sendable {
     /// How often and how patiently each delivery is tried.
     public let retryPolicy: RetryPolicy

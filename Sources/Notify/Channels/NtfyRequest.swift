@@ -12,7 +12,7 @@ struct NtfyRequest: Sendable {
     func httpRequest() -> OutgoingRequest {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "text/plain; charset=utf-8"),
-            ("Title", HeaderValue.encodedWords(title)),
+            ("Title", HeaderValue.encodedWords(message.headline)),
             ("Priority", Self.priority(message)),
             ("Tags", tags),
         ]
@@ -20,10 +20,6 @@ struct NtfyRequest: Sendable {
         if !actions.isEmpty { headers.append(("Actions", actions)) }
         if let token, !token.isEmpty { headers.append(("Authorization", "Bearer \(HeaderValue.token(token))")) }
         return OutgoingRequest(url: url, headers: headers, body: Array(PlainText.body(for: message).utf8))
-    }
-
-    private var title: String {
-        message.kind == .digest ? message.headline : "\(message.headline)"
     }
 
     /// P1 → urgent (5), P2 → high (4), P3 → default, P4 → low, P5 → min; a resolution is never urgent.

@@ -15,8 +15,11 @@ public struct SignedLink: Sendable, Hashable {
         case unacknowledge
     }
 
+    /// The incident's number.
     public var incident: Int
+    /// Who acts: the on-call person the link was sent to.
     public var person: String
+    /// What following the link does.
     public var action: Action
     /// The link stops working at this time (whole seconds).
     public var expires: Date

@@ -31,6 +31,7 @@ public struct NotificationMessage: Sendable, Hashable {
         }
     }
 
+    /// Why the notification is sent; channels word and tag it by this.
     public var kind: Kind
     /// The incident's identifier as people read it, e.g. "INC0000042".
     public var incident: String
@@ -40,15 +41,21 @@ public struct NotificationMessage: Sendable, Hashable {
     public var title: String
     /// 1 (most urgent) to 5; values outside are clamped by `clampedPriority`.
     public var priority: Int
+    /// The affected service, as named in the alert; may be empty.
     public var service: String
+    /// The alert's labels: untrusted text, escaped by every channel.
     public var labels: [String: String]
     /// A few lines of text about the incident; plain text, never markup.
     public var summary: String
+    /// The incident's page in the server.
     public var incidentURL: URL?
+    /// A signed link (`SignedLink`) that acknowledges the incident for the recipient.
     public var acknowledgeURL: URL?
+    /// A signed link that snoozes the incident for the recipient.
     public var snoozeURL: URL?
     /// Where the spoken announcement's WAV can be fetched.
     public var announcementURL: URL?
+    /// The incidents a digest lists; empty for other kinds.
     public var digestItems: [DigestItem]
     /// Stays the same across retries and restarts so a receiver can drop duplicates.
     public var idempotencyKey: String

@@ -34,7 +34,9 @@ public struct SMTPSettings: Sendable, Hashable {
         }
     }
 
+    /// The server's host name (checked against its certificate) or address.
     public var host: String
+    /// 587 for submission with STARTTLS, 465 for implicit TLS, 25 for a relay.
     public var port: Int
     /// The envelope sender and `From:` address, e.g. "oncall@example.com".
     public var from: String
@@ -42,8 +44,11 @@ public struct SMTPSettings: Sendable, Hashable {
     public var fromName: String
     /// The name this client gives in EHLO.
     public var heloName: String
+    /// When TLS is used; `.required` unless told otherwise.
     public var security: Security
+    /// How the server's certificate is checked; `.full` unless told otherwise.
     public var certificateVerification: CertificateVerification
+    /// Credentials for AUTH, or nil for a server that needs none.
     public var credentials: Credentials?
     /// Whether credentials may be sent without TLS; off so that a missing STARTTLS never leaks a password.
     public var allowsAuthenticationWithoutTLS: Bool

@@ -22,7 +22,7 @@ struct ChildProcess: Sendable {
     func run(input: Data, timeout: Duration) async throws -> Termination {
         guard let path = Self.resolve(executable) else { throw SpeechError.programNotFound(executable) }
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("notify-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let errorHandle = try FileHandle(forWritingTo: errorFile)
         defer { try? errorHandle.close() }
