@@ -25,6 +25,14 @@ enum SMTPError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the server still awaits a command (so QUIT is polite), rather than having gone quiet or away.
+    var leavesSessionOpen: Bool {
+        switch self {
+        case .rejected, .startTLSUnavailable, .authenticationUnavailable: true
+        case .timeout, .connectionClosed, .malformedReply, .invalidAddress: false
+        }
+    }
+
     /// Whether another attempt may succeed: a 4xx reply, a timeout or a dropped connection may pass.
     var isTransient: Bool {
         switch self {

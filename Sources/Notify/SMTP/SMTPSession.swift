@@ -15,30 +15,42 @@ struct SMTPSession: Sendable {
         let channel = try await connect()
         return try await channel.executeThenClose { inbound, outbound in
             var dialog = SMTPDialog(replies: inbound.makeAsyncIterator(), outbound: outbound)
-            _ = try await dialog.expect(220, after: "")
-            var capabilities = try await dialog.command("EHLO \(settings.heloName)", expect: 250)
-            var secure = settings.security == .implicit
-            if settings.security == .required || settings.security == .opportunistic {
-                if capabilities.extensions.contains("STARTTLS") {
-                    _ = try await dialog.command("STARTTLS", expect: 220)
-                    try await startTLS(on: channel.channel)
-                    secure = true
-                    capabilities = try await dialog.command("EHLO \(settings.heloName)", expect: 250)
-                } else if settings.security == .required {
-                    throw SMTPError.startTLSUnavailable
-                }
+            do {
+                let accepted = try await converse(&dialog, channel: channel.channel, data: data, from: from, to: to)
+                // The message is accepted; a failing QUIT changes nothing.
+                _ = try? await dialog.command("QUIT", expect: 221)
+                return accepted
+            } catch let error as SMTPError {
+                // A refusal leaves the server waiting for the next command: end the session as the protocol asks.
+                if error.leavesSessionOpen { _ = try? await dialog.command("QUIT", expect: 221) }
+                throw error
             }
-            if let credentials = settings.credentials {
-                try await authenticate(credentials, mechanisms: capabilities.authMechanisms, secure: secure, dialog: &dialog)
-            }
-            _ = try await dialog.command("MAIL FROM:<\(from.value)>", expect: 250)
-            _ = try await dialog.command("RCPT TO:<\(to.value)>", expect: 250, 251)
-            _ = try await dialog.command("DATA", expect: 354)
-            let accepted = try await dialog.command(Self.dotStuffed(data) + ".", expect: 250, name: "end of data")
-            // The message is accepted; a failing QUIT changes nothing.
-            _ = try? await dialog.command("QUIT", expect: 221)
-            return accepted
         }
+    }
+
+    private func converse(
+        _ dialog: inout SMTPDialog, channel: any Channel, data: String, from: MailAddress, to: MailAddress
+    ) async throws -> SMTPReply {
+        _ = try await dialog.expect(220, after: "")
+        var capabilities = try await dialog.command("EHLO \(settings.heloName)", expect: 250)
+        var secure = settings.security == .implicit
+        if settings.security == .required || settings.security == .opportunistic {
+            if capabilities.extensions.contains("STARTTLS") {
+                _ = try await dialog.command("STARTTLS", expect: 220)
+                try await startTLS(on: channel)
+                secure = true
+                capabilities = try await dialog.command("EHLO \(settings.heloName)", expect: 250)
+            } else if settings.security == .required {
+                throw SMTPError.startTLSUnavailable
+            }
+        }
+        if let credentials = settings.credentials {
+            try await authenticate(credentials, mechanisms: capabilities.authMechanisms, secure: secure, dialog: &dialog)
+        }
+        _ = try await dialog.command("MAIL FROM:<\(from.value)>", expect: 250)
+        _ = try await dialog.command("RCPT TO:<\(to.value)>", expect: 250, 251)
+        _ = try await dialog.command("DATA", expect: 354)
+        return try await dialog.command(Self.dotStuffed(data) + ".", expect: 250, name: "end of data")
     }
 
     private func connect() async throws -> NIOAsyncChannel<SMTPReply, ByteBuffer> {
