@@ -152,6 +152,22 @@ struct EmailTests {
         #expect(try received(plain).first?.tls == false)
     }
 
+    @Test("Implicit TLS (SMTPS) speaks TLS from the first byte")
+    func implicitTLS() async throws {
+        let (certificate, key) = try await selfSignedCertificate()
+        let server = try await ScriptServer.start(script: smtpReceiverScript, arguments: ["smtps", certificate.path, key.path])
+        defer { server.stop() }
+        let notifier = quickNotifier()
+        var smtps = settings(server, security: .implicit)
+        smtps.certificateVerification = .none
+        smtps.credentials = .init(username: "alice", password: "s3cret")
+        let outcome = await notifier.deliver(samplePage(), to: .email(to: "alice@example.test", smtp: smtps))
+        await notifier.shutdown()
+        #expect(outcome.succeeded, "\(outcome.detail)")
+        let mail = try #require(try received(server).first)
+        #expect(mail.authenticated, "credentials may go over implicit TLS")
+    }
+
     @Test("A server that never answers costs the command timeout per attempt, then a failed outcome")
     func silentServer() async throws {
         let silent = """

@@ -1,7 +1,8 @@
 /// An aiosmtpd server that saves each message as `N.json` (envelope, decoded headers, decoded parts, TLS and AUTH).
 ///
 /// Recipients starting with "reject" get "550 5.1.1 no such user". Options after the record directory:
-/// `auth` requires AUTH (user "alice", password "s3cret"); `tls CERT KEY` offers STARTTLS.
+/// `auth` requires AUTH (user "alice", password "s3cret"); `tls CERT KEY` offers STARTTLS; `smtps CERT KEY` speaks
+/// TLS from the first byte.
 let smtpReceiverScript = #"""
 import asyncio, json, os, ssl, sys
 from email import message_from_bytes
@@ -47,9 +48,15 @@ if "tls" in options:
     context.load_cert_chain(options[index + 1], options[index + 2])
     kwargs["tls_context"] = context
 
+implicit = None
+if "smtps" in options:
+    index = options.index("smtps")
+    implicit = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    implicit.load_cert_chain(options[index + 1], options[index + 2])
+
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(Handler(), **kwargs), "127.0.0.1", 0)
+    server = await loop.create_server(lambda: SMTP(Handler(), **kwargs), "127.0.0.1", 0, ssl=implicit)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
