@@ -4,7 +4,14 @@ import Testing
 
 /// Email against a real SMTP server: aiosmtpd started by each test, which saves what it receives.
 @Suite("Email over SMTP", .timeLimit(.minutes(1)))
-struct EmailTests {
+final class EmailTests {
+    /// Certificates made by this test; Swift Testing makes one instance per test, so `deinit` removes them after it.
+    private var certificateFolders: [URL] = []
+
+    deinit {
+        for folder in certificateFolders { try? FileManager.default.removeItem(at: folder) }
+    }
+
     /// One message as the SMTP receiver saved it.
     struct ReceivedMail: Decodable {
         struct Part: Decodable {
@@ -197,10 +204,11 @@ struct EmailTests {
         #expect(SMTPSession.dotStuffed(".\nline\n..x\r\nend") == "..\r\nline\r\n...x\r\nend\r\n")
     }
 
-    /// A throwaway certificate for CN=localhost made by `openssl req`.
+    /// A throwaway certificate for CN=localhost made by `openssl req`, in a folder removed when the test ends.
     private func selfSignedCertificate() async throws -> (certificate: URL, key: URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notify-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        certificateFolders.append(directory)
         let certificate = directory.appendingPathComponent("cert.pem")
         let key = directory.appendingPathComponent("key.pem")
         let end = try await ChildProcess(executable: "openssl", arguments: [
