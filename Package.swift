@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
         // Already one of Hummingbird's; named for the header names it does not re-export (Last-Event-ID).
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // Notify: webhooks, Slack, ntfy over HTTP; HMAC for signatures and links; TLS for SMTP's STARTTLS.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // C stays at the edge: only Wiki imports CLibGit2 and CZlib, only Runbooks imports CCmark.
@@ -30,15 +34,27 @@ let package = Package(
         .target(name: "OnCall", dependencies: ["Runbooks", "Yams"]),
         .target(name: "Executor", dependencies: ["Runbooks", "ITIL", "Wiki"]),
         .target(name: "Telemetry"),
+        // Delivers one notification over one channel; knows nothing of the project's other modules.
+        .target(
+            name: "Notify",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The escalation engine: who is paged, when, and what came of it, all on the audit branch.
-        .target(name: "Escalation", dependencies: ["ITIL", "OnCall", "Wiki", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Escalation", dependencies: ["ITIL", "Notify", "OnCall", "Runbooks", "Wiki", .product(name: "Logging", package: "swift-log")]),
         // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
         // with them, the CLI speaks them.
         .target(name: "RunbookAPI", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"]),
         .target(
             name: "RunbookServer",
             dependencies: [
-                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "Yams",
+                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "Yams", "OnCall", "Notify", "Escalation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -51,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "RunbookServer",
+                "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "RunbookServer", "OnCall", "Notify", "Escalation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +90,15 @@ let package = Package(
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Wiki"]),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        // Starts real receivers: Debian's /usr/bin/python3 (HTTP, aiosmtpd), espeak-ng, sox and openssl.
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
