@@ -47,7 +47,7 @@ let package = Package(
             ]
         ),
         // The escalation engine: who is paged, when, and what came of it, all on the audit branch.
-        .target(name: "Escalation", dependencies: ["ITIL", "Notify", "OnCall", "Runbooks", "Wiki", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Escalation", dependencies: ["ITIL", "Notify", "OnCall", "Runbooks", "Wiki", "Yams", .product(name: "Logging", package: "swift-log")]),
         // The API's wire types and its one client protocol, in-process and over HTTP: the server answers
         // with them, the CLI speaks them.
         .target(name: "RunbookAPI", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki"]),

@@ -1,9 +1,12 @@
+import Escalation
 import Executor
 import Foundation
 import Hummingbird
 import ITIL
 import Logging
 import NIOCore
+import Notify
+import OnCall
 import RunbookAPI
 import Runbooks
 import ServiceLifecycle
@@ -25,12 +28,24 @@ public struct RunbookApplication: Sendable {
     public let telemetry: TelemetryPipeline
     let intake: AlertIntake
     let logger: Logger
+    /// Paging: the wiki's on-call files as deployed, the engine and what delivers its notifications; nil when the
+    /// server was started without an on-call setup (tests of other parts).
+    public let onCall: OnCallRuntime?
+
+    /// The parts of paging the application runs.
+    public struct OnCallRuntime: Sendable {
+        public let deployment: OnCallDeployment
+        public let engine: EscalationEngine
+        let notifier: Notifier
+        let links: LinkMaker
+        let setup: OnCallSetup
+    }
 
     /// Everything the server needs, ready to serve. Runs left unfinished by a previous process are
     /// resumed or marked interrupted by the caller (``takeOverRuns()``), not here.
     public init(
         wiki repository: Repository, store: IncidentStore, executorSettings: ExecutorSettings, tokens: TokenFile,
-        settings: ServerSettings, logger: Logger
+        settings: ServerSettings, onCall setup: OnCallSetup? = nil, logger: Logger
     ) throws {
         self.settings = settings
         self.store = store
@@ -44,7 +59,9 @@ public struct RunbookApplication: Sendable {
         registry = RunRegistry(store: store, settings: executorSettings, index: try RunIndex(store: store))
         let telemetry = TelemetryPipeline(maximumSeries: settings.maximumSeries, shards: settings.telemetryShards)
         self.telemetry = telemetry
+        let deployment = setup.map { OnCallDeployment(silences: $0.silences, logger: logger) }
         wiki = try WikiWatcher(repository: repository, logger: logger) { library in
+            deployment?.deploy(library, from: repository)
             // The detector policy is wiki config like the SLA targets: a commit changes it.
             do {
                 let text = try repository.readFile(DetectorPolicy.configPath, at: library.commit)
@@ -56,7 +73,24 @@ public struct RunbookApplication: Sendable {
             }
         }
         scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
-        intake = AlertIntake(launcher: launcher, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics)
+        intake = AlertIntake(launcher: launcher, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics,
+                             silences: setup?.silences)
+        if let setup, let deployment {
+            onCall = Self.paging(setup: setup, deployment: deployment, store: store, logger: logger)
+        } else {
+            onCall = nil
+        }
+    }
+
+    /// The escalation engine on the deployed on-call files, delivering through the notifier.
+    private static func paging(setup: OnCallSetup, deployment: OnCallDeployment, store: IncidentStore, logger: Logger) -> OnCallRuntime {
+        let notifier = Notifier(retryPolicy: setup.retry, logger: logger)
+        let links = LinkMaker(baseURL: setup.publicURL, key: setup.secrets.linkKey)
+        let courier = NotifyCourier(config: { deployment.config }, secrets: setup.secrets, notifier: notifier, links: links,
+                                    speech: setup.speech)
+        let engine = EscalationEngine(store: store, roster: deployment.roster, courier: courier, logger: logger)
+        deployment.onDeploy { roster in Task { await engine.setRoster(roster) } }
+        return OnCallRuntime(deployment: deployment, engine: engine, notifier: notifier, links: links, setup: setup)
     }
 
     /// Takes over the runs a previous process left unfinished: those that only waited (for a worker or a
@@ -94,6 +128,13 @@ public struct RunbookApplication: Sendable {
         RunController(registry: registry, feed: scheduler.feed, settings: settings).register(on: api)
         EventController(store: store).register(on: api)
         RunbookController(wiki: wiki).register(on: api)
+        if let onCall {
+            OnCallController(deployment: onCall.deployment).register(on: api)
+            SilenceController(silences: onCall.setup.silences, settings: settings).register(on: api)
+            LinkController(store: store, key: onCall.setup.secrets.linkKey).register(on: routes)
+            AnnouncementController(store: store, links: onCall.links, speech: SpeechSynthesizer(settings: onCall.setup.speech))
+                .register(on: api)
+        }
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
         OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
@@ -117,7 +158,8 @@ public struct RunbookApplication: Sendable {
             router: router(),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(settings.idleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
-            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger)],
+            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger)]
+                + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -1,4 +1,6 @@
+import Escalation
 import Executor
+import Foundation
 import ITIL
 import Runbooks
 import Wiki
@@ -11,6 +13,8 @@ struct AlertIntake: Sendable {
     let wiki: WikiWatcher
     let scheduler: RunScheduler
     let metrics: ServerMetrics
+    /// Silences in force; an alert that matches one opens its incident as silenced.
+    var silences: SilenceBook? = nil
 
     /// What came of one alert.
     enum Outcome: String, Sendable {
@@ -30,7 +34,8 @@ struct AlertIntake: Sendable {
     func fire(_ alert: AlertTrigger, actor: String, countingRepeats: Bool = true) async throws -> Result {
         let library = await wiki.library
         let started = ContinuousClock.now
-        let admission = try await launcher.admit(alert, library: library, actor: actor, countingRepeats: countingRepeats)
+        let silence = silences?.match(alert.labels, at: Date()).map { Silencing(id: $0.id, comment: $0.comment) }
+        let admission = try await launcher.admit(alert, library: library, actor: actor, countingRepeats: countingRepeats, silence: silence)
         let result: Result
         switch admission {
         case .deduplicated(let incident):

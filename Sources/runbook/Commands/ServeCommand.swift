@@ -45,6 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "seconds"))
     var shutdownGrace: Double?
 
+    @Option(help: ArgumentHelp("The server's address as people reach it, for the links in notifications ($RUNBOOK_PUBLIC_URL, "
+                               + "default http://ADDRESS:PORT).", valueName: "url"))
+    var publicURL: String?
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
     var logLevel: String?
 
@@ -81,9 +85,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let incidents = try store.openStore()
+        let onCall = try OnCallSetup.load(dataDirectory: DataDirectory.current.path, publicURL: try publicAddress(settings, environment))
         let server = try RunbookApplication(
             wiki: try store.wikiOptions.openRepository(), store: incidents, executorSettings: executor.settings(for: incidents),
-            tokens: tokens, settings: settings, logger: logger)
+            tokens: tokens, settings: settings, onCall: onCall, logger: logger)
         let (resumed, interrupted) = try await server.takeOverRuns()
         for run in interrupted {
             logger.warning("run was interrupted earlier", metadata: ["run": "\(run.id)", "outcome": "\(run.outcome ?? "")"])
@@ -97,6 +102,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.runService()
         logger.notice("stopped")
+    }
+
+    /// Where people reach the server: `--public-url`, else the address it listens on.
+    private func publicAddress(_ settings: ServerSettings, _ environment: [String: String]) throws -> URL {
+        let text = publicURL ?? environment["RUNBOOK_PUBLIC_URL"] ?? "http://\(settings.host):\(settings.port)"
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("the public URL must be an http(s) address such as https://oncall.example.com, not '\(text)'")
+        }
+        return url
     }
 
     private static func level(_ text: String) throws -> Logger.Level {
