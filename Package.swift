@@ -82,6 +82,8 @@ let package = Package(
         .executableTarget(name: "TelemetryBench", dependencies: ["Telemetry"], path: "bench/TelemetryBench"),
         // Not part of the product: the HTTP load generator of bench/intake.sh (raw sockets, one thread per connection).
         .executableTarget(name: "IntakeBench", dependencies: ["BenchSupport"], path: "bench/IntakeBench"),
+        // Real receivers (HTTP, SMTP) that tests start as Python processes: shared by the tests of the channels and of the server.
+        .target(name: "TestReceivers", path: "Tests/TestReceivers"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
@@ -94,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify",
+                "Notify", "TestReceivers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "RunbookServer", "RunbookAPI", "ITIL", "Wiki", "Runbooks", "Executor",
+                "RunbookServer", "RunbookAPI", "ITIL", "Wiki", "Runbooks", "Executor", "Escalation", "Notify", "OnCall", "TestReceivers",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestReceivers
 import Testing
 @testable import Notify
 

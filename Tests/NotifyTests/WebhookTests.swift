@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TestReceivers
 import Testing
 @testable import Notify
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import ITIL
 import Logging
+import OnCall
 import RunbookServer
 import Testing
 import Wiki
@@ -20,11 +21,16 @@ final class ServerSandbox: @unchecked Sendable {
     let secrets: [Role: String]
 
     /// A sandbox whose wiki holds `pages` (name without `.md` → Markdown) under `runbooks/`.
-    init(pages: [String: String] = [:], settings: ServerSettings = ServerSettings(), feedMemory: Int = 16_384, workers: Int = 4) throws {
+    ///
+    /// - Parameters:
+    ///   - files: other wiki files by path (the on-call configuration).
+    ///   - onCall: paging's setup, as `runbook serve` makes it; nil for a server that pages nobody.
+    init(pages: [String: String] = [:], files: [String: String] = [:], settings: ServerSettings = ServerSettings(), feedMemory: Int = 16_384,
+         workers: Int = 4, onCall: ((String) throws -> OnCallSetup)? = nil) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         repository = try Repository.create(at: path + "/wiki.git", bare: true)
-        try Self.commit(pages, to: repository)
+        try Self.commit(pages, files: files, to: repository)
         store = try IncidentStore(auditLog: AuditLog(repository: repository), feedMemory: feedMemory)
         tokens = try TokenFile(path: path + "/tokens")
         var secrets: [Role: String] = [:]
@@ -36,16 +42,17 @@ final class ServerSandbox: @unchecked Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         server = try RunbookApplication(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens, settings: settings,
-                                   logger: logger)
+                                        onCall: try onCall?(path), logger: logger)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// Commits `pages` under `runbooks/` on `main` (a deployment, when a server is watching).
-    static func commit(_ pages: [String: String], to repository: Repository) throws {
-        let changes: [FileChange] = pages.isEmpty
+    static func commit(_ pages: [String: String], files: [String: String] = [:], to repository: Repository) throws {
+        var changes: [FileChange] = pages.isEmpty && files.isEmpty
             ? [.write(path: "README.md", contents: Data("wiki\n".utf8))]
             : pages.map { .write(path: "runbooks/\($0.key).md", contents: Data($0.value.utf8)) }
+        changes += files.map { .write(path: $0.key, contents: Data($0.value.utf8)) }
         _ = try repository.commit(changes: changes, to: "main", expectedParent: try repository.branchHead("main"),
                                   author: Signature(name: "Alice", email: "alice@example.com"), message: "Runbooks")
     }

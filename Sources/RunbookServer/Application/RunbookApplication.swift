@@ -37,7 +37,8 @@ public struct RunbookApplication: Sendable {
         public let deployment: OnCallDeployment
         public let engine: EscalationEngine
         let notifier: Notifier
-        let links: LinkMaker
+        /// Makes the links of notifications (and holds the key that signs them).
+        public let links: LinkMaker
         let setup: OnCallSetup
     }
 

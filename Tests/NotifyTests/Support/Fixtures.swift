@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestReceivers
 @testable import Notify
 
 /// A page for incident 42 with links, as the escalation engine would build it.
@@ -20,28 +21,3 @@ func quickNotifier(attempts: Int = 3, timeout: Duration = .seconds(5)) -> Notifi
         logger: Logger(label: "notify-tests"))
 }
 
-/// One request the HTTP receiver recorded.
-struct RecordedRequest: Decodable {
-    var path: String
-    var headers: [[String]]
-    var body: String
-
-    func header(_ name: String) -> String? {
-        headers.first { $0[0].lowercased() == name.lowercased() }?[1]
-    }
-
-    var headerNames: [String] { headers.map { $0[0].lowercased() } }
-}
-
-extension ScriptServer {
-    /// The requests recorded so far, in arrival order.
-    func recordedRequests() throws -> [RecordedRequest] {
-        let file = directory.appendingPathComponent("requests.jsonl")
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(RecordedRequest.self, from: Data($0.utf8)) }
-    }
-
-    func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
-
-    static func httpReceiver() async throws -> ScriptServer { try await start(script: httpReceiverScript) }
-}

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Debian's `/usr/bin/python3` is preferred because it has aiosmtpd; the `python3` on `PATH` may not.
 /// `@unchecked Sendable`: the `Process` is only started in `start` and only terminated in `stop`.
-final class ScriptServer: @unchecked Sendable {
-    let port: Int
-    let directory: URL
+public final class ScriptServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
     private let process: Process
 
     private init(port: Int, directory: URL, process: Process) {
@@ -17,7 +17,7 @@ final class ScriptServer: @unchecked Sendable {
     }
 
     /// Starts `script` with `arguments` after the record directory, and waits for the port it prints.
-    static func start(script: String, arguments: [String] = []) async throws -> ScriptServer {
+    public static func start(script: String, arguments: [String] = []) async throws -> ScriptServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notify-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let scriptFile = directory.appendingPathComponent("server.py")
@@ -37,13 +37,13 @@ final class ScriptServer: @unchecked Sendable {
     }
 
     /// Ends the receiver (SIGKILL: a handler may be sleeping on purpose) and removes its records.
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    static var pythonPath: String {
+    public static var pythonPath: String {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
     }
 
@@ -61,12 +61,12 @@ final class ScriptServer: @unchecked Sendable {
     }
 }
 
-enum ScriptServerError: Error {
+public enum ScriptServerError: Error {
     case noPort(String)
 }
 
 /// A TCP port on loopback that nothing listens on: bound, then closed.
-func closedPort() throws -> Int {
+public func closedPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

@@ -2,7 +2,7 @@
 ///
 /// Paths choose the answer: `/flaky...` answers 500 to its first two requests then 200, `/hang...` sleeps 30 s,
 /// `/status/N` answers N, anything else 200.
-let httpReceiverScript = #"""
+public let httpReceiverScript = #"""
 import json, os, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
