@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
-        .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki"]),
+        .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki", "TestReceivers"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Wiki"]),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),

@@ -1,0 +1,91 @@
+import Foundation
+import TestReceivers
+import Testing
+
+/// The escalation of a server killed with SIGKILL three times while it escalates: every level is paged, each exactly
+/// once, none before its time, and the audit trail still verifies.
+@Suite("Escalation across kill -9", .timeLimit(.minutes(2)))
+struct EscalationKillTests {
+    /// Three levels two seconds apart: alice, bob, then both.
+    static let policy = """
+        levels:
+          - notify: [ { person: alice } ]
+            wait: 2s
+          - notify: [ { person: bob } ]
+            wait: 2s
+          - notify: [ { person: alice }, { person: bob } ]
+            wait: 2s
+        """
+
+    static let people = """
+        people:
+          - id: alice
+            name: Alice
+            time_zone: Europe/Berlin
+            contacts:
+              - { name: hook, type: webhook, secret: alice-webhook }
+          - id: bob
+            name: Bob
+            time_zone: America/New_York
+            contacts:
+              - { name: hook, type: webhook, secret: bob-webhook }
+        """
+
+    @Test("kill -9 three times during escalation: each level paged exactly once, on time")
+    func killedThreeTimes() async throws {
+        let receiver = try await ScriptServer.httpReceiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.wiki(runbooks: [:])
+        let wiki = cli.path(".runbook/wiki")
+        try Self.people.write(toFile: wiki + "/oncall/people.yaml", atomically: true, encoding: .utf8)
+        try Self.policy.write(toFile: wiki + "/oncall/policies/default.yaml", atomically: true, encoding: .utf8)
+        _ = try cli.git(wiki, ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-qam", "Three quick levels"])
+        let secrets = """
+            link_key: \(Data(repeating: 7, count: 32).base64EncodedString())
+            values:
+              alice-webhook: \(receiver.url("/alice").absoluteString)
+              bob-webhook: \(receiver.url("/bob").absoluteString)
+            """
+        FileManager.default.createFile(atPath: cli.path(".runbook/secrets.yaml"), contents: Data(secrets.utf8),
+                                       attributes: [.posixPermissions: 0o600])
+
+        var served = try cli.serve()
+        let token = served.token
+        let opened = try await LoopbackHTTP.request(
+            served.url + "/api/v1/incidents", method: "POST", token: token, body: Data(#"{"short_description":"Disk full"}"#.utf8))
+        #expect(opened.status == 201)
+        let start = Date()
+        // Kill at points inside each level's wait, restarting at once each time.
+        for offset in [0.3, 2.6, 4.7] {
+            let wait = offset - Date().timeIntervalSince(start)
+            if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            served.kill9()
+            served = try cli.serve(token: token)
+        }
+        defer { served.stop() }
+        let exhausted = await waitFor(seconds: 30) {
+            (try? cli.git(wiki, ["log", "--format=%s", "audit"]))?.contains("escalation exhausted") == true
+        }
+        #expect(exhausted)
+        let keys = try receiver.recordedRequests().compactMap { $0.header("Idempotency-Key") }
+        #expect(keys.sorted() == [
+            "INC0000001/c1/l1/r0/alice/hook", "INC0000001/c1/l2/r0/bob/hook",
+            "INC0000001/c1/l3/r0/alice/hook", "INC0000001/c1/l3/r0/bob/hook",
+        ])
+        let log = try cli.git(wiki, ["log", "--reverse", "--format=%aI %s", "audit"])
+        #expect(log.components(separatedBy: "paged level").count - 1 == 3, "\(log)")
+        let verified = try cli.run(["audit", "verify"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
+
+    private func waitFor(seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
