@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 
@@ -40,7 +41,7 @@ public final class TokenFile: Sendable {
         // Agents send the same token with every request; hashing it each time was a visible share
         // of a small telemetry batch. The cache is emptied whenever the file is read again.
         if let known = verified.withLock({ $0[secret] }) { return known }
-        let hash = SHA256.hex(Array(secret.utf8))
+        let hash = Self.hash(secret)
         let entry = state.withLock { state in state.entries.first { Self.constantTimeEqual($0.hash, hash) } }
         guard let principal = entry.map({ Principal(name: $0.name, role: $0.role) }) else { return nil }
         verified.withLock { cache in
@@ -60,7 +61,7 @@ public final class TokenFile: Sendable {
         try reload()
         guard !entries.contains(where: { $0.name == name }) else { throw TokenFileError.duplicateName(name) }
         let secret = Self.newSecret()
-        try write(entries + [Entry(name: name, role: role, hash: SHA256.hex(Array(secret.utf8)))])
+        try write(entries + [Entry(name: name, role: role, hash: Self.hash(secret))])
         return secret
     }
 
@@ -155,5 +156,12 @@ public enum TokenFileError: Error, CustomStringConvertible, Equatable {
         case .invalidName(let name): "'\(name)' is not a token name: use letters, digits and - _ . @"
         case .unwritable(let path): "could not write the token file \(path)"
         }
+    }
+}
+
+extension TokenFile {
+    /// The hex SHA-256 of a secret: tokens are 32 random bytes, so a plain (unsalted) hash protects them at rest.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
