@@ -1,4 +1,5 @@
 import Escalation
+import OnCall
 import Foundation
 import ITIL
 import Testing
@@ -212,5 +213,69 @@ import Wiki
         let verification = try AuditVerifier(repository: audit.repository).verify()
         #expect(verification.failure == nil)
         #expect(verification.commitsChecked > 8)
+    }
+}
+
+/// What the engine does that depends on the incident's history: a reopen starts over.
+@Suite struct EscalationCycleTests {
+    @Test func aReopenedIncidentPagesAgainInANewCycle() async throws {
+        let audit = try TemporaryAudit()
+        let clock = TestClock()
+        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
+        let courier = RecordingCourier(clock: clock)
+        let engine = EscalationEngine(store: store, roster: twoLevels(), courier: courier, clock: { clock.now })
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await engine.tick()
+        await engine.settle()
+        _ = try await store.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "fixed"), to: incident.number, actor: "alice")
+        clock.advance(60)
+        await engine.tick()
+        await engine.settle()
+        _ = try await store.apply(.reopened(reason: "back again"), to: incident.number, actor: "alice")
+        clock.advance(60)
+        await engine.tick()
+        await engine.settle()
+        #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook", "INC0000001/c1/resolved/alice/hook", "INC0000001/c2/l1/r0/alice/hook"])
+    }
+}
+
+/// The roster the wiki's files make: a hand-off continues with the other policy's levels.
+@Suite struct RosterTests {
+    @Test func aHandOffSplicesInTheOtherPolicysLevels() throws {
+        let files: [(path: String, text: String)] = [
+            ("oncall/people.yaml", """
+                people:
+                  - { id: alice, name: Alice, contacts: [ { name: hook, type: webhook, secret: a } ], notify: [ { contact: hook } ] }
+                  - { id: bob, name: Bob, contacts: [ { name: mail, type: email, address: b@example.com } ], notify: [ { contact: mail, after: 5m } ] }
+                  - { id: carol, name: Carol, contacts: [ { name: hook, type: webhook, secret: c } ], notify: [ { contact: hook } ] }
+                """),
+            ("oncall/policies/default.yaml", """
+                repeat: 1
+                levels:
+                  - notify: [ { person: alice } ]
+                    wait: 10m
+                  - notify: [ { person: bob }, { policy: management } ]
+                    wait: 15m
+                """),
+            ("oncall/policies/management.yaml", """
+                levels:
+                  - notify: [ { person: carol } ]
+                    wait: 20m
+                  - notify: [ { person: alice } ]
+                    wait: 30m
+                """),
+            ("config/oncall.yaml", "default_policy:\n  \"*\": default\n"),
+        ]
+        let (config, diagnostics) = OnCallConfig.load(files: files, now: Date())
+        #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
+        let roster = Roster(config)
+        let policy = try #require(roster.policyNamed("default"))
+        #expect(policy.waits == [600, 1200, 1800])
+        #expect(policy.repeats == 1)
+        #expect(roster.pages("default", 2, Date()) == [
+            Roster.Page(recipient: "bob", method: "mail", after: 300), Roster.Page(recipient: "carol", method: "hook"),
+        ])
+        #expect(roster.pages("default", 3, Date()) == [Roster.Page(recipient: "alice", method: "hook")])
     }
 }
