@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki", "TestReceivers"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
-        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "OnCall", "Wiki"]),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Notify", "OnCall", "Wiki"]),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         // Starts real receivers: Debian's /usr/bin/python3 (HTTP, aiosmtpd), espeak-ng, sox and openssl.

@@ -1,4 +1,5 @@
 import Escalation
+import Notify
 import OnCall
 import Foundation
 import ITIL
@@ -277,5 +278,21 @@ import Wiki
             Roster.Page(recipient: "bob", method: "mail", after: 300), Roster.Page(recipient: "carol", method: "hook"),
         ])
         #expect(roster.pages("default", 3, Date()) == [Roster.Page(recipient: "alice", method: "hook")])
+    }
+}
+
+/// What a page says about an incident: its labels come from outside and are capped.
+@Suite struct PageMessageTests {
+    @Test func aPageCarriesAtMostThirtyLabelsOfTwoHundredCharacters() async throws {
+        let audit = try TemporaryAudit()
+        let store = try IncidentStore(auditLog: audit.auditLog)
+        var labels: [String: String] = [:]
+        for index in 0..<50 { labels["label\(index)"] = String(repeating: "x", count: 3000) }
+        let (incident, _) = try await store.open(IncidentRequest(shortDescription: "Many labels", labels: labels), actor: "test")
+        let links = LinkMaker(baseURL: URL(string: "https://oncall.example.com")!, key: .generate())
+        let message = links.message(kind: .page, about: incident, for: "alice", key: "k", recipient: "alice")
+        #expect(message.labels.count == 30)
+        #expect(message.labels.values.allSatisfy { $0.count == 200 })
+        #expect(message.acknowledgeURL?.absoluteString.hasPrefix("https://oncall.example.com/links/INC0000001/") == true)
     }
 }

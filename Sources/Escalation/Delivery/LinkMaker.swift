@@ -40,12 +40,24 @@ public struct LinkMaker: Sendable {
         }
         return NotificationMessage(
             kind: kind, incident: number.description, number: number.value, title: incident.shortDescription,
-            priority: incident.priority.rawValue, service: incident.service ?? "", labels: incident.labels,
-            summary: incident.description, incidentURL: baseURL.appendingPathComponent("api/v1/incidents/\(number)"),
+            priority: incident.priority.rawValue, service: Self.cut(incident.service ?? "", 200), labels: Self.capped(incident.labels),
+            summary: Self.cut(incident.description, 2000), incidentURL: baseURL.appendingPathComponent("api/v1/incidents/\(number)"),
             acknowledgeURL: kind == .resolved ? nil : acknowledge,
             snoozeURL: kind == .resolved ? nil : person.map { link(.snooze, incident: number, person: $0) },
             announcementURL: listen,
             digestItems: digest.map { NotificationMessage.DigestItem(incident: $0.number.description, title: $0.shortDescription) },
             idempotencyKey: idempotencyKey, recipient: recipient)
+    }
+
+    /// Labels come from outside: a page carries at most 30, each name and value cut to 200 characters, so no alert
+    /// makes a page that a phone cannot show or a channel refuses (Slack's blocks, SMTP's line limits).
+    static func capped(_ labels: [String: String]) -> [String: String] {
+        var kept: [String: String] = [:]
+        for name in labels.keys.sorted().prefix(30) { kept[cut(name, 200)] = cut(labels[name]!, 200) }
+        return kept
+    }
+
+    static func cut(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 }
