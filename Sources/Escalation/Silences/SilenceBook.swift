@@ -62,8 +62,16 @@ public final class SilenceBook: Sendable {
         var ended: Silence?
         try change { made in
             guard let index = made.firstIndex(where: { $0.id == id }) else { throw SilenceBookError.unknown(id) }
-            made[index].endsAt = min(made[index].endsAt, max(date, made[index].startsAt))
-            ended = made[index]
+            // The file keeps whole seconds and a silence must end after it starts: one ended before (or within the
+            // second) it began never took effect, and leaves the list.
+            if date < made[index].startsAt + 1 {
+                ended = made.remove(at: index)
+                // As it is reported: ended within its first second (readers refuse a silence that ends as it starts).
+                ended!.endsAt = ended!.startsAt + 1
+            } else {
+                made[index].endsAt = min(made[index].endsAt, date)
+                ended = made[index]
+            }
         }
         return ended!
     }

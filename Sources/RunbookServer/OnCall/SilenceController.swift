@@ -15,8 +15,8 @@ struct SilenceController: Sendable {
     /// `POST /api/v1/silences`.
     struct NewSilence: Decodable {
         var matchers: [String]
-        var startsAt: Date?
-        var endsAt: Date?
+        var startsAt: String?
+        var endsAt: String?
         var duration: String?
         var comment: String
 
@@ -63,10 +63,10 @@ struct SilenceController: Sendable {
         guard !body.comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("say why: a silence needs a comment", field: "comment", code: "invalid_field")
         }
-        let starts = body.startsAt ?? Date()
+        let starts = try body.startsAt.map { try Self.time($0, field: "starts_at") } ?? Date()
         let ends: Date
         if let endsAt = body.endsAt {
-            ends = endsAt
+            ends = try Self.time(endsAt, field: "ends_at")
         } else if let text = body.duration {
             guard let seconds = DurationText.parse(text), seconds > 0 else {
                 throw APIError.badRequest("'\(text)' is not a duration (e.g. 2h)", field: "duration", code: "invalid_field")
@@ -78,6 +78,13 @@ struct SilenceController: Sendable {
         guard starts < ends else { throw APIError.badRequest("ends_at must be after starts_at", field: "ends_at", code: "invalid_field") }
         return Silence(id: "api-" + UUID().uuidString.prefix(8).lowercased(), matchers: matchers, startsAt: starts, endsAt: ends,
                        createdBy: author, comment: body.comment)
+    }
+
+    private static func time(_ text: String, field: String) throws -> Date {
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw APIError.badRequest("'\(text)' is not an ISO 8601 time (e.g. 2026-12-24T09:00:00Z)", field: field, code: "invalid_field")
+        }
+        return date
     }
 
     private func change<T>(_ body: () throws -> T) throws -> T {

@@ -32,7 +32,7 @@ struct LintCommand: ParsableCommand {
         var diagnostics = pages.flatMap(\.diagnostics)
         var onCallFiles = 0
         if files.isEmpty {
-            let found = try onCallFilesOfWiki()
+            let found = try wikiOptions.onCallFiles()
             let (config, findings) = OnCallConfig.load(files: found, now: Date())
             onCallFiles = found.count
             diagnostics += findings + config.check(pages.compactMap(\.runbook))
@@ -60,15 +60,6 @@ struct LintCommand: ParsableCommand {
         return Self.markdownFiles(below: root.appendingPathComponent(RunbookLibrary.directory)).map { url in
             Self.page(forFile: url.path, relativeTo: root)
         }
-    }
-
-    /// The wiki's on-call files, from the same place as its runbooks.
-    private func onCallFilesOfWiki() throws -> [(path: String, text: String)] {
-        let repository = try wikiOptions.openRepository()
-        guard wikiOptions.revision == nil, let workTree = repository.workTree else {
-            return try OnCallConfig.files(in: repository, at: wikiOptions.commit(in: repository))
-        }
-        return OnCallConfig.files(inWorkTree: URL(fileURLWithPath: workTree))
     }
 
     /// Parses one file from disk, as the runbook at its path in the enclosing wiki.

@@ -159,27 +159,6 @@ struct ShiftList: Encodable {
     var fallback: PersonID?
 }
 
-extension WikiOptions {
-    /// The wiki's on-call configuration, read from where lint reads it: the work tree, unless a revision was asked for or
-    /// the repository is bare. Errors in the files are counted on stderr; the parts that load are used, as the server
-    /// uses them.
-    func onCallConfig(now: Date = Date()) throws -> OnCallConfig {
-        let repository = try openRepository()
-        let files: [(path: String, text: String)]
-        if revision == nil, let workTree = repository.workTree {
-            files = OnCallConfig.files(inWorkTree: URL(fileURLWithPath: workTree))
-        } else {
-            files = try OnCallConfig.files(in: repository, at: commit(in: repository))
-        }
-        let (config, diagnostics) = OnCallConfig.load(files: files, now: now)
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        if errors > 0 {
-            Console.note("\(errors) error\(errors == 1 ? "" : "s") in the on-call files; what they concern is left out (run `runbook lint`)")
-        }
-        return config
-    }
-}
-
 extension OnCallConfig {
     /// The schedule called `name`, or an error that lists the schedules there are.
     func schedule(named name: String) throws -> Schedule {

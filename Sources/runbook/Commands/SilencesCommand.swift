@@ -189,11 +189,7 @@ struct LocalSilences: SilenceKeeper {
     func expire(_ id: String) async throws -> Silence {
         // The wiki's silences are deployed first, so that expiring one says it needs a commit rather than "no silence".
         let book = try book()
-        // SilenceBook ends a silence at max(now, its start), and silences.json keeps whole seconds: a silence ended in the
-        // second it started (or before it started) would be saved with ends_at equal to starts_at, which no reader of
-        // the file accepts, the server included. So it ends one whole second after its start at the earliest.
-        let earliest = book.all().first { $0.id == id }.map { Date(timeIntervalSince1970: ($0.startsAt.timeIntervalSince1970).rounded(.down) + 1) }
-        return try book.expire(id, at: max(Date(), earliest ?? Date()))
+        return try book.expire(id, at: Date())
     }
 
     private func book() throws -> SilenceBook {
