@@ -38,6 +38,8 @@ extension EscalationEngine {
             inFlight.remove(item.key)
             deliveries[item.key] = nil
         }
+        let now = clock()
+        for number in Set(outcomes.map(\.number)) { rewake(number, at: now) }
     }
 
     // MARK: - Storms
@@ -46,12 +48,9 @@ extension EscalationEngine {
     func inStorm(_ person: String, excluding incident: IncidentNumber, at now: Date) -> Bool {
         guard let storm = roster.storm else { return false }
         let since = now - storm.within
-        var incidents = Set<IncidentNumber>()
-        for (number, state) in states where number != incident {
-            if state.notifications.contains(where: { $0.kind == .page && $0.recipient == person && $0.due >= since && $0.due <= now }) {
-                incidents.insert(number)
-            }
-        }
+        // Pages older than the window no longer count: forget them (future ones, a rule's delays, stay).
+        recentPages[person]?.removeAll { $0.at < since }
+        let incidents = Set((recentPages[person] ?? []).filter { $0.at <= now && $0.incident != incident }.map(\.incident))
         return incidents.count >= storm.incidents
     }
 
@@ -59,9 +58,13 @@ extension EscalationEngine {
     /// ``digestDelay``; pages of incidents acknowledged or resolved meanwhile are dropped from it.
     func flushDigests(at now: Date) async {
         var groups: [String: [(number: IncidentNumber, notification: PlannedNotification)]] = [:]
-        for (number, state) in states {
-            guard let incident = try? store.incident(number), incident.state.isOpen, incident.acknowledgedBy == nil else { continue }
-            for notification in state.outstanding where notification.digest && !inFlight.contains(notification.key) {
+        for number in digestPending {
+            let held = states[number]?.outstanding.filter(\.digest) ?? []
+            guard !held.isEmpty, let incident = try? store.incident(number), incident.state.isOpen, incident.acknowledgedBy == nil else {
+                digestPending.remove(number)
+                continue
+            }
+            for notification in held where !inFlight.contains(notification.key) {
                 groups[notification.recipient + "\u{0}" + notification.method, default: []].append((number, notification))
             }
         }

@@ -13,7 +13,10 @@ extension EscalationEngine {
         if let retry = retryAt[number], retry > now { return }
         retryAt[number] = nil
         busy.insert(number)
-        defer { busy.remove(number) }
+        defer {
+            busy.remove(number)
+            rewake(number, at: now)
+        }
         var restart = restart
         // A few rounds at most: start, then send what level 1 sends at once; or advance, then send.
         guard let incident = try? store.incident(number) else { return }
@@ -41,6 +44,7 @@ extension EscalationEngine {
         guard !incident.state.isOpen, let state = states[incident.number], state.resolutionNotified,
               !state.outstanding.contains(where: { $0.kind == .resolved && $0.cycle == state.cycle }) else { return }
         states[incident.number] = nil
+        digestPending.remove(incident.number)
     }
 
     /// The incident's escalation as the audit branch holds it.
@@ -107,6 +111,10 @@ extension EscalationEngine {
         for page in pages {
             let digest = page.recipient.hasPrefix(PlannedNotification.channelPrefix)
                 ? false : inStorm(page.recipient, excluding: incident.number, at: now)
+            if digest { digestPending.insert(incident.number) }
+            if roster.storm != nil, !page.recipient.hasPrefix(PlannedNotification.channelPrefix) {
+                recentPages[page.recipient, default: []].append((now + page.after, incident.number))
+            }
             state.notifications.append(PlannedNotification(
                 incident: incident.number.description, kind: .page, cycle: state.cycle, level: level, round: round,
                 recipient: page.recipient, method: page.method, due: now + page.after, digest: digest))

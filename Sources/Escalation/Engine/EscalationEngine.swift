@@ -29,6 +29,13 @@ public actor EscalationEngine {
     var deliveries: [String: Task<Void, Never>] = [:]
     /// Incidents that failed to write, with when to try again.
     var retryAt: [IncidentNumber: Date] = [:]
+    /// When each escalation next needs looking at, worked out whenever it or its incident changes: a tick and the
+    /// sleep compare dates here rather than reading every incident again.
+    var wakeAt: [IncidentNumber: Date] = [:]
+    /// Incidents with pages held back for a digest.
+    var digestPending: Set<IncidentNumber> = []
+    /// Pages planned per person, for the storm limit: when, and for which incident.
+    var recentPages: [String: [(at: Date, incident: IncidentNumber)]] = [:]
     /// Incidents and restarts the feed reported, taken by the next ``tick()``.
     nonisolated let inbox = Mutex(Inbox())
     /// Fires when the feed reports something.
@@ -87,6 +94,12 @@ public actor EscalationEngine {
                 logger.error("unreadable escalation state", metadata: ["incident": "\(incident.number)", "error": "\(error)"])
             }
         }
+        for (number, state) in states {
+            for page in state.notifications where page.kind == .page && page.person != nil {
+                recentPages[page.recipient, default: []].append((page.due, number))
+            }
+            if state.outstanding.contains(where: \.digest) { digestPending.insert(number) }
+        }
         inbox.withLock { $0.dirty.formUnion(candidates.filter { $0.state.isOpen }.map(\.number)) }
         inbox.withLock { $0.dirty.formUnion(states.keys) }
     }
@@ -120,7 +133,7 @@ public actor EscalationEngine {
     /// Acts on every incident that changed or has something due at the clock's now.
     public func tick() async {
         let now = clock()
-        var due = Set(states.compactMap { number, state in wake(number, state, at: now).flatMap { $0 <= now ? number : nil } })
+        var due = Set(wakeAt.compactMap { $0.value <= now ? $0.key : nil })
         // What acting changes (a lapsed acknowledgement withdrawn) comes back through the feed: act on it now too.
         for _ in 0..<3 {
             let (dirty, restart) = inbox.withLock { inbox in
@@ -146,7 +159,11 @@ public actor EscalationEngine {
 
     /// The earliest instant something is due, over every escalation.
     public func nextWake() -> Date? {
-        let now = clock()
-        return states.compactMap { wake($0.key, $0.value, at: now) }.min()
+        wakeAt.values.min()
+    }
+
+    /// Works out again when the incident's escalation next needs looking at.
+    func rewake(_ number: IncidentNumber, at now: Date) {
+        wakeAt[number] = states[number].flatMap { wake(number, $0, at: now) }
     }
 }
