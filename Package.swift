@@ -85,12 +85,14 @@ let package = Package(
         .executableTarget(name: "IntakeBench", dependencies: ["BenchSupport"], path: "bench/IntakeBench"),
         // Real receivers (HTTP, SMTP) that tests start as Python processes: shared by the tests of the channels and of the server.
         .target(name: "TestReceivers", path: "Tests/TestReceivers"),
+        // A throwaway audit repository and a hand-moved clock, for the tests of the store and of the escalation engine.
+        .target(name: "StoreTestSupport", dependencies: ["ITIL", "Wiki"], path: "Tests/StoreTestSupport"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki", "TestReceivers"]),
-        .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki"]),
-        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Notify", "OnCall", "Wiki"]),
+        .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki", "StoreTestSupport"]),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Notify", "OnCall", "Wiki", "StoreTestSupport"]),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "Runbooks"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         // Starts real receivers: Debian's /usr/bin/python3 (HTTP, aiosmtpd), espeak-ng, sox and openssl.

@@ -3,6 +3,7 @@ import Notify
 import OnCall
 import Foundation
 import ITIL
+import StoreTestSupport
 import Testing
 import Wiki
 

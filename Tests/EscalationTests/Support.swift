@@ -1,6 +1,7 @@
 import Escalation
 import Foundation
 import ITIL
+import StoreTestSupport
 import Synchronization
 
 /// Below the engine: records what it was asked to deliver and answers as told. The channels themselves are tested
@@ -47,11 +48,4 @@ func twoLevels(repeats: Int = 0, acknowledgementTimeout: TimeInterval? = nil, st
                 : [Roster.Page(recipient: "bob", method: "hook")]
         },
         acknowledgementTimeout: acknowledgementTimeout, storm: storm.map { (incidents: $0.0, within: $0.1) })
-}
-
-extension IncidentRequest {
-    static func alert(_ fingerprint: String) -> IncidentRequest {
-        IncidentRequest(shortDescription: "Disk almost full on db1", severity: "critical", labels: ["instance": "db1"],
-                        alert: AlertKey(source: "alertmanager", key: fingerprint))
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ITIL
+import StoreTestSupport
 import Testing
 import Wiki
 

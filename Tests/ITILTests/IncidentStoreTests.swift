@@ -1,5 +1,6 @@
 import Foundation
 import ITIL
+import StoreTestSupport
 import Testing
 import Wiki
 

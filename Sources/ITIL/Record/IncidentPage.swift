@@ -28,6 +28,8 @@ struct IncidentPage {
             ("Assignment group", incident.assignmentGroup),
             ("Assigned to", incident.assignedTo),
             ("Acknowledged", incident.acknowledgedAt.map { "\(Self.time($0)) by \(incident.acknowledgedBy ?? "?")" }),
+            ("Snoozed until", incident.snoozedUntil.map(Self.time)),
+            ("Silenced by", incident.silencedBy),
             ("Service", incident.service),
             ("Category", incident.category),
             ("Close code", incident.closeCode?.title),

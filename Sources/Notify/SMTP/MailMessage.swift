@@ -61,34 +61,18 @@ struct MailMessage: Sendable {
 /// The HTML part of the email; every value from the incident is escaped.
 enum MailHTML {
     static func body(for message: NotificationMessage) -> String {
-        var html = "<!DOCTYPE html><html><body>\n<h2>\(escape(message.headline))</h2>\n"
-        if !message.summary.isEmpty { html += "<p>\(escape(message.summary).replacingOccurrences(of: "\n", with: "<br>"))</p>\n" }
-        if !message.service.isEmpty { html += "<p>Service: \(escape(message.service))</p>\n" }
+        var html = "<!DOCTYPE html><html><body>\n<h2>\(HTMLText.escape(message.headline))</h2>\n"
+        if !message.summary.isEmpty { html += "<p>\(HTMLText.escape(message.summary).replacingOccurrences(of: "\n", with: "<br>"))</p>\n" }
+        if !message.service.isEmpty { html += "<p>Service: \(HTMLText.escape(message.service))</p>\n" }
         if !message.labels.isEmpty {
-            html += "<ul>\n" + message.sortedLabels.map { "<li>\(escape($0.name))=\(escape($0.value))</li>\n" }.joined() + "</ul>\n"
+            html += "<ul>\n" + message.sortedLabels.map { "<li>\(HTMLText.escape($0.name))=\(HTMLText.escape($0.value))</li>\n" }.joined() + "</ul>\n"
         }
         if !message.digestItems.isEmpty {
-            html += "<ul>\n" + message.digestItems.map { "<li>\(escape($0.incident)) \(escape($0.title))</li>\n" }.joined() + "</ul>\n"
+            html += "<ul>\n" + message.digestItems.map { "<li>\(HTMLText.escape($0.incident)) \(HTMLText.escape($0.title))</li>\n" }.joined() + "</ul>\n"
         }
         let links = [(message.acknowledgeURL, "Acknowledge"), (message.snoozeURL, "Snooze"), (message.incidentURL, "Open")]
-            .compactMap { url, text in url.map { "<a href=\"\(escape($0.absoluteString))\">\(text)</a>" } }
+            .compactMap { url, text in url.map { "<a href=\"\(HTMLText.escape($0.absoluteString))\">\(text)</a>" } }
         if !links.isEmpty { html += "<p>\(links.joined(separator: " | "))</p>\n" }
         return html + "</body></html>\n"
-    }
-
-    /// `&`, `<`, `>`, `"` and `'` as entities.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }

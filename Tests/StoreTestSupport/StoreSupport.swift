@@ -1,15 +1,14 @@
 import Foundation
 import ITIL
-import Testing
 import Wiki
 
 /// A throwaway wiki repository with an audit branch, removed when the value goes away.
-final class TemporaryAudit: @unchecked Sendable {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("itil-store-\(UUID().uuidString)").path
-    let repository: Repository
-    let auditLog: AuditLog
+public final class TemporaryAudit: @unchecked Sendable {
+    public let path = FileManager.default.temporaryDirectory.appendingPathComponent("itil-store-\(UUID().uuidString)").path
+    public let repository: Repository
+    public let auditLog: AuditLog
 
-    init() throws {
+    public init() throws {
         repository = try Repository.create(at: path, bare: true)
         auditLog = try AuditLog(repository: repository)
     }
@@ -17,13 +16,13 @@ final class TemporaryAudit: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// A store on a second `Repository` instance, as another process would have.
-    func otherStore(clock: @escaping @Sendable () -> Date = { Date() }) throws -> IncidentStore {
+    public func otherStore(clock: @escaping @Sendable () -> Date = { Date() }) throws -> IncidentStore {
         try IncidentStore(auditLog: AuditLog(repository: Repository.open(path)), clock: clock)
     }
 
     /// Runs the git CLI on the repository.
     @discardableResult
-    func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    public func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
         process.arguments = ["--git-dir", path] + arguments
@@ -38,20 +37,22 @@ final class TemporaryAudit: @unchecked Sendable {
 }
 
 /// A clock the test moves by hand.
-final class TestClock: @unchecked Sendable {
+public final class TestClock: @unchecked Sendable {
+    public init() {}
+
     private let lock = NSLock()
     private var current = Date(timeIntervalSince1970: 1_800_000_000)
 
-    var now: Date { lock.withLock { current } }
+    public var now: Date { lock.withLock { current } }
 
-    func advance(_ seconds: TimeInterval) {
+    public func advance(_ seconds: TimeInterval) {
         lock.withLock { current += seconds }
     }
 }
 
 extension IncidentRequest {
     /// A request from an alert with this fingerprint.
-    static func alert(_ fingerprint: String, summary: String = "Disk almost full on db1", severity: String = "critical") -> IncidentRequest {
+    public static func alert(_ fingerprint: String, summary: String = "Disk almost full on db1", severity: String = "critical") -> IncidentRequest {
         IncidentRequest(
             shortDescription: summary, severity: severity, labels: ["alertname": "DiskAlmostFull", "instance": "db1"],
             alert: AlertKey(source: "alertmanager", key: fingerprint))
