@@ -31,21 +31,7 @@ perf_dir=${PERF_DIR:-$PWD/perf-intake}
 [ -x "$alertmanager" ] || { echo "no Alertmanager: install prometheus-alertmanager or set ALERTMANAGER=path" >&2; exit 1; }
 command -v curl >/dev/null && command -v jq >/dev/null || { echo "needs curl and jq" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-# SIGTERM, then SIGKILL after 5 s: `runbook serve` (at 2979fd7) does not exit on SIGTERM or SIGINT. Everything the
-# benchmark checks is durable before the responses, so the kill loses nothing it measures.
-stop_servers() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    pids=()
-}
-trap 'stop_servers; rm -rf "$work"' EXIT
+source bench/servers.sh
 
 echo "== building (release)" >&2
 swift build -c release --product runbook >&2
@@ -57,7 +43,6 @@ bench="$bin/IntakeBench"
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 field() { awk -v name="$1" '{ for (i = 1; i < NF; i++) if ($i == name) print $(i + 1) }'; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { # URL: up to 60 s
     for _ in $(seq 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
     echo "$1 did not answer" >&2; exit 1

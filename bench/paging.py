@@ -6,8 +6,8 @@ Usage: paging.py TARGET URL COUNT RATE [TOKEN]
   URL     the server's base URL
   COUNT   alerts, each with its own `id` label (a new incident / a new alert group)
   RATE    alerts per second, sent one per request at a steady pace so that neither side queues them
-The receiver listens on the port in $RECEIVER_PORT (both servers' webhooks point at it). Prints one line:
-  count=N delivered=N p50_ms=.. p99_ms=.. max_ms=..
+The receiver listens on the port in $RECEIVER_PORT (both servers' webhooks point at it). Prints one line (answer_*: the POST's own round trip, i.e. until the server acknowledged the alert):
+  count=N delivered=N p50_ms=.. p99_ms=.. max_ms=.. answer_p50_ms=.. answer_p99_ms=..
 """
 import json
 import os
@@ -22,6 +22,7 @@ token = sys.argv[5] if len(sys.argv) > 5 else None
 run = os.environ.get("RUN_ID", str(int(time.time())))
 sent = {}
 arrived = {}
+answered = []
 lock = threading.Lock()
 done = threading.Event()
 
@@ -88,14 +89,17 @@ for index in range(count):
     with lock:
         sent[alert_id] = time.monotonic()
     post(alert_id)
+    answered.append((time.monotonic() - sent[alert_id]) * 1000)
 done.wait(timeout=60)
 latencies = sorted((arrived[a] - sent[a]) * 1000 for a in arrived)
+answered.sort()
 
 
-def percentile(p):
-    return latencies[min(len(latencies) - 1, int(len(latencies) * p))] if latencies else float("nan")
+def percentile(values, p):
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-print(f"count={count} delivered={len(latencies)} p50_ms={percentile(0.50):.2f} p99_ms={percentile(0.99):.2f} "
-      f"max_ms={latencies[-1] if latencies else float('nan'):.2f}")
+print(f"count={count} delivered={len(latencies)} p50_ms={percentile(latencies, 0.50):.2f} p99_ms={percentile(latencies, 0.99):.2f} "
+      f"max_ms={latencies[-1] if latencies else float('nan'):.2f} "
+      f"answer_p50_ms={percentile(answered, 0.50):.2f} answer_p99_ms={percentile(answered, 0.99):.2f}")
 server.shutdown()

@@ -21,24 +21,11 @@ idle=${IDLE:-30}
 alertmanager=${ALERTMANAGER:-$(command -v prometheus-alertmanager || command -v alertmanager || true)}
 [ -x "$alertmanager" ] || { echo "no Alertmanager: install prometheus-alertmanager or set ALERTMANAGER=path" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-stop_servers() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    pids=()
-}
-trap 'stop_servers; rm -rf "$work"' EXIT
+source bench/servers.sh
 
 echo "== building (release)" >&2
 swift build -c release --product runbook >&2
 runbook="$(swift build -c release --show-bin-path)/runbook"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "$1 did not come up" >&2; exit 1; }
 receiver_port=$(free_port)
 export RECEIVER_PORT=$receiver_port
@@ -73,6 +60,12 @@ YAML
         > "$home/secrets.yaml"
     chmod 600 "$home/secrets.yaml"
     token=$(RUNBOOK_HOME="$home" "$runbook" tokens add bench --role responder --token-file "$home/tokens")
+    serve_ours "$1"
+}
+
+serve_ours() { # NAME: (re)starts the server on its home; sets port, pid
+    local home="$work/$1"
+    : > "$home/out"
     RUNBOOK_HOME="$home" RUNBOOK_PORT=0 RUNBOOK_TOKEN_FILE="$home/tokens" RUNBOOK_LOG_LEVEL=error "$runbook" serve \
         > "$home/out" 2> "$home/err" &
     pid=$!
@@ -122,7 +115,7 @@ ours=$(RUN_ID=ours python3 bench/paging.py runbook "http://127.0.0.1:$port" "$co
 echo "ours $ours" >&2
 stop_servers
 
-p() { echo "$1" | sed -n "s/.*$2=\([0-9.na]*\).*/\1/p"; }
+p() { echo " $1" | sed -n "s/.* $2=\([0-9.na]*\).*/\1/p"; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -152,12 +145,11 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
 http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["RECEIVER_PORT"])), H).serve_forever()' &
 pids+=($!)
-measure_pending() { # NAME POLICY: prints "rss_before rss_after pages"
+measure_pending() { # NAME POLICY: prints "rss_before rss_after pages rss_restarted"
     start_ours "$1" "$2"
-    local server=$pid
     sleep 1
     local before
-    before=$(rss "$server")
+    before=$(rss "$pid")
     open_many "http://127.0.0.1:$port" "$token" "$1"
     # Every incident's page delivered (or nothing to page): the audit branch settles.
     local last="" now
@@ -167,12 +159,20 @@ measure_pending() { # NAME POLICY: prints "rss_before rss_after pages"
         last=$now
         sleep 1
     done
-    local pages
+    local pages after
     pages=$(git -C "$work/$1/wiki" log --format=%s audit | grep -c ': notified: ' || true)
-    echo "$before $(rss "$server") $pages"
+    after=$(rss "$pid")
+    # The memory the pending escalations hold at rest, without the peak of opening and paging them: a new process
+    # reads them back from the audit branch.
+    stop_servers
+    serve_ours "$1"
+    sleep 5
+    echo "$before $after $pages $(rss "$pid")"
 }
 echo "== ours: $pending incidents with a pending escalation" >&2
-read -r with_before with_after with_pages < <(measure_pending pending yes)
+# Not in a subshell: the server's pid (and the list stop_servers kills) must stay this shell's.
+measure_pending pending yes > "$work/with.txt"
+read -r with_before with_after with_pages with_restarted < "$work/with.txt"
 pending_pid=$pid
 cpu_start=$(cpu "$pending_pid")
 sleep "$idle"
@@ -181,20 +181,30 @@ ticks=$(getconf CLK_TCK)
 idle_cpu=$(awk -v a="$cpu_start" -v b="$cpu_end" -v t="$ticks" -v s="$idle" 'BEGIN { printf "%.3f", (b - a) / t / s * 100 }')
 kill "$pending_pid"
 echo "== ours: $pending incidents with no policy (nothing to escalate)" >&2
-read -r without_before without_after without_pages < <(measure_pending plain no)
+measure_pending plain no > "$work/without.txt"
+read -r without_before without_after without_pages without_restarted < "$work/without.txt"
 stop_servers
 
 per_with=$(awk -v a="$with_before" -v b="$with_after" -v n="$pending" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
 per_without=$(awk -v a="$without_before" -v b="$without_after" -v n="$pending" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
 per_escalation=$((per_with - per_without))
+at_rest=$(awk -v a="$with_restarted" -v b="$without_restarted" -v n="$pending" 'BEGIN { printf "%.0f", (a - b) * 1024 / n }')
 echo "== load after: $(uptime)" >&2
 echo
-printf '%-40s %10s %10s %10s %10s\n' "first notification after POST" "delivered" "p50 ms" "p99 ms" "max ms"
-printf '%-40s %10s %10s %10s %10s\n' "Alertmanager (group_wait 0s, webhook)" "$(p "$am" delivered)" "$(p "$am" p50_ms)" "$(p "$am" p99_ms)" "$(p "$am" max_ms)"
-printf '%-40s %10s %10s %10s %10s\n' "ours (incident + escalation, webhook)" "$(p "$ours" delivered)" "$(p "$ours" p50_ms)" "$(p "$ours" p99_ms)" "$(p "$ours" max_ms)"
+printf '%-40s %10s %10s %10s %10s %14s %14s\n' "first notification after POST" "delivered" "p50 ms" "p99 ms" "max ms" \
+    "POST 2xx p50" "POST 2xx p99"
+for side in am ours; do
+    line=${!side}
+    name="Alertmanager (group_wait 0s, webhook)"
+    [ "$side" = ours ] && name="ours (incident + escalation, webhook)"
+    printf '%-40s %10s %10s %10s %10s %14s %14s\n' "$name" "$(p "$line" delivered)" "$(p "$line" p50_ms)" "$(p "$line" p99_ms)" \
+        "$(p "$line" max_ms)" "$(p "$line" answer_p50_ms)" "$(p "$line" answer_p99_ms)"
+done
 awk -v a="$(p "$ours" p99_ms)" -v b="$(p "$am" p99_ms)" 'BEGIN { printf "p99 ratio ours/Alertmanager: %.2f (target <= 1.0)\n", a / b }'
 echo
 echo "$pending open incidents with a pending escalation: $with_pages pages delivered; RSS $((with_before / 1024)) -> $((with_after / 1024)) MiB"
 echo "  the same incidents with no policy: $without_pages pages; RSS $((without_before / 1024)) -> $((without_after / 1024)) MiB"
 echo "  memory per incident with its escalation: $per_with bytes; without: $per_without bytes; the escalation's share: $per_escalation bytes"
+echo "  after a restart (read back from the audit branch): RSS $((with_restarted / 1024)) MiB with the escalations pending," \
+    "$((without_restarted / 1024)) MiB without: $at_rest bytes per pending escalation at rest"
 echo "  CPU of the idle server with $pending escalations pending, over ${idle} s: ${idle_cpu}%"

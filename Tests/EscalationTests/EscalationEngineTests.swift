@@ -297,3 +297,23 @@ import Wiki
         #expect(message.acknowledgeURL?.absoluteString.hasPrefix("https://oncall.example.com/links/INC0000001/") == true)
     }
 }
+
+/// A storm of pages goes out a few at a time, and every one of them goes out.
+@Suite struct DeliveryLimitTests {
+    @Test func pagesBeyondTheLimitWaitTheirTurnAndAllGoOut() async throws {
+        let audit = try TemporaryAudit()
+        let clock = TestClock()
+        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
+        let courier = RecordingCourier(clock: clock)
+        let engine = EscalationEngine(store: store, roster: twoLevels(), courier: courier, maximumDeliveries: 1, clock: { clock.now })
+        try await engine.load()
+        for name in ["a", "b", "c", "d", "e", "f"] { _ = try await store.open(.alert(name), actor: "alertmanager") }
+        await engine.tick()
+        await engine.settle()
+        #expect(Set(courier.keys).count == 6)
+        #expect(courier.keys.count == 6)
+        for number in 1...6 {
+            #expect(await engine.state(of: IncidentNumber(number)!)?.notifications.first?.outcome?.delivered == true)
+        }
+    }
+}

@@ -5,9 +5,23 @@ import ITIL
 extension EscalationEngine {
     /// Sends one planned notification in a task of its own: a slow receiver delays nothing else.
     func send(_ key: String, of number: IncidentNumber) {
-        guard !inFlight.contains(key), let notification = states[number]?.notifications.first(where: { $0.key == key }),
-              let incident = try? store.incident(number) else { return }
+        guard !inFlight.contains(key), states[number]?.notifications.contains(where: { $0.key == key }) == true else { return }
         inFlight.insert(key)
+        guard deliveries.count < maximumDeliveries else {
+            waitingDeliveries.push(key, of: number)
+            return
+        }
+        start(key, of: number)
+    }
+
+    /// Starts a delivery that holds a place; one whose notification or incident is gone gives it up.
+    private func start(_ key: String, of number: IncidentNumber) {
+        guard let notification = states[number]?.notifications.first(where: { $0.key == key }),
+              let incident = try? store.incident(number) else {
+            inFlight.remove(key)
+            startWaiting()
+            return
+        }
         deliveries[key] = Task {
             let outcome = await courier.deliver(notification, about: incident, digest: [])
             await self.record([(number, key, outcome)])
@@ -38,6 +52,7 @@ extension EscalationEngine {
             inFlight.remove(item.key)
             deliveries[item.key] = nil
         }
+        startWaiting()
         let now = clock()
         for number in Set(outcomes.map(\.number)) { rewake(number, at: now) }
     }
@@ -86,5 +101,13 @@ extension EscalationEngine {
 
     private func forget(_ key: String) {
         deliveries[key] = nil
+        startWaiting()
+    }
+
+    /// Gives free places to waiting deliveries, oldest first.
+    private func startWaiting() {
+        while deliveries.count < maximumDeliveries, let next = waitingDeliveries.pop() {
+            start(next.key, of: next.number)
+        }
     }
 }

@@ -27,6 +27,11 @@ public actor EscalationEngine {
     var inFlight: Set<String> = []
     /// Deliveries under way, so that ``settle()`` can wait for them.
     var deliveries: [String: Task<Void, Never>] = [:]
+    /// Deliveries waiting for one of the ``maximumDeliveries`` places, oldest first (a storm of pages queues here,
+    /// marked in flight, instead of as thousands of open requests).
+    var waitingDeliveries = DeliveryQueue()
+    /// How many notifications are sent at once.
+    let maximumDeliveries: Int
     /// Incidents that failed to write, with when to try again.
     var retryAt: [IncidentNumber: Date] = [:]
     /// When each escalation next needs looking at, worked out whenever it or its incident changes: a tick and the
@@ -52,8 +57,9 @@ public actor EscalationEngine {
     /// How long a failed write waits before it is tried again.
     static let retryDelay: TimeInterval = 5
 
-    public init(store: IncidentStore, roster: Roster, courier: any Courier, digestDelay: TimeInterval = 60,
+    public init(store: IncidentStore, roster: Roster, courier: any Courier, digestDelay: TimeInterval = 60, maximumDeliveries: Int = 64,
                 logger: Logger = Logger(label: "escalation"), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.maximumDeliveries = max(1, maximumDeliveries)
         self.store = store
         self.roster = roster
         self.courier = courier
@@ -154,6 +160,7 @@ public actor EscalationEngine {
     public func settle() async {
         while let delivery = deliveries.first {
             await delivery.value.value
+            // A finished delivery hands its place to a waiting one, which this loop then waits for too.
         }
     }
 
