@@ -61,6 +61,21 @@ struct RetryTests {
         #expect(outcome.duration < .seconds(12))
     }
 
+    @Test("A receiver that resets the connection is retried, then a failed outcome that says so")
+    func connectionReset() async throws {
+        let receiver = try await ScriptServer.httpReceiver()
+        defer { receiver.stop() }
+        let notifier = quickNotifier(attempts: 3, timeout: .seconds(30))
+        let outcome = await notifier.deliver(samplePage(), to: .webhook(url: receiver.url("/reset"), signingKey: nil, bodyTemplate: nil))
+        await notifier.shutdown()
+        #expect(!outcome.succeeded)
+        #expect(outcome.attempts == 3)
+        #expect(try receiver.recordedRequests().count == 3)
+        #expect(outcome.detail == "connection reset after 3 attempts", "\(outcome.detail)")
+        // Waiting would cost 30 s per attempt.
+        #expect(outcome.duration < .seconds(15))
+    }
+
     @Test("A closed port fails at once, without waiting for the timeout")
     func connectionRefused() async throws {
         let notifier = quickNotifier(attempts: 2, timeout: .seconds(30))

@@ -1,9 +1,10 @@
 /// An HTTP receiver that appends every request (path, headers in order, body) as a JSON line to `requests.jsonl`.
 ///
 /// Paths choose the answer: `/flaky...` answers 500 to its first two requests then 200, `/hang...` sleeps 30 s,
+/// `/reset...` resets the connection without answering,
 /// `/status/N` answers N, anything else 200.
 public let httpReceiverScript = #"""
-import json, os, sys, threading, time
+import json, os, socket, struct, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 log_path = os.path.join(sys.argv[1], "requests.jsonl")
@@ -25,6 +26,12 @@ class Handler(BaseHTTPRequestHandler):
                       "body": body.decode("utf-8", "replace")}
             with open(log_path, "a") as f:
                 f.write(json.dumps(record) + "\n")
+        if self.path.startswith("/reset"):
+            # An abortive close: the client sees the connection reset, not an answer.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if self.path.startswith("/hang"):
             time.sleep(30)
         status = 200

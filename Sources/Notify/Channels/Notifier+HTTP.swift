@@ -42,6 +42,7 @@ extension Notifier {
         }
         let text = String(describing: error)
         if text.contains("connection refused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("Connection reset") || text.contains("connection reset") { return "connection reset" }
         return "connection failed: \(text.prefix(200))"
     }
 }
