@@ -254,6 +254,7 @@ import Wiki
                 """),
             ("oncall/policies/default.yaml", """
                 repeat: 1
+                page_after: 2m
                 levels:
                   - notify: [ { person: alice } ]
                     wait: 10m
@@ -275,6 +276,7 @@ import Wiki
         let policy = try #require(roster.policyNamed("default"))
         #expect(policy.waits == [600, 1200, 1800])
         #expect(policy.repeats == 1)
+        #expect(policy.pageAfter == 120)
         #expect(roster.pages("default", 2, Date()) == [
             Roster.Page(recipient: "bob", method: "mail", after: 300), Roster.Page(recipient: "carol", method: "hook"),
         ])
@@ -315,5 +317,58 @@ import Wiki
         for number in 1...6 {
             #expect(await engine.state(of: IncidentNumber(number)!)?.notifications.first?.outcome?.delivered == true)
         }
+    }
+}
+
+/// `page_after`: automation gets its time first; nobody is paged for what it fixes.
+@Suite struct PageAfterTests {
+    static func roster() -> Roster {
+        var roster = twoLevels()
+        let policy = Roster.Policy(name: "default", waits: [600, 600], repeats: 0, pageAfter: 300)
+        roster.policy = { _ in policy }
+        roster.policyNamed = { $0 == "default" ? policy : nil }
+        return roster
+    }
+
+    @Test func anIncidentResolvedWithinPageAfterPagesNobody() async throws {
+        let audit = try TemporaryAudit()
+        let clock = TestClock()
+        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
+        let courier = RecordingCourier(clock: clock)
+        let engine = EscalationEngine(store: store, roster: Self.roster(), courier: courier, clock: { clock.now })
+        try await engine.load()
+        let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
+        await engine.tick()
+        #expect(await engine.nextWake() == incident.openedAt + 300)
+        clock.advance(120)
+        _ = try await store.apply(.transitioned(to: .resolved, code: .solutionProvided, notes: "the runbook fixed it"),
+                                  to: incident.number, actor: Automation.actor)
+        await engine.tick()
+        clock.advance(3600)
+        await engine.tick()
+        await engine.settle()
+        #expect(courier.keys.isEmpty)
+        let subjects = try audit.repository.history("audit").map(\.summary)
+        #expect(subjects.contains { $0.contains("escalation scheduled: level 1 pages at") })
+        #expect(try AuditVerifier(repository: audit.repository).verify().failure == nil)
+    }
+
+    @Test func anIncidentStillOpenAfterPageAfterPagesLevelOne() async throws {
+        let audit = try TemporaryAudit()
+        let clock = TestClock()
+        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
+        let courier = RecordingCourier(clock: clock)
+        let engine = EscalationEngine(store: store, roster: Self.roster(), courier: courier, clock: { clock.now })
+        try await engine.load()
+        _ = try await store.open(.alert("a"), actor: "alertmanager")
+        await engine.tick()
+        clock.advance(299)
+        await engine.tick()
+        #expect(courier.keys.isEmpty)
+        clock.advance(1)
+        await engine.tick()
+        await engine.settle()
+        #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook"])
+        #expect(try audit.repository.history("audit").contains { $0.summary.contains("(not resolved within 5m)") })
     }
 }

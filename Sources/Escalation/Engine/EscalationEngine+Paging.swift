@@ -62,6 +62,14 @@ extension EscalationEngine {
             var state = EscalationState(
                 policy: policy.name, cycle: cycle, cycleStartedAt: now, reopenCount: incident.reopenCount, level: 0, round: 0,
                 nextLevelAt: nil, exhausted: false, resolutionNotified: false, notifications: states[number]?.notifications ?? [])
+            // Only an incident's first cycle waits for automation: a re-page after a lapsed acknowledgement does not.
+            if cycle == 1, policy.pageAfter > 0 {
+                state.nextLevelAt = incident.openedAt + policy.pageAfter
+                try await commit(state, of: incident, event: .escalationScheduled,
+                                 subject: "escalation scheduled: level 1 pages at \(Timestamp.format(state.nextLevelAt!)) unless resolved first",
+                                 trailers: [Trailer("Escalation-Policy", policy.name)])
+                return
+            }
             try await page(&state, level: 1, round: 0, policy: policy, incident: incident, at: now,
                            reason: cycle == 1 ? "" : " (escalation starts over, cycle \(cycle))")
         case .advance:
@@ -73,8 +81,9 @@ extension EscalationEngine {
                                  subject: "escalation exhausted: nobody acknowledged after level \(state.level)")
                 return
             }
-            try await page(&state, level: next.level, round: next.round, policy: policy, incident: incident, at: now,
-                           reason: " (nobody acknowledged level \(state.level))")
+            let reason = state.level == 0 ? " (not resolved within \(DurationText.format(policy.pageAfter)))"
+                : " (nobody acknowledged level \(state.level))"
+            try await page(&state, level: next.level, round: next.round, policy: policy, incident: incident, at: now, reason: reason)
         case .send(let keys):
             for key in keys { send(key, of: number) }
         case .withdraw(let reason):

@@ -14,7 +14,8 @@ extension Roster {
     public init(_ config: OnCallConfig, policyName: @escaping @Sendable (Incident) -> String? = { _ in nil }) {
         let flattened = config.policies.mapValues { Self.levels(of: $0, in: config, depth: 0) }
         @Sendable func plan(_ policy: EscalationPolicy) -> Policy {
-            Policy(name: policy.name, waits: (flattened[policy.name] ?? []).map(\.wait), repeats: policy.repeatCount)
+            Policy(name: policy.name, waits: (flattened[policy.name] ?? []).map(\.wait), repeats: policy.repeatCount,
+                   pageAfter: policy.pageAfter)
         }
         self.init(
             policy: { incident in

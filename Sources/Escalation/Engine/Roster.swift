@@ -12,11 +12,14 @@ public struct Roster: Sendable {
         /// Each level's wait for an acknowledgement before the next level pages.
         public var waits: [TimeInterval]
         public var repeats: Int
+        /// How long after opening the first level pages (the policy's `page_after`): automation's time to fix it.
+        public var pageAfter: TimeInterval
 
-        public init(name: String, waits: [TimeInterval], repeats: Int) {
+        public init(name: String, waits: [TimeInterval], repeats: Int, pageAfter: TimeInterval = 0) {
             self.name = name
             self.waits = waits
             self.repeats = repeats
+            self.pageAfter = pageAfter
         }
     }
 

@@ -39,6 +39,8 @@ public enum AuditEventName: String, Sendable, CaseIterable, Codable {
     /// A level of the escalation policy was paged: the notifications it plans, each with its idempotency key,
     /// written before any is sent.
     case paged
+    /// An escalation was planned to page its first level later (the policy's `page_after`): nobody is paged yet.
+    case escalationScheduled = "escalation-scheduled"
     /// Notifications were delivered or failed: each outcome (HTTP status, SMTP reply) beside its key.
     case notified
     /// The escalation ended without an acknowledgement: every level and repeat was paged.
@@ -55,6 +57,6 @@ public enum AuditEventName: String, Sendable, CaseIterable, Codable {
 
     /// Whether the event writes the incident's escalation (``EscalationFolder``) rather than its record or a run.
     public var isEscalation: Bool {
-        self == .paged || self == .notified || self == .escalationExhausted
+        self == .paged || self == .notified || self == .escalationExhausted || self == .escalationScheduled
     }
 }

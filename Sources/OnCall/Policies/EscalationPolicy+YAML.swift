@@ -17,8 +17,9 @@ struct PolicyReader {
             if lint.errorCount == errorsBefore { lint.error(line: 1, "policy '\(name)' is empty: give its levels") }
             return nil
         }
-        guard let entries = lint.mapping(root, "policy", known: ["repeat", "levels"]) else { return nil }
+        guard let entries = lint.mapping(root, "policy", known: ["repeat", "levels", "page_after"]) else { return nil }
         let repeatCount = entries["repeat"].flatMap { lint.int($0.value, "repeat", atLeast: 0) } ?? 0
+        let pageAfter = entries["page_after"].flatMap { lint.duration($0.value, "page_after") } ?? 0
         var handOffLines: [String: Int] = [:]
         var levels: [EscalationLevel] = []
         if let levelsNode = entries["levels"]?.value, let items = lint.sequence(levelsNode, "levels") {
@@ -31,7 +32,7 @@ struct PolicyReader {
             lint.error(root, "policy '\(name)': missing 'levels'")
         }
         guard lint.errorCount == errorsBefore else { return nil }
-        return (EscalationPolicy(name: name, repeatCount: repeatCount, levels: levels), handOffLines)
+        return (EscalationPolicy(name: name, repeatCount: repeatCount, levels: levels, pageAfter: pageAfter), handOffLines)
     }
 
     private func level(_ node: Node, number: Int, isLast: Bool, handOffLines: inout [String: Int]) -> EscalationLevel? {
