@@ -156,6 +156,7 @@ final class EmailTests {
         #expect(try received(tls).first?.tls == true)
         #expect(!untrusted.succeeded, "a self-signed certificate fails full verification")
         #expect(untrusted.detail.contains("TLS"), "\(untrusted.detail)")
+        #expect(untrusted.attempts == 1, "a certificate that is not trusted is not tried again")
         #expect(opportunistic.succeeded, "\(opportunistic.detail)")
         #expect(try received(plain).first?.tls == false)
     }

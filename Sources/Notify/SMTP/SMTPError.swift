@@ -12,6 +12,9 @@ enum SMTPError: Error, Sendable, CustomStringConvertible {
     case connectionClosed
     case malformedReply(String)
     case invalidAddress(String)
+    /// The connection ended during or right after the TLS handshake, before the server's first encrypted reply: the
+    /// handshake failed (a certificate not trusted, no common cipher), whichever error arrived first.
+    case tlsFailed(String)
 
     var description: String {
         switch self {
@@ -22,6 +25,7 @@ enum SMTPError: Error, Sendable, CustomStringConvertible {
         case .connectionClosed: "the SMTP server closed the connection"
         case .malformedReply(let text): "malformed SMTP reply: \(text)"
         case .invalidAddress(let address): "invalid email address \(address.debugDescription)"
+        case .tlsFailed(let why): "TLS failed: \(why)"
         }
     }
 
@@ -29,7 +33,7 @@ enum SMTPError: Error, Sendable, CustomStringConvertible {
     var leavesSessionOpen: Bool {
         switch self {
         case .rejected, .startTLSUnavailable, .authenticationUnavailable: true
-        case .timeout, .connectionClosed, .malformedReply, .invalidAddress: false
+        case .timeout, .connectionClosed, .malformedReply, .invalidAddress, .tlsFailed: false
         }
     }
 

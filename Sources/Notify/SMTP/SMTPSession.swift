@@ -39,7 +39,7 @@ struct SMTPSession: Sendable {
                 _ = try await dialog.command("STARTTLS", expect: 220)
                 try await startTLS(on: channel)
                 secure = true
-                capabilities = try await dialog.command("EHLO \(settings.heloName)", expect: 250)
+                capabilities = try await encryptedGreeting(&dialog)
             } else if settings.security == .required {
                 throw SMTPError.startTLSUnavailable
             }
@@ -72,6 +72,22 @@ struct SMTPSession: Sendable {
                     return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+    }
+
+    /// The EHLO after STARTTLS: the first exchange through TLS, where a failed handshake shows. It shows either as
+    /// the TLS error or as the connection closing under the next read, depending on which arrives first; both are
+    /// the handshake's failure, and permanent.
+    private func encryptedGreeting(_ dialog: inout SMTPDialog) async throws -> SMTPReply {
+        do {
+            return try await dialog.command("EHLO \(settings.heloName)", expect: 250)
+        } catch let error as SMTPError {
+            guard case .connectionClosed = error else { throw error }
+            throw SMTPError.tlsFailed("the connection closed during the handshake (is the server's certificate trusted?)")
+        } catch let error as NIOSSLError {
+            throw error
+        } catch let error as ChannelError {
+            throw SMTPError.tlsFailed("the connection closed during the handshake (is the server's certificate trusted?): \(error)")
+        }
     }
 
     /// Puts TLS in front of every other handler; written bytes wait in the TLS handler until its handshake is done.
