@@ -140,7 +140,9 @@ struct RunQueueTests {
     @Test("a run whose owner is alive is not marked interrupted")
     func liveRunIsNotInterrupted() async throws {
         let sandbox = try ExecutorSandbox()
-        let library = try sandbox.library(["slow": page(steps: [("id=slow", "sleep 3")])])  // long enough to be seen running on a loaded machine
+        // Long enough to be seen running, and still running after markInterrupted, on a loaded two-core machine (3 s
+        // was not always: the whole suite runs beside it).
+        let library = try sandbox.library(["slow": page(steps: [("id=slow", "sleep 8")])])
         let task = Self.start(sandbox, library, ["alertname": "Test"])
         let running = try #require(try await sandbox.waitForRun(in: .running))
         #expect(try await sandbox.registry.markInterrupted().isEmpty)
