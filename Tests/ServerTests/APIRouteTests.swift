@@ -119,6 +119,7 @@ struct APIRouteTests {
             #expect(html.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(html.text.contains("<h2>Say hello</h2>"))
             #expect(!html.text.contains("<script>"))
+            #expect(!html.text.contains("alertname"), "the front matter is settings, not part of the page")
             let missing = try await client.execute(uri: "/api/v1/runbooks/nope", method: .get, headers: sandbox.auth(.viewer))
             #expect(missing.status == .notFound)
         }

@@ -29,7 +29,7 @@ struct RunbookController: Sendable {
             <!doctype html>
             <html><head><meta charset="utf-8"><title>\(Self.escape(runbook.title))</title></head>
             <body>
-            \(PageHTML.render(String(decoding: markdown, as: UTF8.self)))
+            \(PageHTML.render(page: String(decoding: markdown, as: UTF8.self)))
             </body></html>
             """
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
