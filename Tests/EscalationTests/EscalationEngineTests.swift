@@ -22,10 +22,17 @@ import Wiki
         courier = RecordingCourier(clock: clock)
     }
 
-    func engine(_ roster: Roster = twoLevels(), on store: IncidentStore? = nil) throws -> EscalationEngine {
+    func engine(_ roster: Roster = twoLevels(), on store: IncidentStore? = nil, maximumDeliveries: Int = 64) throws -> EscalationEngine {
         let clock = clock
         let engine = EscalationEngine(store: store ?? self.store, roster: roster, courier: courier, digestDelay: 60,
-                                      clock: { clock.now })
+                                      maximumDeliveries: maximumDeliveries, clock: { clock.now })
+        return engine
+    }
+
+    /// An engine that has read the (empty) audit branch and listens to the store.
+    func started(_ roster: Roster = twoLevels(), maximumDeliveries: Int = 64) async throws -> EscalationEngine {
+        let engine = try engine(roster, maximumDeliveries: maximumDeliveries)
+        try await engine.load()
         return engine
     }
 
@@ -42,8 +49,7 @@ import Wiki
     }
 
     @Test func anOpenedIncidentPagesLevelOneAfterRecordingTheKeys() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         #expect(courier.keys == ["INC0000001/c1/l1/r0/alice/hook"])
@@ -58,8 +64,7 @@ import Wiki
     }
 
     @Test func theNextLevelPagesOnTimeAndADelayedMethodWhenItIsDue() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         _ = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         await step(engine, by: 299)
@@ -74,8 +79,7 @@ import Wiki
     }
 
     @Test func acknowledgingStopsEscalationAndPendingMethods() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
@@ -85,8 +89,7 @@ import Wiki
     }
 
     @Test func resolvingTellsWhoWasPagedAndEndsTheEscalation() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         await step(engine, by: 600)
@@ -100,8 +103,7 @@ import Wiki
     }
 
     @Test func repeatsThePolicyThenSaysItIsExhausted() async throws {
-        let engine = try engine(twoLevels(repeats: 1))
-        try await engine.load()
+        let engine = try await started(twoLevels(repeats: 1))
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         for _ in 0..<4 { await step(engine, by: 600) }
@@ -131,8 +133,7 @@ import Wiki
     }
 
     @Test func aSnoozeThatEndsStartsEscalationOverUnderNewKeys() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         _ = try await store.apply(.snoozed(until: clock.now + 1800), to: incident.number, actor: "alice")
@@ -146,8 +147,7 @@ import Wiki
     }
 
     @Test func anAcknowledgementTimesOutWhileTheIncidentStaysOpen() async throws {
-        let engine = try engine(twoLevels(acknowledgementTimeout: 3600))
-        try await engine.load()
+        let engine = try await started(twoLevels(acknowledgementTimeout: 3600))
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
@@ -158,8 +158,7 @@ import Wiki
     }
 
     @Test func unacknowledgingStartsOver() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         _ = try await store.apply(.acknowledged, to: incident.number, actor: "alice")
@@ -170,8 +169,7 @@ import Wiki
     }
 
     @Test func aStormBecomesOneDigest() async throws {
-        let engine = try engine(twoLevels(storm: (2, 600)))
-        try await engine.load()
+        let engine = try await started(twoLevels(storm: (2, 600)))
         for name in ["a", "b", "c", "d", "e"] {
             _ = try await store.open(.alert(name), actor: "alertmanager")
             await step(engine, by: 1)
@@ -185,8 +183,7 @@ import Wiki
 
     @Test func aFailedDeliveryIsRecordedAndTheNextLevelStillPagesOnTime() async throws {
         courier.fail(method: "hook")
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         let state = try #require(await engine.state(of: incident.number))
@@ -197,16 +194,14 @@ import Wiki
     }
 
     @Test func aSilencedIncidentPagesNobody() async throws {
-        let engine = try engine()
-        try await engine.load()
+        let engine = try await started()
         _ = try await store.open(.alert("a"), actor: "alertmanager", then: [.silenced(id: "db-migration", comment: "planned")])
         await step(engine, by: 1)
         #expect(courier.keys.isEmpty)
     }
 
     @Test func theAuditStillVerifies() async throws {
-        let engine = try engine(twoLevels(repeats: 1))
-        try await engine.load()
+        let engine = try await started(twoLevels(repeats: 1))
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await step(engine)
         await step(engine, by: 600)
@@ -219,14 +214,9 @@ import Wiki
 }
 
 /// What the engine does that depends on the incident's history: a reopen starts over.
-@Suite struct EscalationCycleTests {
+extension EscalationEngineTests {
     @Test func aReopenedIncidentPagesAgainInANewCycle() async throws {
-        let audit = try TemporaryAudit()
-        let clock = TestClock()
-        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
-        let courier = RecordingCourier(clock: clock)
-        let engine = EscalationEngine(store: store, roster: twoLevels(), courier: courier, clock: { clock.now })
-        try await engine.load()
+        let engine = try await started()
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await engine.tick()
         await engine.settle()
@@ -301,14 +291,9 @@ import Wiki
 }
 
 /// A storm of pages goes out a few at a time, and every one of them goes out.
-@Suite struct DeliveryLimitTests {
+extension EscalationEngineTests {
     @Test func pagesBeyondTheLimitWaitTheirTurnAndAllGoOut() async throws {
-        let audit = try TemporaryAudit()
-        let clock = TestClock()
-        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
-        let courier = RecordingCourier(clock: clock)
-        let engine = EscalationEngine(store: store, roster: twoLevels(), courier: courier, maximumDeliveries: 1, clock: { clock.now })
-        try await engine.load()
+        let engine = try await started(maximumDeliveries: 1)
         for name in ["a", "b", "c", "d", "e", "f"] { _ = try await store.open(.alert(name), actor: "alertmanager") }
         await engine.tick()
         await engine.settle()
@@ -321,8 +306,8 @@ import Wiki
 }
 
 /// `page_after`: automation gets its time first; nobody is paged for what it fixes.
-@Suite struct PageAfterTests {
-    static func roster() -> Roster {
+extension EscalationEngineTests {
+    static func pageAfterRoster() -> Roster {
         var roster = twoLevels()
         let policy = Roster.Policy(name: "default", waits: [600, 600], repeats: 0, pageAfter: 300)
         roster.policy = { _ in policy }
@@ -331,12 +316,7 @@ import Wiki
     }
 
     @Test func anIncidentResolvedWithinPageAfterPagesNobody() async throws {
-        let audit = try TemporaryAudit()
-        let clock = TestClock()
-        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
-        let courier = RecordingCourier(clock: clock)
-        let engine = EscalationEngine(store: store, roster: Self.roster(), courier: courier, clock: { clock.now })
-        try await engine.load()
+        let engine = try await started(Self.pageAfterRoster())
         let (incident, _) = try await store.open(.alert("a"), actor: "alertmanager")
         await engine.tick()
         #expect(await engine.nextWake() == incident.openedAt + 300)
@@ -354,12 +334,7 @@ import Wiki
     }
 
     @Test func anIncidentStillOpenAfterPageAfterPagesLevelOne() async throws {
-        let audit = try TemporaryAudit()
-        let clock = TestClock()
-        let store = try IncidentStore(auditLog: audit.auditLog, clock: { clock.now })
-        let courier = RecordingCourier(clock: clock)
-        let engine = EscalationEngine(store: store, roster: Self.roster(), courier: courier, clock: { clock.now })
-        try await engine.load()
+        let engine = try await started(Self.pageAfterRoster())
         _ = try await store.open(.alert("a"), actor: "alertmanager")
         await engine.tick()
         clock.advance(299)
