@@ -1,4 +1,5 @@
 import Foundation
+import TestReceivers
 import Testing
 
 /// `runbook oncall`, `notify test` and `silences` on the bundled wiki's on-call example: schedule `primary`, a weekly
@@ -110,21 +111,21 @@ struct OnCallCLITests {
     // MARK: - notify test
 
     @Test(.timeLimit(.minutes(1)))
-    func notifyTestDeliversOnEveryContactMethod() throws {
+    func notifyTestDeliversOnEveryContactMethod() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let receiver = try WebhookReceiver(in: cli)
+        let receiver = try await ScriptServer.httpReceiver()
         defer { receiver.stop() }
-        try cli.writeSecrets(values: ["alice-webhook": receiver.url + "/alice"])
+        try cli.writeSecrets(values: ["alice-webhook": receiver.url("/alice").absoluteString])
 
         let alice = try cli.run(["notify", "test", "alice"])
         #expect(alice.status == 0, "\(alice.stdout)\(alice.stderr)")
         #expect(alice.stderr.contains("sending to alice: 2 methods"), "\(alice.stderr)")
         #expect(alice.stdout.contains("hook (webhook): delivered, HTTP 200"), "\(alice.stdout)")
         #expect(alice.stdout.contains("voice (spoken): delivered, WAV rendered"), "\(alice.stdout)")
-        let request = try #require(receiver.requests().first)
-        #expect(request["path"] as? String == "/alice")
-        #expect((request["body"] as? String)?.contains("Test notification from runbook") == true, "\(request)")
+        let request = try #require(try receiver.recordedRequests().first)
+        #expect(request.path == "/alice")
+        #expect(request.body.contains("Test notification from runbook"), "\(request.body)")
 
         // bob's webhook has no secret here: that method fails, and says why, and the command exits 1.
         let bob = try cli.run(["notify", "test", "bob"])
@@ -236,69 +237,5 @@ extension CLI {
         let created = FileManager.default.createFile(atPath: path(".runbook/secrets.yaml"), contents: Data(text.utf8),
                                                      attributes: [.posixPermissions: 0o600])
         #expect(created)
-    }
-}
-
-/// A webhook receiver on 127.0.0.1 (Python's http.server) that answers 200 and saves each request as `N.json` (path,
-/// headers, body).
-struct WebhookReceiver {
-    let url: String
-    private let process: BackgroundProcess
-    private let folder: URL
-
-    private static let script = #"""
-        import http.server, json, os, sys
-        folder = sys.argv[1]
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                record = {"path": self.path, "headers": dict(self.headers), "body": body.decode("utf-8", "replace")}
-                name = os.path.join(folder, "%d.json" % (len(os.listdir(folder)) + 1))
-                with open(name + ".tmp", "w") as f:
-                    json.dump(record, f)
-                os.rename(name + ".tmp", name)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-            def log_message(self, *args):
-                pass
-        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        print("port", server.server_address[1], flush=True)
-        server.serve_forever()
-        """#
-
-    init(in cli: CLI) throws {
-        folder = URL(fileURLWithPath: cli.path("received"))
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let script = cli.path("receiver.py")
-        try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
-        process = try BackgroundProcess(name: "webhook receiver", executable: URL(fileURLWithPath: "/usr/bin/python3"),
-                                        arguments: [script, folder.path], environment: ProcessInfo.processInfo.environment, directory: cli.directory,
-                                        logFile: URL(fileURLWithPath: cli.path("receiver.log")))
-        let deadline = Date().addingTimeInterval(20)
-        var port: String?
-        while port == nil, Date() < deadline, process.isRunning {
-            port = process.log.split(separator: "\n").first { $0.hasPrefix("port ") }.map { String($0.dropFirst(5)) }
-            if port == nil { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        guard let port else { throw ReceiverError(description: "the receiver did not start\n\(process.tail())") }
-        url = "http://127.0.0.1:\(port)"
-    }
-
-    /// The requests received so far, in order.
-    func requests() throws -> [[String: Any]] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
-            .sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
-        return try names.compactMap { name in
-            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any]
-        }
-    }
-
-    func stop() {
-        process.stop(grace: 2)
-    }
-
-    struct ReceiverError: Error, CustomStringConvertible {
-        let description: String
     }
 }

@@ -121,8 +121,8 @@ private struct SecretsFile: Decodable {
             guard let security = SMTPSettings.Security(rawValue: smtp.security ?? "required") else {
                 throw SecretsError(path: path, message: "smtp.security: '\(smtp.security!)' is not one of required, opportunistic, none, implicit")
             }
-            let verify = (smtp.verify ?? "full").replacingOccurrences(of: "-h", with: "H")
-            guard let verification = SMTPSettings.CertificateVerification(rawValue: verify) else {
+            let spellings: [String: SMTPSettings.CertificateVerification] = ["full": .full, "no-hostname": .noHostname, "none": .none]
+            guard let verification = spellings[smtp.verify ?? "full"] else {
                 throw SecretsError(path: path, message: "smtp.verify: '\(smtp.verify!)' is not one of full, no-hostname, none")
             }
             let credentials = smtp.username.map { SMTPSettings.Credentials(username: $0, password: smtp.password ?? "") }

@@ -54,7 +54,12 @@ struct LinkController: Sendable {
     }
 
     /// Acknowledges, snoozes or withdraws, as the link's person; says what happened.
-    private func act(_ link: SignedLink, on incident: Incident, form: [String: String]) async throws -> String {
+    /// What the confirmation page's form sends: a snooze's length.
+    private struct LinkForm: Decodable {
+        var minutes: Int?
+    }
+
+    private func act(_ link: SignedLink, on incident: Incident, form: LinkForm) async throws -> String {
         let number = incident.number
         guard incident.state.isOpen else { return "\(number) is \(incident.state.title): nothing to do." }
         do {
@@ -64,7 +69,7 @@ struct LinkController: Sendable {
                 _ = try await store.apply(.acknowledged, to: number, actor: link.person)
                 return "\(number) is acknowledged by \(link.person): escalation stopped."
             case .snooze:
-                let minutes = Int(form["minutes"] ?? "") ?? 60
+                let minutes = form.minutes ?? 60
                 guard (1...1440).contains(minutes) else { throw LinkRefusal(status: 400, message: "A snooze is 1 to 1440 minutes.") }
                 let updated = try await store.apply(.snoozed(until: Date() + Double(minutes) * 60), to: number, actor: link.person)
                 return "\(number) is snoozed until \(updated.snoozedUntil.map(Timestamp.format) ?? "?")."
@@ -78,14 +83,10 @@ struct LinkController: Sendable {
         }
     }
 
-    private static func form(_ request: Request) async throws -> [String: String] {
+    /// The form, in Hummingbird's own URL-encoded decoder; a form it cannot read counts as empty (the defaults).
+    private static func form(_ request: Request) async throws -> LinkForm {
         let body = try await request.body.collect(upTo: 4096)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        return fields
+        return (try? URLEncodedFormDecoder().decode(LinkForm.self, from: String(buffer: body))) ?? LinkForm()
     }
 
     private static func html(_ status: Int, _ page: String) -> Response {

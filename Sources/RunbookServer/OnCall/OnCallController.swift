@@ -86,12 +86,9 @@ struct OnCallController: Sendable {
     }
 
     private static func date(_ request: Request, _ name: String) throws -> Date? {
-        guard let text = request.query(name) else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else {
-            throw APIError.badRequest("'\(text)' is not an ISO 8601 time (e.g. 2026-12-24T09:00:00Z)", field: name, code: "invalid_parameter")
-        }
-        return date
+        try request.query(name).map { try ISOTime.parse($0, field: name, code: "invalid_parameter") }
     }
+
 
     private static func ics(_ calendar: ICalendar) -> Response {
         Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],

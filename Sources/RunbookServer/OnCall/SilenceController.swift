@@ -63,10 +63,10 @@ struct SilenceController: Sendable {
         guard !body.comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("say why: a silence needs a comment", field: "comment", code: "invalid_field")
         }
-        let starts = try body.startsAt.map { try Self.time($0, field: "starts_at") } ?? Date()
+        let starts = try body.startsAt.map { try ISOTime.parse($0, field: "starts_at") } ?? Date()
         let ends: Date
         if let endsAt = body.endsAt {
-            ends = try Self.time(endsAt, field: "ends_at")
+            ends = try ISOTime.parse(endsAt, field: "ends_at")
         } else if let text = body.duration {
             guard let seconds = DurationText.parse(text), seconds > 0 else {
                 throw APIError.badRequest("'\(text)' is not a duration (e.g. 2h)", field: "duration", code: "invalid_field")
@@ -80,12 +80,6 @@ struct SilenceController: Sendable {
                        createdBy: author, comment: body.comment)
     }
 
-    private static func time(_ text: String, field: String) throws -> Date {
-        guard let date = try? Date(text, strategy: .iso8601) else {
-            throw APIError.badRequest("'\(text)' is not an ISO 8601 time (e.g. 2026-12-24T09:00:00Z)", field: field, code: "invalid_field")
-        }
-        return date
-    }
 
     private func change<T>(_ body: () throws -> T) throws -> T {
         do {
