@@ -56,28 +56,19 @@ struct EscalationKillTests {
         let opened = try await LoopbackHTTP.request(
             served.url + "/api/v1/incidents", method: "POST", token: token, body: Data(#"{"short_description":"Disk full"}"#.utf8))
         #expect(opened.status == 201)
-        let start = Date()
-        // Kill in the middle of each level's wait (levels page about 0, 2 and 4 s in), restarting at once each time.
-        // A kill between a page's delivery and the commit of its outcome would send it again under the same key, by
-        // design (a receiver drops it); mid-wait the outcome is long committed, so each key arrives exactly once.
-        for offset in [1.0, 3.0, 5.0] {
-            let wait = offset - Date().timeIntervalSince(start)
-            if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+        // Kill during each level's wait, restarting at once each time: once the level's outcome is committed (the
+        // event stream says so), not at fixed instants, which on a slow machine can land between a page's delivery
+        // and the commit of its outcome. There a restart sends the page again under the same key, by design (a
+        // receiver drops it), and this test could not tell that from a page sent twice.
+        for delivered in [1, 2, 4] {
+            let outcomes = await follow(cli, served, until: { $0.count(of: " by hook: ") >= delivered })
+            #expect(outcomes, "no outcome for \(delivered) pages")
             served.kill9()
             served = try cli.serve(token: token)
         }
         defer { served.stop() }
-        // The server's event stream says when the escalation has run its course (replayed from the start, so an
-        // event before the follower connected counts too).
-        let follower = try cli.start(served.args(["events", "--incident", "INC0000001", "--after", "-", "--no-output"]))
-        let timeout = Task {
-            try await Task.sleep(for: .seconds(30))
-            follower.process.terminate()
-        }
-        let exhausted = await follower.firstLine { $0.contains(" escalation-exhausted ") }
-        timeout.cancel()
-        follower.process.terminate()
-        #expect(exhausted != nil)
+        let exhausted = await follow(cli, served, until: { $0.contains(" escalation-exhausted ") })
+        #expect(exhausted)
         let keys = try receiver.recordedRequests().compactMap { $0.header("Idempotency-Key") }
         #expect(keys.sorted() == [
             "INC0000001/c1/l1/r0/alice/hook", "INC0000001/c1/l2/r0/bob/hook",
@@ -85,9 +76,65 @@ struct EscalationKillTests {
         ])
         let log = try cli.git(wiki, ["log", "--reverse", "--format=%aI %s", "audit"])
         #expect(log.components(separatedBy: "paged level").count - 1 == 3, "\(log)")
+        // On time: each level is due two seconds after the one before, and nothing went out before it was due.
+        let state = try JSONSerialization.jsonObject(with: Data(cli.git(wiki, [
+            "show", "audit:incidents/000/00/INC0000001/escalation/state.json"]).utf8)) as? [String: Any]
+        let notifications = state?["notifications"] as? [[String: Any]] ?? []
+        let dates = ISO8601DateFormatter()
+        var due: [Int: Date] = [:]
+        for notification in notifications {
+            guard let level = notification["level"] as? Int, let planned = (notification["due"] as? String).flatMap(dates.date),
+                  let sent = ((notification["outcome"] as? [String: Any])?["at"] as? String).flatMap(dates.date) else {
+                Issue.record("unreadable notification \(notification)")
+                continue
+            }
+            due[level] = planned
+            #expect(sent >= planned, "level \(level) sent at \(sent), due \(planned)")
+        }
+        #expect(due.count == 3)
+        if let first = due[1], let second = due[2], let third = due[3] {
+            #expect(second.timeIntervalSince(first) == 2 && third.timeIntervalSince(second) == 2, "\(due)")
+        }
         let verified = try cli.run(["audit", "verify"])
         #expect(verified.status == 0, "\(verified.stderr)")
     }
+}
+
+extension EscalationKillTests {
+    /// Whether the incident's event stream on `served` (replayed from the start, so events before the follower
+    /// connected count) comes to satisfy `done` within 30 s; the stream's lines so far are what `done` sees.
+    func follow(_ cli: CLI, _ served: Served, until done: @escaping @Sendable (String) -> Bool) async -> Bool {
+        guard let follower = try? cli.start(served.args(["events", "--incident", "INC0000001", "--after", "-", "--no-output"]))
+        else { return false }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(30))
+            follower.process.terminate()
+        }
+        defer {
+            timeout.cancel()
+            follower.process.terminate()
+        }
+        let seen = LinesSeen()
+        return await follower.firstLine { seen.add($0, done) } != nil
+    }
+}
+
+/// The lines a follower has read so far, for a condition over all of them.
+private final class LinesSeen: @unchecked Sendable {
+    private var text = ""
+    private let lock = NSLock()
+
+    func add(_ line: String, _ done: (String) -> Bool) -> Bool {
+        lock.withLock {
+            text += line + "\n"
+            return done(text)
+        }
+    }
+}
+
+extension String {
+    /// How many times `part` occurs.
+    func count(of part: String) -> Int { components(separatedBy: part).count - 1 }
 }
 
 extension CLI.Running {
