@@ -56,6 +56,8 @@ let package = Package(
             dependencies: [
                 "Wiki", "Runbooks", "ITIL", "Executor", "Telemetry", "RunbookAPI", "Yams", "OnCall", "Notify", "Escalation",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

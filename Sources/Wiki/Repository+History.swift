@@ -1,4 +1,5 @@
 internal import CLibGit2
+import Foundation
 
 extension Repository {
     /// Visits the commits reachable from `revision`, newest first (topological order, ties by commit time).
@@ -6,10 +7,12 @@ extension Repository {
     /// - Parameters:
     ///   - path: when given (a file or a directory, from the root), visits only commits whose entry at `path`
     ///     differs from that of every parent, like `git log -- path`; a root commit counts when it has the path.
+    ///   - since: when given, the walk ends at the first commit made (by its committer's time) before it: a path's
+    ///     recent history without reading the whole branch, which on a linear branch (the audit log) is all of it.
     ///   - body: returns false to stop. It runs while this repository's lock is held: it may call this repository
     ///     again from the same thread, but other threads using it wait until the walk ends.
     /// - Throws: ``WikiError/revisionNotFound(_:)``, ``WikiError/invalidPath(_:reason:)``, or what `body` throws.
-    public func walk(_ revision: String, path: String? = nil, _ body: (Commit) throws -> Bool) throws {
+    public func walk(_ revision: String, path: String? = nil, since: Date? = nil, _ body: (Commit) throws -> Bool) throws {
         let path = try path.map { try RepositoryPath.normalizedPrefix($0) }
         try withHandle { repo in
             let start = try resolve(revision)
@@ -22,6 +25,7 @@ extension Repository {
             while let id = try Self.next(walker!) {
                 let commit = try Self.lookupCommit(id, in: repo)
                 defer { git_commit_free(commit) }
+                if let since, Double(git_commit_time(commit)) < since.timeIntervalSince1970 { return }
                 if let path, !path.isEmpty, try !Self.changes(commit, path) {
                     continue
                 }
@@ -76,12 +80,12 @@ extension Repository {
     }
 
     /// The commits ``walk(_:path:_:)`` visits, at most `limit` of them.
-    public func history(_ revision: String, path: String? = nil, limit: Int? = nil) throws -> [Commit] {
+    public func history(_ revision: String, path: String? = nil, since: Date? = nil, limit: Int? = nil) throws -> [Commit] {
         var commits: [Commit] = []
         if let limit, limit <= 0 {
             return commits
         }
-        try walk(revision, path: path) { commit in
+        try walk(revision, path: path, since: since) { commit in
             commits.append(commit)
             return limit.map { commits.count < $0 } ?? true
         }

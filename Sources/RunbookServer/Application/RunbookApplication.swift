@@ -2,6 +2,8 @@ import Escalation
 import Executor
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import ITIL
 import Logging
 import NIOCore
@@ -22,6 +24,8 @@ public struct RunbookApplication: Sendable {
     public let scheduler: RunScheduler
     public let metrics: ServerMetrics
     public let tokens: TokenFile
+    /// The dashboard's logins, in a file beside the token file.
+    let sessions: SessionBook
     /// Runs, read from memory (``RunIndex``).
     public let registry: RunRegistry
     /// The series watched by the anomaly detector.
@@ -51,6 +55,7 @@ public struct RunbookApplication: Sendable {
         self.settings = settings
         self.store = store
         self.tokens = tokens
+        sessions = SessionBook(path: (tokens.path as NSString).deletingLastPathComponent + "/sessions")
         self.logger = logger
         let metrics = ServerMetrics()
         self.metrics = metrics
@@ -120,7 +125,7 @@ public struct RunbookApplication: Sendable {
         let table = Mutex<RouteTable?>(nil)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware(routes: { table.withLock { $0 } }))
-        router.add(middleware: TokenAuthentication(tokens: tokens))
+        router.add(middleware: TokenAuthentication(tokens: tokens, sessions: sessions))
         let routes = RouteRecorder(router: router)
         let api = routes.group("api/v1")
         IntakeController(intake: intake, tokens: tokens, settings: settings,
@@ -136,6 +141,9 @@ public struct RunbookApplication: Sendable {
             AnnouncementController(store: store, links: onCall.links, speech: SpeechSynthesizer(settings: onCall.setup.speech))
                 .register(on: api)
         }
+        DashboardController(registry: registry, wiki: wiki, onCall: onCall).register(on: routes)
+        DashboardActions(registry: registry, tokens: tokens, sessions: sessions, secure: settings.tls != nil, bodyLimit: settings.bodyLimit)
+            .register(on: routes)
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
         OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
@@ -154,10 +162,11 @@ public struct RunbookApplication: Sendable {
     /// The application: the HTTP server plus the services (the wiki watcher, the follower of other
     /// writers' audit commits, the SLA deadlines and the run scheduler), shut down gracefully on SIGTERM or
     /// SIGINT (the scheduler last, after the server stopped accepting, so running steps get their grace period).
-    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let http: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(settings.idleTimeout.components.seconds) * 1_000_000_000)))
+        return Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(settings.idleTimeout.components.seconds) * 1_000_000_000))),
+            server: try settings.tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
             services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger)]
                 + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),

@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdTLS
 
 /// How `runbook serve` listens and what it accepts; the defaults are the embedded setup's.
 public struct ServerSettings: Sendable {
@@ -25,6 +26,9 @@ public struct ServerSettings: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// PagerDuty events accepted per routing key and minute; more get 429.
     public var pagerDutyEventsPerMinute = 600
+
+    /// The certificate and key to serve HTTPS with (`serve --tls-cert --tls-key`); nil serves plain HTTP.
+    public var tls: TLSConfiguration?
 
     public init() {}
 }

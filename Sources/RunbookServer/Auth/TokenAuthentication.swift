@@ -1,12 +1,17 @@
 import Hummingbird
 import RunbookAPI
 
-/// Finds who is asking from the request's `Authorization: Bearer` token and puts them in the context;
-/// routes that need someone say so with ``RequireRole``. A request without a token goes on as nobody,
-/// so the operations endpoints (`/metrics`, `/healthz`) stay open to probes.
+/// Finds who is asking from the request's `Authorization: Bearer` token, or else from the dashboard's session
+/// cookie, and puts them in the context; routes that need someone say so with ``RequireRole``. A request without
+/// either goes on as nobody, so the operations endpoints (`/metrics`, `/healthz`) stay open to probes.
+///
+/// A browser sends the cookie with every request to this server, also one a page of another site makes it send;
+/// so a change made on the cookie must prove it comes from the dashboard: the session's CSRF token in the
+/// `X-CSRF-Token` header (the dashboard's scripts), or in the form, which the dashboard's own form routes check.
 struct TokenAuthentication: RouterMiddleware {
     typealias Context = ServerContext
     let tokens: TokenFile
+    let sessions: SessionBook
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -18,8 +23,25 @@ struct TokenAuthentication: RouterMiddleware {
             } else {
                 context.refusal = "the Authorization header must be `Bearer <token>`"
             }
+        } else if let id = request.cookies[Session.cookieName]?.value, !id.isEmpty {
+            authenticate(session: id, request, &context)
         }
         return try await next(request, context)
+    }
+
+    private func authenticate(session id: String, _ request: Request, _ context: inout ServerContext) {
+        guard let session = sessions.session(id),
+              let entry = tokens.entries.first(where: { $0.name == session.tokenName }) else {
+            context.refusal = "the session has ended; log in again"
+            return
+        }
+        context.session = (id, session)
+        let safe = request.method == .get || request.method == .head
+        if safe || DashboardRoutes.checksItsOwnForms(request.uri.path) || request.headers[.csrfToken] == session.csrf {
+            context.principal = Principal(name: entry.name, role: entry.role)
+        } else {
+            context.refusal = "a change made with the session cookie needs the session's X-CSRF-Token header"
+        }
     }
 
     /// A 401 that tells the client to send a bearer token.

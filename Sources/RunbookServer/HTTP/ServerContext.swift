@@ -9,6 +9,8 @@ public struct ServerContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The token's holder, when the request carried a valid token.
     public var principal: Principal?
+    /// The dashboard session the request came with (its cookie's value, and what it stands for), when it did.
+    var session: (id: String, value: Session)?
     /// Why the request's credentials were not accepted, when it carried some.
     var refusal: String?
     /// The connection, which a refusal of an unread body closes (see ``ErrorMiddleware``).

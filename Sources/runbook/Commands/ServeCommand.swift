@@ -49,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
                                + "default http://ADDRESS:PORT).", valueName: "url"))
     var publicURL: String?
 
+    @Option(help: ArgumentHelp("A PEM certificate chain to serve HTTPS with, with --tls-key ($RUNBOOK_TLS_CERT).", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert ($RUNBOOK_TLS_KEY).", valueName: "path"))
+    var tlsKey: String?
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
     var logLevel: String?
 
@@ -76,6 +82,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard settings.maximumSeries >= 1 else { throw ValidationError("the series limit must be at least 1") }
         guard (0...65535).contains(settings.port) else { throw ValidationError("the port must be 0 to 65535, not \(settings.port)") }
         guard settings.bodyLimit >= 1024 else { throw ValidationError("the body limit must be at least 1024 bytes") }
+        switch (tlsCert ?? environment["RUNBOOK_TLS_CERT"], tlsKey ?? environment["RUNBOOK_TLS_KEY"]) {
+        case (nil, nil): break
+        case (let certificate?, let key?):
+            do { try settings.useTLS(certificate: certificate, key: key) } catch { throw ValidationError("\(error)") }
+        default: throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
+        }
 
         // After RUNBOOK_HOME is set from --data-dir, so the default file is inside it.
         let tokens = try tokenFile.open()
@@ -95,10 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if !resumed.isEmpty { logger.notice("resumed runs left waiting", metadata: ["runs": "\(resumed.map(\.id.description))"]) }
         let library = await server.wiki.library
-        let (host, configuredPort) = (settings.host, settings.port)
-        let app = server.application { channel in
+        let (host, configuredPort, scheme) = (settings.host, settings.port, settings.tls == nil ? "http" : "https")
+        let app = try server.application { channel in
             let port = channel.localAddress?.port ?? configuredPort
-            Console.out("listening on http://\(host):\(port) (wiki \(library.commit.short), \(library.runbooks.count) runbooks)")
+            Console.out("listening on \(scheme)://\(host):\(port) (wiki \(library.commit.short), \(library.runbooks.count) runbooks)")
         }
         try await app.runService()
         logger.notice("stopped")
@@ -106,7 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Where people reach the server: `--public-url`, else the address it listens on.
     private func publicAddress(_ settings: ServerSettings, _ environment: [String: String]) throws -> URL {
-        let text = publicURL ?? environment["RUNBOOK_PUBLIC_URL"] ?? "http://\(settings.host):\(settings.port)"
+        let text = publicURL ?? environment["RUNBOOK_PUBLIC_URL"] ?? "\(settings.tls == nil ? "http" : "https")://\(settings.host):\(settings.port)"
         guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("the public URL must be an http(s) address such as https://oncall.example.com, not '\(text)'")
         }

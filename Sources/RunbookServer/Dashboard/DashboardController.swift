@@ -1,0 +1,191 @@
+import Escalation
+import Executor
+import Foundation
+import Hummingbird
+import ITIL
+import RunbookAPI
+import Runbooks
+import Wiki
+
+/// The dashboard's pages: server-rendered HTML over the same data and the same client (``LocalClient``) as the API,
+/// so a page shows what the API answers and an action is refused or done exactly as the API would.
+struct DashboardController: Sendable {
+    let registry: RunRegistry
+    let wiki: WikiWatcher
+    let onCall: RunbookApplication.OnCallRuntime?
+
+    /// The incidents on one page of the list.
+    static let pageSize = 50
+
+    func register(on router: RouteRecorder) {
+        router.get("/") { _, _ in DashboardHeaders.seeOther("/incidents") }
+        router.get("assets/app.css") { _, _ in Self.asset(Stylesheet.text, type: "text/css; charset=utf-8") }
+        router.get("assets/app.js") { _, _ in Self.asset(Script.text, type: "text/javascript; charset=utf-8") }
+        let pages = router.group("").add(middleware: DashboardPageMiddleware())
+        pages.get("incidents") { request, context in try await incidents(request, context) }
+        pages.get("incidents/{number}") { request, context in try await incident(request, context) }
+        pages.get("runbooks") { _, context in try await runbooks(context) }
+        pages.get("runbooks/**") { _, context in try await runbook(context) }
+        pages.get("oncall") { _, context in try onCallPage(context) }
+        pages.get("audit") { request, context in try await audit(request, context) }
+        pages.get("audit/{commit}") { _, context in try await auditCommit(context) }
+    }
+
+    private static func asset(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300", .xContentTypeOptions: "nosniff"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func viewer(_ context: ServerContext) throws -> Viewer {
+        let principal = try context.actor()
+        return Viewer(name: principal.name, role: principal.role, csrf: context.session?.value.csrf ?? "")
+    }
+
+    private static func layout(_ title: String, _ section: Layout.Section?, _ context: ServerContext) throws -> Layout {
+        Layout(title: title, section: section, viewer: try viewer(context))
+    }
+
+    /// The page, or only its live part when the script asks for `?fragment=live`.
+    private static func respond(_ request: Request, page: () throws -> HTML, live: () -> HTML) rethrows -> Response {
+        request.query("fragment") == "live" ? live().response() : try page().response()
+    }
+
+    // MARK: - Incidents
+
+    private func incidents(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let query = try Self.listQuery(request)
+        let matching = registry.store.incidents(where: query.matches)
+        // Highest priority first, then newest: what to look at first is at the top.
+        let sorted = matching.sorted { ($0.priority.rawValue, $1.openedAt) < ($1.priority.rawValue, $0.openedAt) }
+        let shown = Array(sorted.dropFirst(query.paging.offset).prefix(query.paging.limit))
+        var escalation: [IncidentNumber: EscalationState] = [:]
+        if let engine = onCall?.engine {
+            for incident in shown { escalation[incident.number] = await engine.state(of: incident.number) }
+        }
+        let page = IncidentListPage(incidents: shown, total: matching.count, query: query, escalation: escalation, now: Date())
+        return try Self.respond(request, page: { page.page(try Self.layout("Incidents", .incidents, context)) }, live: { page.live })
+    }
+
+    /// The list's filters: open incidents unless `state` says otherwise (`state=` for any); an empty field is no filter.
+    private static func listQuery(_ request: Request) throws -> IncidentQuery {
+        let query = try IncidentQuery { name in
+            let value = request.query(name)
+            if name == "state" { return value == nil ? "open" : value!.isEmpty ? nil : value }
+            return value?.isEmpty == true ? nil : value
+        }
+        var sized = query
+        sized.paging = Paging(limit: request.query("limit") == nil ? pageSize : query.paging.limit, offset: query.paging.offset)
+        return sized
+    }
+
+    private func incident(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let viewer = try Self.viewer(context)
+        let number = try context.incidentNumber()
+        let client = LocalClient(registry: registry, actor: viewer.name)
+        let incident = try await client.incident(number)
+        var runs: [Run] = []
+        for text in incident.runs {
+            if let id = RunID(parsing: text), let run = try? await client.run(id) { runs.append(run) }
+        }
+        let reader = registry.store.reader
+        // Commits older than the incident cannot touch its folder: the walk stops there instead of reading the branch.
+        let since = incident.openedAt - 2
+        let timeline = try await offThePool {
+            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since, limit: 1000)
+        }
+        let page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
+                                      timeline: timeline, viewer: viewer, now: Date())
+        return try Self.respond(request, page: { page.page(try Self.layout(number.description, .incidents, context)) }, live: { page.live })
+    }
+
+    // MARK: - Runbooks
+
+    private func runbooks(_ context: ServerContext) async throws -> Response {
+        let library = await wiki.library
+        let (recent, _) = try await registry.page(of: nil, in: nil, offset: 0, limit: 500)
+        var lastRuns: [String: Run] = [:]
+        for run in recent where lastRuns[run.runbook].map({ $0.createdAt < run.createdAt }) ?? true { lastRuns[run.runbook] = run }
+        return RunbookListPage(library: library, lastRuns: lastRuns, now: Date()).page(try Self.layout("Runbooks", .runbooks, context)).response()
+    }
+
+    private func runbook(_ context: ServerContext) async throws -> Response {
+        let id = context.parameters.getCatchAll().joined(separator: "/")
+        let library = await wiki.library
+        guard let runbook = library.runbook(id) else {
+            if let page = library.page(id) {
+                let problems = page.errors.map(\.description).joined(separator: "; ")
+                throw APIError(404, code: "runbook_has_errors", "runbook '\(id)' does not load at \(library.commit.short): \(problems)")
+            }
+            throw APIError.notFound("no runbook '\(id)' at wiki commit \(library.commit.short)")
+        }
+        let repository = wiki.repository
+        let markdown = try await offThePool { try repository.readFile(runbook.path, at: library.commit) }
+        let body = PageHTML.render(runbook: String(decoding: markdown, as: UTF8.self), steps: runbook.steps)
+        return RunbookDetailPage(runbook: runbook, commit: library.commit.hex, body: body)
+            .page(try Self.layout(runbook.title, .runbooks, context)).response()
+    }
+
+    // MARK: - On call
+
+    private func onCallPage(_ context: ServerContext) throws -> Response {
+        let layout = try Self.layout("On call", .oncall, context)
+        guard let deployment = onCall?.deployment else {
+            return ProblemPage(title: "On call", message: "This server runs without paging (no on-call setup).", back: nil).page(layout).response()
+        }
+        return OnCallPage(config: deployment.config, commit: deployment.commit?.hex, problems: deployment.diagnostics.map(\.description),
+                          now: Date()).page(layout).response()
+    }
+
+    // MARK: - Audit
+
+    /// The audit commits on one page of `/audit`.
+    static let auditPageSize = 50
+
+    private func audit(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let reader = registry.store.reader
+        var start = "audit"
+        if let before = request.query("before") {
+            guard let id = ObjectID(hex: before) else {
+                throw APIError.badRequest("'\(before.prefix(80))' is not a commit id", field: "before", code: "invalid_parameter")
+            }
+            start = id.hex + "~1"
+        }
+        let revision = start
+        let commits = try await offThePool { () throws -> [Commit] in
+            do {
+                return try reader.history(revision, limit: Self.auditPageSize + 1)
+            } catch WikiError.revisionNotFound {
+                return []
+            }
+        }
+        let shown = Array(commits.prefix(Self.auditPageSize))
+        let more = commits.count > Self.auditPageSize ? shown.last?.id : nil
+        return AuditListPage(commits: shown, more: more).page(try Self.layout("Audit", .audit, context)).response()
+    }
+
+    private func auditCommit(_ context: ServerContext) async throws -> Response {
+        let text = context.path("commit")
+        guard let id = ObjectID(hex: text) else {
+            throw APIError.badRequest("'\(text.prefix(80))' is not a commit id (40 hex digits)", field: "commit", code: "invalid_parameter")
+        }
+        let reader = registry.store.reader
+        let (commit, changes) = try await offThePool { () throws -> (Commit, [AuditCommitPage.FileChange]) in
+            let commit: Commit
+            do { commit = try reader.commit(id) } catch { throw APIError.notFound("no commit \(id.hex) in the audit repository") }
+            let changed: [ChangedFile]
+            if let parent = commit.parents.first {
+                changed = try reader.changedFiles(from: parent, to: id)
+            } else {
+                changed = try reader.changedFiles(from: id, to: id)
+            }
+            let changes = changed.map { file in
+                AuditCommitPage.FileChange(
+                    path: file.path,
+                    before: commit.parents.first.flatMap { try? reader.readFile(file.path, at: $0) }.map { String(decoding: $0, as: UTF8.self) },
+                    after: file.blob == nil ? nil : (try? reader.readFile(file.path, at: id)).map { String(decoding: $0, as: UTF8.self) })
+            }
+            return (commit, changes)
+        }
+        return AuditCommitPage(commit: commit, changes: changes).page(try Self.layout("Commit \(id.short)", .audit, context)).response()
+    }
+}
