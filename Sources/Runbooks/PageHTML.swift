@@ -9,18 +9,13 @@ public enum PageHTML {
         renderMarkdown(markdown)
     }
 
-    /// The HTML of a runbook page's body: its YAML front matter is settings, not prose, so it is left out (rendered
-    /// as Markdown it became a paragraph, and `*` in a matcher's pattern turned into emphasis). A page whose front
-    /// matter never ends is rendered whole, as lint reports it.
-    public static func render(page text: String) -> String {
-        guard let location = try? FrontMatter.locate(in: text) else { return renderMarkdown(text) }
-        return renderMarkdown(String(location.body))
-    }
-
-    /// The HTML of a runbook's body with each of its executable steps marked: the step's fence is wrapped in
-    /// `<figure class="step" id="step-ID">` with a caption giving its number, title and attributes, so a reader
-    /// tells the code that runs from the code that only illustrates.
-    public static func render(runbook page: String, steps: [Step]) -> String {
+    /// The HTML of a runbook page's body with each of its executable steps marked.
+    ///
+    /// The YAML front matter is settings, not prose, so it is left out (rendered as Markdown it became a paragraph,
+    /// and `*` in a matcher's pattern turned into emphasis); a page whose front matter never ends is rendered whole,
+    /// as lint reports it. Each step's fence is wrapped in `<figure class="step" id="step-ID">` with a caption giving
+    /// its number, title and attributes, so a reader tells the code that runs from the code that only illustrates.
+    public static func render(runbook page: String, steps: [Step] = []) -> String {
         var body = Substring(page)
         var skippedLines = 0
         if let location = try? FrontMatter.locate(in: page) {

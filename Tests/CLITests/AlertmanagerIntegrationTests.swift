@@ -102,13 +102,6 @@ struct AlertmanagerIntegrationTests {
         return String(format: "%.1f s", Double(whole) + Double(fraction) / 1e18)
     }
 
-    /// The first executable `name` in a PATH directory, as `command -v` finds it.
-    private static func executableOnPath(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     // MARK: - The server
 
     /// A responder token made beforehand with the CLI, as an operator would make one for Alertmanager; the server then

@@ -20,7 +20,7 @@ import Testing
         """
 
     @Test func theFrontMatterIsNotRenderedAsProse() {
-        let html = PageHTML.render(page: Self.page)
+        let html = PageHTML.render(runbook: Self.page)
         #expect(!html.contains("alertname"))
         #expect(!html.contains("title: Disk"))
         #expect(html.contains("<h1>Disk almost full</h1>"))
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func aPageWithoutFrontMatterOrWithAnUnendedOneIsRenderedWhole() {
-        #expect(PageHTML.render(page: "# Title\n\ntext\n").contains("<h1>Title</h1>"))
-        #expect(PageHTML.render(page: "---\ntitle: x\n# never closed\n").contains("title: x"))
+        #expect(PageHTML.render(runbook: "# Title\n\ntext\n").contains("<h1>Title</h1>"))
+        #expect(PageHTML.render(runbook: "---\ntitle: x\n# never closed\n").contains("title: x"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Notify
 import RunbookAPI
 import Runbooks
 import Wiki
@@ -27,9 +28,9 @@ struct RunbookController: Sendable {
         let markdown = try await offThePool { try repository.readFile(runbook.path, at: library.commit) }
         let page = """
             <!doctype html>
-            <html><head><meta charset="utf-8"><title>\(Self.escape(runbook.title))</title></head>
+            <html><head><meta charset="utf-8"><title>\(HTMLText.escape(runbook.title))</title></head>
             <body>
-            \(PageHTML.render(page: String(decoding: markdown, as: UTF8.self)))
+            \(PageHTML.render(runbook: String(decoding: markdown, as: UTF8.self), steps: runbook.steps))
             </body></html>
             """
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
@@ -45,10 +46,5 @@ struct RunbookController: Sendable {
             throw APIError(404, code: "runbook_has_errors", "runbook '\(id)' does not load at \(library.commit.short): \(problems)")
         }
         throw APIError.notFound("no runbook '\(id)' at \(library.commit.short)")
-    }
-
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -176,7 +176,8 @@ struct DashboardController: Sendable {
             if let parent = commit.parents.first {
                 changed = try reader.changedFiles(from: parent, to: id)
             } else {
-                changed = try reader.changedFiles(from: id, to: id)
+                // The branch's first commit: everything in it is new.
+                changed = try reader.files(at: id).map { ChangedFile(path: $0.path, blob: $0.blob) }
             }
             let changes = changed.map { file in
                 AuditCommitPage.FileChange(
