@@ -40,6 +40,53 @@ struct BadInputTests {
         }
     }
 
+    /// JSON has no trailing comma. Foundation's decoder on Linux takes one, so a client's bug would show only
+    /// when it talks to another server; the server refuses it and says where.
+    @Test func trailingCommasAreInvalidJSON() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let webhook = Payloads.alertmanager().replacingOccurrences(of: "    }\n  ]\n}", with: "    },\n  ]\n}")
+            let nested = Payloads.alertmanager().replacingOccurrences(of: #""alerts": ["#, with: #""nested": [[1, [2,]], 3], "alerts": ["#)
+            let labels = #"{"short_description": "x", "labels": {"alertname": "X",}}"#
+            for (uri, text) in [("/api/v1/alerts/alertmanager", webhook), ("/api/v1/alerts/alertmanager", nested), ("/api/v1/incidents", labels)] {
+                let comma = try #require(Self.trailingComma(in: text))
+                let refused = try await client.execute(uri: uri, method: .post, headers: sandbox.auth(.responder), body: body(text))
+                #expect(refused.status == .badRequest, "\(text)")
+                #expect(refused.errorCode == "invalid_json")
+                #expect(refused.errorMessage?.contains("trailing comma around character \(comma)") == true, "\(refused.errorMessage ?? "")")
+            }
+            let pagerDuty = Payloads.pagerDuty(routingKey: sandbox.secrets[.responder]!).replacingOccurrences(of: "0.75}", with: "0.75,}")
+            let refused = try await client.execute(uri: "/v2/enqueue", method: .post, body: body(pagerDuty))
+            #expect(refused.status == .badRequest)
+            #expect(refused.json["status"] as? String == "invalid event")
+            #expect(sandbox.store.incidents().isEmpty, "nothing opened")
+
+            // Commas and brackets inside strings are text, escaped quotes included.
+            let inStrings = #"{"short_description": "a,}", "description": "say \",] and go", "labels": {"alertname": "X", "note": "b, ]"}}"#
+            let opened = try await client.execute(uri: "/api/v1/incidents", method: .post, headers: sandbox.auth(.responder), body: body(inStrings))
+            #expect(opened.status == .created, "\(opened.text)")
+            #expect(opened.json["short_description"] as? String == "a,}")
+        }
+    }
+
+    /// The scan for trailing commas knows strings: an escaped quote does not end one, an escaped backslash
+    /// before a quote does; offsets count bytes, as Foundation's "around character N" does.
+    @Test(arguments: [(#"[1,]"#, 2), (#"{"a":"x\\",}"#, 10), (#"{"a":"x\",}"}"#, nil), (#"[[],[{},],]"#, 7),
+                      ("{\"a\":1 ,\n\t}", 7), (#"["é",]"#, 5), (#"{"a": [1, {"b": "]"}], "c": ","}"#, nil)] as [(String, Int?)])
+    func trailingCommaScan(_ text: String, _ offset: Int?) {
+        #expect(JSONBody.trailingComma(in: Data(text.utf8)) == offset, "\(text)")
+    }
+
+    /// The byte offset, from 0, of the first comma that only spaces and line breaks separate from a `}` or `]`.
+    private static func trailingComma(in text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: ",") {
+            let next = bytes[(index + 1)...].first { !" \n\r\t".utf8.contains($0) }
+            if next == UInt8(ascii: "}") || next == UInt8(ascii: "]") { return index }
+        }
+        return nil
+    }
+
     /// Texts that say nothing (only a line break, U+2028) or hold a NUL are the client's mistake: a 400
     /// naming the field, and nothing stored. They were 500s, and a NUL was stored.
     @Test(arguments: [#""\n""#, #""\u2028""#, #"" \r\n\t""#, #""disk\u0000full""#])

@@ -35,6 +35,7 @@ enum JSONBody {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw APIError.badRequest("the request body is not valid UTF-8", code: "invalid_json")
         }
+        if let comma = trailingComma(in: data) { throw trailingCommaError(at: comma) }
         // A field the API does not know first: `{"txt": "x"}` is a typo of `text`, better said than "text is missing".
         if let body = Value.self as? any APIRequestBody.Type { try checkFields(of: data, known: body.fieldNames) }
         do {
@@ -42,6 +43,12 @@ enum JSONBody {
         } catch let error as DecodingError {
             throw describe(error, of: data)
         }
+    }
+
+    /// The 400 for a comma that closes an object or array, worded like Foundation's syntax errors.
+    static func trailingCommaError(at offset: Int) -> APIError {
+        .badRequest("the body is not valid JSON: a trailing comma around character \(offset) (JSON allows no comma before } or ])",
+                    code: "invalid_json")
     }
 
     /// Refuses a field the body's type does not know, suggesting the one probably meant.

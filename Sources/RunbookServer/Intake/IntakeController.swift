@@ -78,7 +78,9 @@ struct IntakeController: Sendable {
         let body = try await JSONBody.bytes(of: request, limit: settings.pagerDutyLimit)
         let event: PagerDutyEvent
         do {
-            guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) else {
+            let data = Data(body.readableBytesView)
+            // A trailing comma is not JSON, though Foundation's parser takes it (see `JSONBody.trailingComma`).
+            guard JSONBody.trailingComma(in: data) == nil, let json = try? JSONSerialization.jsonObject(with: data) else {
                 throw PagerDutyInvalid(errors: ["the body is not valid JSON"])
             }
             event = try PagerDutyEvent(json)
