@@ -130,7 +130,7 @@ struct IntakeController: Sendable {
             do {
                 return try make(value)
             } catch {
-                throw APIError.badRequest("\(field) must be 1 (high), 2 (medium) or 3 (low), not \(value)", field: field, code: "invalid_field")
+                throw APIError.badRequest("\(field) must be \(APIBody.NewIncident.scaleValues), not \(value)", field: field, code: "invalid_field")
             }
         }
         return AlertTrigger.Assessment(
