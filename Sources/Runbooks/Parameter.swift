@@ -23,8 +23,10 @@ public struct Parameter: Sendable, Equatable, Codable {
     /// The pattern compiled at parse time; `nil` without a pattern.
     private var compiledPattern: CompiledRegex?
 
+    /// The JSON keys, snake_case like the rest of the API.
     private enum CodingKeys: String, CodingKey {
-        case name, source, required, defaultValue, pattern, description
+        case name, source, required, pattern, description
+        case defaultValue = "default_value"
     }
 
     /// Creates a parameter; throws the regex parser's message when `pattern` does not compile.

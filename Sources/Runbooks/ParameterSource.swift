@@ -1,4 +1,6 @@
 /// Where a parameter's value comes from on the triggering alert (front matter `from: labels.X`).
+///
+/// In JSON it is an object with one key naming the kind: `{"label": "instance"}` or `{"annotation": "summary"}`.
 public enum ParameterSource: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// An alert label, such as `labels.instance`.
     case label(String)

@@ -38,6 +38,14 @@ public struct Runbook: Sendable, Equatable, Codable {
     /// nil for the default by priority in `config/oncall.yaml`.
     public var escalation: String?
 
+    /// The JSON keys (`GET /api/v1/runbooks/{id}`, `runbooks show --json`): snake_case like the rest of the API,
+    /// spelt out so that renaming a property cannot change the wire format.
+    private enum CodingKeys: String, CodingKey {
+        case id, path, title, summary, owner, service, category, tags, matchers, impact, urgency, parameters, timeout, concurrency
+        case resolve, steps, escalation
+        case assignmentGroup = "assignment_group"
+    }
+
     /// Creates a runbook; everything but the identity has an empty default.
     public init(
         id: String, path: String, title: String, summary: String = "", owner: String? = nil, service: String? = nil,

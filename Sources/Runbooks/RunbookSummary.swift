@@ -7,6 +7,10 @@ public struct RunbookSummary: Codable, Sendable {
     public let match: [String]
     public let errors: [String]
 
+    private enum CodingKeys: String, CodingKey {
+        case id, path, title, steps, match, errors
+    }
+
     public init(_ page: ParsedRunbook) {
         path = page.path
         id = page.runbook?.id ?? page.path
@@ -21,6 +25,10 @@ public struct RunbookSummary: Codable, Sendable {
 public struct ShownRunbook: Codable, Sendable {
     public let commit: String
     public let runbook: Runbook
+
+    private enum CodingKeys: String, CodingKey {
+        case commit, runbook
+    }
 
     public init(commit: String, runbook: Runbook) {
         self.commit = commit

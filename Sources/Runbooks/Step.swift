@@ -25,6 +25,13 @@ public struct Step: Sendable, Equatable, Codable {
     /// The host to run on (`host=`); `nil` runs it on the server.
     public var host: String?
 
+    /// The JSON keys: snake_case like the rest of the API, spelt out so that renaming a property cannot change the wire format.
+    private enum CodingKeys: String, CodingKey {
+        case id, title, description, language, code, line, timeout, retries, approve, host
+        case retryDelay = "retry_delay"
+        case onFailure = "on_failure"
+    }
+
     /// Creates a step; attribute defaults match an info string without attributes.
     public init(
         id: String, title: String, description: String = "", language: String, code: String, line: Int,

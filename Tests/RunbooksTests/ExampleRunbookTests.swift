@@ -79,4 +79,23 @@ import Runbooks
         #expect(try JSONDecoder().decode(Runbook.self, from: data) == runbook)
         #expect(String(decoding: data, as: UTF8.self).contains(#""timeout":"15m""#))
     }
+
+    /// The API's keys are snake_case; Swift's names for them (`defaultValue`, `_0`) are not on the wire.
+    @Test func jsonKeysAreSnakeCase() throws {
+        let json = String(decoding: try JSONEncoder().encode(try #require(parsed.runbook)), as: UTF8.self)
+        for key in [#""retry_delay":"#, #""default_value":"#, #""on_failure":"#, #""source":{"label":"instance"}"#] {
+            #expect(json.contains(key), "\(key) in \(json)")
+        }
+        for camel in ["assignmentGroup", "defaultValue", "onFailure", "retryDelay", "_0"] {
+            #expect(!json.contains(camel))
+        }
+    }
+
+    @Test func parameterSourcesReadAsOneKeyNamingTheKind() throws {
+        #expect(String(decoding: try JSONEncoder().encode(ParameterSource.label("instance")), as: UTF8.self) == #"{"label":"instance"}"#)
+        #expect(try JSONDecoder().decode(ParameterSource.self, from: Data(#"{"annotation":"summary"}"#.utf8)) == .annotation("summary"))
+        for bad in [#"{"label":{"_0":"instance"}}"#, "{}", #"{"label":"a","annotation":"b"}"#, #"{"label":"9lives"}"#] {
+            #expect(throws: DecodingError.self, "\(bad)") { try JSONDecoder().decode(ParameterSource.self, from: Data(bad.utf8)) }
+        }
+    }
 }

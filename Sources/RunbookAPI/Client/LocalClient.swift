@@ -154,7 +154,7 @@ public struct LocalClient: RunbookClient {
         do {
             return try make(value)
         } catch {
-            throw APIError.badRequest("\(field) must be 1 (high), 2 (medium) or 3 (low), not \(value)", field: field, code: "invalid_field")
+            throw APIError.badRequest("\(field) must be \(APIBody.NewIncident.scaleValues), not \(value)", field: field, code: "invalid_field")
         }
     }
 }

@@ -1,11 +1,25 @@
+import ITIL
+
 /// A body of this API, all of whose fields it knows: a field it does not know is a typo to report
 /// (`impcat`), not one to drop while the default takes its place.
 public protocol APIRequestBody: Codable, Sendable {
     associatedtype Field: CodingKey & CaseIterable
+
+    /// What `field` takes when it takes a closed list (`1 (high), 2 (medium) or 3 (low)`, `one of: new, ...`),
+    /// for a refusal to name; nil for a field that takes any value of its type.
+    static func acceptedValues(of field: Field) -> String?
 }
 
 extension APIRequestBody {
     public static var fieldNames: [String] { Field.allCases.map(\.stringValue) }
+
+    /// Fields take any value of their type unless the body says otherwise.
+    public static func acceptedValues(of field: Field) -> String? { nil }
+
+    /// ``acceptedValues(of:)`` by the field's JSON name; nil for a name the body does not have.
+    public static func acceptedValues(ofField name: String) -> String? {
+        Field(stringValue: name).flatMap(acceptedValues(of:))
+    }
 }
 
 /// The JSON bodies clients send to the API: the server decodes them, the CLI's `--server` mode
@@ -48,6 +62,13 @@ public enum APIBody {
             case shortDescription = "short_description"
             case dedupKey = "dedup_key"
         }
+
+        /// What impact and urgency take, as a refusal says it.
+        public static let scaleValues = "1 (high), 2 (medium) or 3 (low)"
+
+        public static func acceptedValues(of field: CodingKeys) -> String? {
+            field == .impact || field == .urgency ? scaleValues : nil
+        }
     }
 
     /// `POST /api/v1/incidents/{number}/transition`.
@@ -70,6 +91,17 @@ public enum APIBody {
             case holdReason = "hold_reason"
             case closeCode = "close_code"
             case closeNotes = "close_notes"
+        }
+
+        /// A value outside these lists that is a string is refused by ``LocalClient/transition(_:_:)``, which
+        /// also reads the spellings people type ("In Progress"); these name them when it is not a string.
+        public static func acceptedValues(of field: CodingKeys) -> String? {
+            switch field {
+            case .state: "one of: \(IncidentState.spellings)"
+            case .holdReason: "one of: \(HoldReason.spellings)"
+            case .closeCode: "one of: \(CloseCode.spellings)"
+            case .closeNotes: nil
+            }
         }
     }
 

@@ -35,13 +35,21 @@ enum JSONBody {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw APIError.badRequest("the request body is not valid UTF-8", code: "invalid_json")
         }
+        if let comma = trailingComma(in: data) { throw trailingCommaError(at: comma) }
+        let body = Value.self as? any APIRequestBody.Type
         // A field the API does not know first: `{"txt": "x"}` is a typo of `text`, better said than "text is missing".
-        if let body = Value.self as? any APIRequestBody.Type { try checkFields(of: data, known: body.fieldNames) }
+        if let body { try checkFields(of: data, known: body.fieldNames) }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw describe(error, of: data)
+            throw describe(error, of: data, body: body)
         }
+    }
+
+    /// The 400 for a comma that closes an object or array, worded like Foundation's syntax errors.
+    static func trailingCommaError(at offset: Int) -> APIError {
+        .badRequest("the body is not valid JSON: a trailing comma around character \(offset) (JSON allows no comma before } or ])",
+                    code: "invalid_json")
     }
 
     /// Refuses a field the body's type does not know, suggesting the one probably meant.
@@ -53,20 +61,23 @@ enum JSONBody {
                                   code: "unknown_field")
     }
 
-    /// A 400 naming the JSON path and what was expected there.
-    static func describe(_ error: DecodingError, of data: Data) -> APIError {
+    /// A 400 naming the JSON path and what was expected there: for a field of `body` that takes a closed list
+    /// (impact, a state), the values it takes.
+    static func describe(_ error: DecodingError, of data: Data, body: (any APIRequestBody.Type)? = nil) -> APIError {
         switch error {
         case .keyNotFound(let key, let context):
             return .badRequest("missing required field '\(key.stringValue)'", field: path(context.codingPath + [key]), code: "missing_field")
         case .typeMismatch(let type, let context):
+            if let refusal = outsideList(path(context.codingPath), of: body, in: data) { return refusal }
             return .badRequest("expected \(describe(type)) at \(path(context.codingPath))", field: path(context.codingPath),
                                code: "invalid_field")
         case .valueNotFound(let type, let context):
             return .badRequest("expected \(describe(type)), found null", field: path(context.codingPath), code: "invalid_field")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return rootProblem(of: data)
+            return rootProblem(of: data, body: body)
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
+            if let refusal = outsideList(field, of: body, in: data) { return refusal }
             // Foundation's words for a value outside an enumeration name a Swift type, not the field.
             if let range = context.debugDescription.range(of: "from invalid String value ") {
                 let value = context.debugDescription[range.upperBound...]
@@ -82,7 +93,7 @@ enum JSONBody {
     /// "not valid JSON", also for valid JSON with a number that does not fit its field (1.5 where a
     /// whole number is expected), so the body is parsed again for the position of a syntax error,
     /// or searched for such a number.
-    private static func rootProblem(of data: Data) -> APIError {
+    private static func rootProblem(of data: Data, body: (any APIRequestBody.Type)?) -> APIError {
         let tree: Any
         do {
             tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -91,6 +102,7 @@ enum JSONBody {
             return .badRequest("the body is not valid JSON: \(detail)", code: "invalid_json")
         }
         if let (field, number) = firstFractionalNumber(in: tree, at: "") {
+            if let refusal = outsideList(field, of: body, in: data) { return refusal }
             return .badRequest("expected a whole number at \(field), found \(number)", field: field, code: "invalid_field")
         }
         return .badRequest("the body does not have the expected shape", code: "invalid_json")

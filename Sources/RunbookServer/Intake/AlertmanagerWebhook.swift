@@ -22,8 +22,8 @@ struct AlertmanagerWebhook: Decodable, Sendable {
         var fingerprint: String?
     }
 
-    /// `firing` or `resolved`; anything else is refused with the alert's JSON path.
-    enum Status: String, Decodable, Sendable {
+    /// `firing` or `resolved`; anything else is refused with the alert's JSON path and these two.
+    enum Status: String, AcceptedValues {
         case firing, resolved
     }
 }

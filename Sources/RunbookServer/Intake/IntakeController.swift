@@ -78,7 +78,9 @@ struct IntakeController: Sendable {
         let body = try await JSONBody.bytes(of: request, limit: settings.pagerDutyLimit)
         let event: PagerDutyEvent
         do {
-            guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) else {
+            let data = Data(body.readableBytesView)
+            // A trailing comma is not JSON, though Foundation's parser takes it (see `JSONBody.trailingComma`).
+            guard JSONBody.trailingComma(in: data) == nil, let json = try? JSONSerialization.jsonObject(with: data) else {
                 throw PagerDutyInvalid(errors: ["the body is not valid JSON"])
             }
             event = try PagerDutyEvent(json)
@@ -128,7 +130,7 @@ struct IntakeController: Sendable {
             do {
                 return try make(value)
             } catch {
-                throw APIError.badRequest("\(field) must be 1 (high), 2 (medium) or 3 (low), not \(value)", field: field, code: "invalid_field")
+                throw APIError.badRequest("\(field) must be \(APIBody.NewIncident.scaleValues), not \(value)", field: field, code: "invalid_field")
             }
         }
         return AlertTrigger.Assessment(
