@@ -91,7 +91,8 @@ struct DashboardController: Sendable {
         // Commits older than the incident cannot touch its folder: the walk stops there instead of reading the branch.
         let since = incident.openedAt - 2
         let timeline = try await offThePool {
-            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since, limit: 1000)
+            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since,
+                               grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000)
         }
         let page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
                                       timeline: timeline, viewer: viewer, now: Date())
