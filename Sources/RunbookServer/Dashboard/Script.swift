@@ -4,8 +4,9 @@ import ITIL
 /// script). Pages work without it; with it, they stay current:
 ///
 /// - `time[data-due]` countdowns tick every second and turn red once due;
-/// - a page with `#live` follows the event stream (`EventSource`, one incident's events on an incident page) and,
-///   when something happened, fetches its own `?fragment=live` again and swaps it in, at most four times a second;
+/// - a page with `#live` follows the event stream (`EventSource`, one incident's events on an incident page) from
+///   the event its `data-after` names, so nothing between rendering and connecting is lost, and, when something
+///   happened, fetches its own `?fragment=live` again and swaps it in, at most four times a second;
 /// - `output` events append the running step's lines to its `pre.output`, as text, never as markup.
 enum Script {
     /// Every event name the stream may carry: EventSource delivers a named event only to a listener of that name.
@@ -47,9 +48,11 @@ enum Script {
           const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
           if (response.status === 401 || response.redirected) { location.reload(); return; }
           if (response.ok) {
+            const html = await response.text();
+            // Read after the body: lines may arrive while it does.
             const kept = logs();
             // The fragment is this server's own page, rendered with every text escaped.
-            live.innerHTML = await response.text();
+            live.innerHTML = html;
             for (const pre of live.querySelectorAll("pre.output")) {
               const text = kept.get(pre.dataset.run + "/" + pre.dataset.index);
               if (text) pre.textContent = text;
@@ -71,7 +74,9 @@ enum Script {
         while (pre.childNodes.length > 2000) pre.removeChild(pre.firstChild);
         pre.scrollTop = pre.scrollHeight;
       };
-      const query = incident ? "?incident=" + encodeURIComponent(incident) : "?output=false";
+      // A reconnect sends Last-Event-ID, which the server prefers to last_event_id.
+      const after = live.dataset.after ? "&last_event_id=" + encodeURIComponent(live.dataset.after) : "";
+      const query = (incident ? "?incident=" + encodeURIComponent(incident) : "?output=false") + after;
       const source = new EventSource("/api/v1/events" + query);
       for (const name of [EVENT_NAMES]) {
         source.addEventListener(name, name === "output" ? append : schedule);
