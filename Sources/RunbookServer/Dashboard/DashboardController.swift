@@ -54,6 +54,8 @@ struct DashboardController: Sendable {
 
     private func incidents(_ request: Request, _ context: ServerContext) async throws -> Response {
         let query = try Self.listQuery(request)
+        // Read before the incidents: whatever commits after it reaches the page's stream (see `replayStart`).
+        let tip = registry.store.feed.tip
         let matching = registry.store.incidents(where: query.matches)
         // Highest priority first, then newest: what to look at first is at the top.
         let sorted = matching.sorted { ($0.priority.rawValue, $1.openedAt) < ($1.priority.rawValue, $0.openedAt) }
@@ -62,7 +64,8 @@ struct DashboardController: Sendable {
         if let engine = onCall?.engine {
             for incident in shown { escalation[incident.number] = await engine.state(of: incident.number) }
         }
-        let page = IncidentListPage(incidents: shown, total: matching.count, query: query, escalation: escalation, now: Date())
+        let page = IncidentListPage(incidents: shown, total: matching.count, query: query, escalation: escalation,
+                                    replayAfter: tip?.hex, now: Date())
         return try Self.respond(request, page: { page.page(try Self.layout("Incidents", .incidents, context)) }, live: { page.live })
     }
 
@@ -82,6 +85,7 @@ struct DashboardController: Sendable {
         let viewer = try Self.viewer(context)
         let number = try context.incidentNumber()
         let client = LocalClient(registry: registry, actor: viewer.name)
+        let tip = registry.store.feed.tip
         let incident = try await client.incident(number)
         var runs: [Run] = []
         for text in incident.runs {
@@ -95,8 +99,21 @@ struct DashboardController: Sendable {
                                grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000)
         }
         let page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
-                                      timeline: timeline, viewer: viewer, now: Date())
+                                      timeline: timeline, viewer: viewer,
+                                      replayAfter: Self.replayStart(runs: runs, timeline: timeline, tip: tip)?.hex, now: Date())
         return try Self.respond(request, page: { page.page(try Self.layout(number.description, .incidents, context)) }, live: { page.live })
+    }
+
+    /// Where an incident page's event stream starts (its `last_event_id`). The page is read at one moment and its
+    /// stream opens a moment later; what happened in between (a step started by the approval that led here, its first
+    /// lines) would otherwise show only with the next event, or never. So the stream replays from the audit tip read
+    /// before the incident; and while a run is active, from the incident's commit before that run's first, because
+    /// the page holds none of the running step's output and a step prints before its start is committed.
+    static func replayStart(runs: [Run], timeline: [Commit], tip: ObjectID?) -> ObjectID? {
+        let active = Set(runs.filter { !$0.state.isFinal }.map(\.id.description))
+        guard !active.isEmpty,
+              let first = timeline.lastIndex(where: { $0.trailers.value(of: .run).map(active.contains) ?? false }) else { return tip }
+        return timeline[min(first + 1, timeline.count - 1)].id
     }
 
     // MARK: - Runbooks

@@ -15,13 +15,19 @@ struct IncidentDetailPage {
     /// The incident's audit commits, newest first.
     let timeline: [Commit]
     let viewer: Viewer
+    /// The event the script's stream starts after (``DashboardController/replayStart(runs:timeline:tip:)``).
+    let replayAfter: String?
     let now: Date
 
     func page(_ layout: Layout) -> HTML {
         layout.page("""
             <h1><span class="number">\(incident.number.description)</span> \(IncidentListPage.clipped(incident.shortDescription, to: 500))</h1>
-            <div id="live" data-fragment="incident" data-incident="\(incident.number.description)">\(live)</div>
+            <div id="live" data-fragment="incident" data-incident="\(incident.number.description)"\(afterAttribute)>\(live)</div>
             """, live: "incident")
+    }
+
+    private var afterAttribute: HTML {
+        replayAfter.map { " data-after=\"\($0)\"" as HTML } ?? .empty
     }
 
     /// The part the script replaces.

@@ -12,6 +12,8 @@ struct IncidentListPage {
     let query: IncidentQuery
     /// Where each listed incident's escalation stands, when it has one.
     let escalation: [IncidentNumber: EscalationState]
+    /// The event the script's stream starts after: the audit tip before the list was read.
+    let replayAfter: String?
     let now: Date
 
     /// The whole page.
@@ -19,7 +21,7 @@ struct IncidentListPage {
         layout.page("""
             <h1>Incidents</h1>
             \(filters)
-            <div id="live" data-fragment="list">\(live)</div>
+            <div id="live" data-fragment="list"\(replayAfter.map { " data-after=\"\($0)\"" as HTML } ?? .empty)>\(live)</div>
             """, live: "incidents")
     }
 
