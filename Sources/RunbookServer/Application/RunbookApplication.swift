@@ -26,6 +26,8 @@ public struct RunbookApplication: Sendable {
     public let tokens: TokenFile
     /// The dashboard's logins, in a file beside the token file.
     let sessions: SessionBook
+    /// Each incident's audit commits, for the dashboard's timeline.
+    let timelines: IncidentTimelines
     /// Runs, read from memory (``RunIndex``).
     public let registry: RunRegistry
     /// The series watched by the anomaly detector.
@@ -55,6 +57,7 @@ public struct RunbookApplication: Sendable {
         self.settings = settings
         self.store = store
         self.tokens = tokens
+        timelines = IncidentTimelines(store: store, logger: logger)
         sessions = SessionBook(path: (tokens.path as NSString).deletingLastPathComponent + "/sessions")
         self.logger = logger
         let metrics = ServerMetrics()
@@ -141,7 +144,7 @@ public struct RunbookApplication: Sendable {
             AnnouncementController(store: store, links: onCall.links, speech: SpeechSynthesizer(settings: onCall.setup.speech))
                 .register(on: api)
         }
-        DashboardController(registry: registry, wiki: wiki, onCall: onCall).register(on: routes)
+        DashboardController(registry: registry, wiki: wiki, onCall: onCall, timelines: timelines).register(on: routes)
         DashboardActions(registry: registry, tokens: tokens, sessions: sessions, secure: settings.tls != nil, bodyLimit: settings.bodyLimit)
             .register(on: routes)
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
@@ -168,7 +171,7 @@ public struct RunbookApplication: Sendable {
             router: router(),
             server: try settings.tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
-            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger)]
+            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger), timelines]
                 + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -13,6 +13,7 @@ struct DashboardController: Sendable {
     let registry: RunRegistry
     let wiki: WikiWatcher
     let onCall: RunbookApplication.OnCallRuntime?
+    let timelines: IncidentTimelines
 
     /// The incidents on one page of the list.
     static let pageSize = 50
@@ -56,15 +57,14 @@ struct DashboardController: Sendable {
         let query = try Self.listQuery(request)
         // Read before the incidents: whatever commits after it reaches the page's stream (see `replayStart`).
         let tip = registry.store.feed.tip
-        let matching = registry.store.incidents(where: query.matches)
         // Highest priority first, then newest: what to look at first is at the top.
-        let sorted = matching.sorted { ($0.priority.rawValue, $1.openedAt) < ($1.priority.rawValue, $0.openedAt) }
-        let shown = Array(sorted.dropFirst(query.paging.offset).prefix(query.paging.limit))
+        let (shown, total) = registry.store.page(where: query.matches, by: { ($0.priority.rawValue, $1.number) < ($1.priority.rawValue, $0.number) },
+                                                 offset: query.paging.offset, count: query.paging.limit)
         var escalation: [IncidentNumber: EscalationState] = [:]
         if let engine = onCall?.engine {
             for incident in shown { escalation[incident.number] = await engine.state(of: incident.number) }
         }
-        let page = IncidentListPage(incidents: shown, total: matching.count, query: query, escalation: escalation,
+        let page = IncidentListPage(incidents: shown, total: total, query: query, escalation: escalation,
                                     replayAfter: tip?.hex, now: Date())
         return try Self.respond(request, page: { page.page(try Self.layout("Incidents", .incidents, context)) }, live: { page.live })
     }
@@ -91,13 +91,7 @@ struct DashboardController: Sendable {
         for text in incident.runs {
             if let id = RunID(parsing: text), let run = try? await client.run(id) { runs.append(run) }
         }
-        let reader = registry.store.reader
-        // Commits older than the incident cannot touch its folder: the walk stops there instead of reading the branch.
-        let since = incident.openedAt - 2
-        let timeline = try await offThePool {
-            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since,
-                               grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000)
-        }
+        let timeline = try await timeline(of: incident)
         let page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
                                       timeline: timeline, viewer: viewer,
                                       replayAfter: Self.replayStart(runs: runs, timeline: timeline, tip: tip)?.hex, now: Date())
@@ -114,6 +108,20 @@ struct DashboardController: Sendable {
         guard !active.isEmpty,
               let first = timeline.lastIndex(where: { $0.trailers.value(of: .run).map(active.contains) ?? false }) else { return tip }
         return timeline[min(first + 1, timeline.count - 1)].id
+    }
+
+    /// The incident's audit commits, newest first (at most 1,000): from the index, or, while it loads, from a walk
+    /// of the commits made since the incident opened that mention it.
+    private func timeline(of incident: Incident) async throws -> [Commit] {
+        let reader = registry.store.reader
+        if let ids = timelines.commits(of: incident.number) {
+            return try await offThePool { try ids.suffix(1000).reversed().map { try reader.commit($0) } }
+        }
+        let (number, since) = (incident.number, incident.openedAt - 2)
+        return try await offThePool {
+            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since,
+                               grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000)
+        }
     }
 
     // MARK: - Runbooks
