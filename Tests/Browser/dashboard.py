@@ -693,7 +693,11 @@ def watch_the_run(browser, number, shots):
         raise Failure(f"the bytes that are not UTF-8 did not show as U+FFFD in step 3's output: {raw}")
     if browser.js("return window.__marker") != "after approving":
         raise Failure("the incident page reloaded while the run went on; it should update in place")
-    say(f"{number}: after Approve, lines 1-3 arrived live one by one, then step 3's bytes as U+FFFD; the run succeeded")
+    # Once the run has ended, what the steps printed stays on the page (from the committed logs), not only the link.
+    browser.until("the finished steps' output to stay shown",
+                  lambda b: any("line 3:" in text for text in b.texts(f"#run-{run} tr.step-output pre.log")))
+    say(f"{number}: after Approve, lines 1-3 arrived live one by one, then step 3's bytes as U+FFFD; the run succeeded; "
+        "the output stays shown")
 
 
 def typing_survives_a_refresh(browser, number, ada):

@@ -92,10 +92,27 @@ struct DashboardController: Sendable {
             if let id = RunID(parsing: text), let run = try? await client.run(id) { runs.append(run) }
         }
         let timeline = try await timeline(of: incident)
-        let page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
+        var page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
                                       timeline: timeline, viewer: viewer,
                                       replayAfter: Self.replayStart(runs: runs, timeline: timeline, tip: tip)?.hex, now: Date())
+        if let newest = runs.last { page.outputs[newest.id] = await Self.outputs(of: newest, client) }
         return try Self.respond(request, page: { page.page(try Self.layout(number.description, .incidents, context)) }, live: { page.live })
+    }
+
+    /// The last lines shown of a finished step's output.
+    static let outputLines = 100
+
+    /// The end of what each finished step of `run` printed, from its committed log; a step whose log cannot be read
+    /// is left out (its row still links the log).
+    private static func outputs(of run: Run, _ client: LocalClient) async -> [String: String] {
+        var outputs: [String: String] = [:]
+        for step in run.steps where step.log != nil && ![.pending, .running, .awaitingApproval].contains(step.state) {
+            guard let text = try? await client.log(of: run.id, step: step.id) else { continue }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let kept = lines.suffix(outputLines).joined(separator: "\n")
+            outputs[step.id] = lines.count > outputLines ? "… \(lines.count - outputLines) lines above (see the log)\n" + kept : kept
+        }
+        return outputs
     }
 
     /// Where an incident page's event stream starts (its `last_event_id`). The page is read at one moment and its

@@ -23,7 +23,9 @@ enum Stylesheet {
     main { padding: 1rem 1.2rem 3rem; max-width: 1400px; }
     h1 { font-size: 1.4rem; margin: .3rem 0 1rem; } h2 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; } h3 { font-size: 1rem; }
     table { border-collapse: collapse; width: 100%; background: var(--panel); }
-    th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+    th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+    /* Free text may be one long word (a label value): it may break anywhere; short columns keep their words whole. */
+    td.summary, .labels td, .timeline td:nth-child(4), .audit td:last-child, .runbooks td:nth-child(2) { overflow-wrap: anywhere; }
     th { font-weight: 600; color: var(--muted); font-size: .85rem; }
     code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .88em; }
     pre { background: var(--panel); border: 1px solid var(--line); padding: .6rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -12,6 +12,9 @@ struct IncidentDetailPage {
     let incident: Incident
     let escalation: EscalationState?
     let runs: [Run]
+    /// The end of each finished step's committed output, by run and step id: the newest run's only (a page reads
+    /// no more logs than one run has steps).
+    var outputs: [RunID: [String: String]] = [:]
     /// The incident's audit commits, newest first.
     let timeline: [Commit]
     let viewer: Viewer
@@ -141,11 +144,15 @@ struct IncidentDetailPage {
         let live = HTML.when(!run.state.isFinal && (step.state == .running || step.state == .awaitingApproval || step.state == .pending), """
             <tr class="live-log"><td></td><td colspan="7"><pre class="output" data-run="\(run.id.description)" data-index="\(index)" aria-live="polite"></pre></td></tr>
             """)
+        // A finished step keeps showing what it printed, so the lines watched live do not vanish when it ends.
+        let output = outputs[run.id]?[step.id].map { text -> HTML in
+            "<tr class=\"step-output\"><td></td><td colspan=\"7\"><details open><summary>output</summary><pre class=\"log\">\(text)</pre></details></td></tr>"
+        } ?? .empty
         return """
             <tr data-step="\(step.id)"><td>\(index + 1)</td><td>\(step.title)</td><td><span class="state \(step.state.rawValue)">\(step.state.rawValue)</span> \(decide)</td>
             <td>\(step.exitCode.map { "\($0)" } ?? step.signal.map { "signal \($0)" } ?? "")</td><td>\(step.attempts)</td>
             <td>\(step.durationSeconds.map { String(format: "%.1f s", $0) } ?? "")</td><td>\(step.decidedBy ?? "")</td><td>\(log)</td></tr>
-            \(live)
+            \(output)\(live)
             """
     }
 
