@@ -110,7 +110,7 @@ public struct RunLauncher: Sendable {
         let short = TextLimits.cut(summary, to: TextLimits.shortDescription)
         var description = alert.annotations["description"] ?? ""
         if short != summary { description = "Summary, in full: " + summary + (description.isEmpty ? "" : "\n\n" + description) }
-        return IncidentRequest(
+        var request = IncidentRequest(
             shortDescription: short, description: TextLimits.cut(description, to: TextLimits.text),
             category: alert.assessment.category ?? runbook?.category, service: alert.assessment.service ?? runbook?.service,
             assignmentGroup: runbook?.assignmentGroup,
@@ -118,6 +118,8 @@ public struct RunLauncher: Sendable {
             urgency: alert.assessment.urgency ?? runbook?.urgency.flatMap { try? Urgency($0) },
             severity: alert.labels["severity"], labels: alert.labels,
             alert: alert.key.map { AlertKey(source: alert.source, key: $0) } ?? AlertKey(source: alert.source, labels: alert.labels))
+        request.annotations = alert.annotations
+        return request
     }
 
     /// Records a refused run and says why on the incident; nothing runs.

@@ -804,6 +804,14 @@ def hostile_values(browser, alertmanager, tokens):
     expected = {"alertname": "HostileInput", "instance": ATTRIBUTE_BREAK, "team": SCRIPT_TAG, "link": JAVASCRIPT_LINK}
     if labels != expected:
         raise Failure(f"{hostile}'s labels are not shown as the text they are: {labels}")
+    annotations = browser.js("""return Object.fromEntries([...document.querySelectorAll("table.annotations tr")]
+        .map((row) => [row.querySelector("th").textContent, row.querySelector("td").textContent]));""")
+    expected = {"summary": f"Hostile {SCRIPT_TAG} {ATTRIBUTE_BREAK}", "description": f"see {JAVASCRIPT_LINK}",
+                "runbook_url": JAVASCRIPT_LINK}
+    if annotations != expected:
+        raise Failure(f"{hostile}'s annotations are not shown as the text they are: {annotations}")
+    if browser.js("return document.querySelectorAll('table.annotations a, table.labels a').length") != 0:
+        raise Failure(f"{hostile}'s labels or annotations became links")
     heading = browser.one("h1").text
     if SCRIPT_TAG not in heading:
         raise Failure(f"{hostile}'s heading does not show the summary as text: {heading!r}")

@@ -124,6 +124,13 @@ struct DashboardTests {
             #expect(incident.text.contains("&lt;script&gt;window.__xss=1&lt;/script&gt;"))
             #expect(incident.text.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
             #expect(incident.text.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"))
+            // Annotations are kept on the record (a long one cut to a label's length) and shown, as text.
+            #expect(incident.text.contains(#"<h2 id="annotations">Annotations</h2>"#))
+            #expect(incident.text.contains("<th scope=\"row\">description</th><td>&lt;iframe src=javascript:alert(1)&gt;AAAA"))
+            let record = try await client.execute(uri: "/api/v1/incidents/INC0000001", method: .get, headers: sandbox.auth(.viewer))
+            let annotations = try #require(record.json["annotations"] as? [String: String])
+            #expect(annotations["summary"] == "<b>bold</b> & \"quoted\"")
+            #expect((annotations["description"]?.count ?? 0) <= 4096, "cut to a label's length, not refused")
         }
     }
 

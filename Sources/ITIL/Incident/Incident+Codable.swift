@@ -4,7 +4,7 @@ import Foundation
 /// the ITIL tools they come from. Absent optionals are left out.
 extension Incident: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case number, description, caller, category, service, impact, urgency, priority, state, labels, alerts, runs, sla
+        case number, description, caller, category, service, impact, urgency, priority, state, labels, annotations, alerts, runs, sla
         case shortDescription = "short_description"
         case openedBy = "opened_by"
         case openedAt = "opened_at"
@@ -60,6 +60,7 @@ extension Incident: Codable {
         runs = try values.decode([String].self, forKey: .runs)
         sla = try values.decode(SLAClocks.self, forKey: .sla)
         labels = try values.decode([String: String].self, forKey: .labels)
+        annotations = try values.decodeIfPresent([String: String].self, forKey: .annotations) ?? [:]
         updatedAt = try values.decode(Date.self, forKey: .updatedAt)
         let storedPriority = try values.decode(Priority.self, forKey: .priority)
         guard storedPriority == priority else {
@@ -105,6 +106,8 @@ extension Incident: Codable {
         try values.encode(runs, forKey: .runs)
         try values.encode(sla, forKey: .sla)
         try values.encode(labels, forKey: .labels)
+        // Left out when empty: records written before annotations were kept read back the same.
+        if !annotations.isEmpty { try values.encode(annotations, forKey: .annotations) }
         try values.encode(updatedAt, forKey: .updatedAt)
     }
 }

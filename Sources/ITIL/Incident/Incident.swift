@@ -65,6 +65,9 @@ public struct Incident: Sendable, Hashable {
     public var sla: SLAClocks
     /// The labels of the alert that opened it, verbatim (any characters, including newlines).
     public var labels: [String: String]
+    /// The annotations of the alert that opened it (summary, description, runbook_url ...), for people to read: taken
+    /// in rather than refused, as ``kept(annotations:)`` cuts them.
+    public var annotations: [String: String]
     /// When anything last changed.
     public var updatedAt: Date
 
@@ -117,6 +120,7 @@ public struct Incident: Sendable, Hashable {
         self.runs = []
         self.sla = SLAClocks(openedAt: time, targets: opening.slaTargets)
         self.labels = opening.labels
+        self.annotations = Self.kept(annotations: opening.annotations)
         self.updatedAt = time
         appendNote(Self.openingNote(opening), kind: .system, at: time, by: actor)
     }
@@ -147,6 +151,20 @@ public struct Incident: Sendable, Hashable {
                 throw .invalidLabel(name: String(name.prefix(64)), reason: "a label's name and value are at most \(TextLimits.label) characters")
             }
         }
+    }
+
+    /// The most annotations a record keeps (by name), and the longest value (as a label's).
+    public static let annotationLimit = 32
+
+    /// An alert's annotations as a record keeps them: an alert is not refused for its annotations (they are prose,
+    /// often long), so the first ``annotationLimit`` by name are kept, each cut to a label's length, NULs replaced.
+    public static func kept(annotations: [String: String]) -> [String: String] {
+        var kept: [String: String] = [:]
+        for (name, value) in annotations.sorted(by: { $0.key < $1.key }).prefix(annotationLimit) where !name.isEmpty {
+            let clean = { (text: String) in TextLimits.cut(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"), to: TextLimits.label) }
+            kept[clean(name)] = clean(value)
+        }
+        return kept
     }
 
     /// Adds a timeline entry; every timeline write goes through here so times are always rounded alike.

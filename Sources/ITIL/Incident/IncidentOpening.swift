@@ -26,6 +26,8 @@ public struct IncidentOpening: Sendable, Hashable {
     public var urgency: Urgency
     /// The labels of the source alert, kept verbatim.
     public var labels: [String: String]
+    /// The annotations of the source alert, as ``Incident/kept(annotations:)`` keeps them.
+    public var annotations: [String: String] = [:]
     /// The alert that opened it, if one did: its source and dedup key.
     public var alert: AlertKey?
     /// The SLA targets of its priority at opening.

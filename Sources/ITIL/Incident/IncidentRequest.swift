@@ -22,6 +22,9 @@ public struct IncidentRequest: Sendable, Hashable {
     public var severity: String?
     /// The source alert's labels, verbatim.
     public var labels: [String: String]
+    /// The source alert's annotations (summary, description, runbook_url ...), as the record keeps them (see
+    /// ``Incident/annotations``).
+    public var annotations: [String: String] = [:]
     /// The dedup identity of the source alert, if any.
     public var alert: AlertKey?
 

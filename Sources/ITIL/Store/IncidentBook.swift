@@ -9,11 +9,16 @@ struct IncidentBook: Sendable {
     private(set) var lastNumber: IncidentNumber?
     /// How many are New, In Progress or On Hold.
     private(set) var openCount = 0
+    /// The open incidents by priority (1...5): what a "what is on fire" view lists, without reading every incident.
+    private(set) var openByPriority: [Int: Set<IncidentNumber>] = [:]
 
     /// Adds or replaces `incident`, keeping the indexes right.
     mutating func store(_ incident: Incident) {
-        let wasOpen = incidents.updateValue(incident, forKey: incident.number)?.state.isOpen ?? false
+        let previous = incidents.updateValue(incident, forKey: incident.number)
+        let wasOpen = previous?.state.isOpen ?? false
         openCount += (incident.state.isOpen ? 1 : 0) - (wasOpen ? 1 : 0)
+        if let previous, wasOpen { openByPriority[previous.priority.rawValue]?.remove(previous.number) }
+        if incident.state.isOpen { openByPriority[incident.priority.rawValue, default: []].insert(incident.number) }
         for link in incident.alerts {
             if incident.state.isOpen {
                 openByAlert[link.alertKey] = incident.number

@@ -121,6 +121,43 @@ public actor IncidentStore {
         return (Array(best.dropFirst(offset)), total)
     }
 
+    /// The open incidents (of `priorities`, or all), highest priority first and newest first within one, at
+    /// `offset..<offset+count`, and how many there are: from the book's index of open incidents, so the cost follows
+    /// the open incidents' numbers, not every incident's record (``page(where:by:offset:count:)`` reads those).
+    public nonisolated func openIncidents(priorities: Set<Int>? = nil, offset: Int, count: Int) -> (incidents: [Incident], total: Int) {
+        let book = shared.withLock { $0 }
+        var page: [Incident] = []
+        var skip = offset
+        var total = 0
+        for priority in 1...5 where priorities?.contains(priority) ?? true {
+            guard let numbers = book.openByPriority[priority], !numbers.isEmpty else { continue }
+            total += numbers.count
+            guard page.count < count else { continue }
+            guard skip < numbers.count else {
+                skip -= numbers.count
+                continue
+            }
+            // Newest first: only the numbers this page needs are ordered.
+            let wanted = skip + count - page.count
+            let newest = numbers.count <= wanted ? numbers.sorted(by: >) : Self.largest(wanted, of: numbers)
+            page += newest.dropFirst(skip).compactMap { book.incidents[$0] }
+            skip = 0
+        }
+        return (page, total)
+    }
+
+    /// The `count` largest of `numbers`, largest first, in one pass.
+    private static func largest(_ count: Int, of numbers: Set<IncidentNumber>) -> [IncidentNumber] {
+        var kept: [IncidentNumber] = []
+        kept.reserveCapacity(count + 1)
+        for number in numbers where kept.count < count || number > kept[kept.count - 1] {
+            let place = kept.firstIndex { number > $0 } ?? kept.count
+            kept.insert(number, at: place)
+            if kept.count > count { kept.removeLast() }
+        }
+        return kept
+    }
+
     /// The open incident for an alert key, if any: where a repeat of that alert would go.
     public nonisolated func openIncident(for alert: AlertKey) -> Incident? {
         shared.withLock { book in book.openByAlert[alert].flatMap { book.incidents[$0] } }
@@ -439,11 +476,13 @@ public actor IncidentStore {
     private nonisolated func opening(for request: IncidentRequest, number: IncidentNumber) -> IncidentOpening {
         let impact = request.impact ?? .medium
         let urgency = request.effectiveUrgency
-        return IncidentOpening(
+        var opening = IncidentOpening(
             number: number, shortDescription: request.shortDescription, description: request.description, caller: request.caller,
             category: request.category, service: request.service, assignmentGroup: request.assignmentGroup,
             assignedTo: request.assignedTo, impact: impact, urgency: urgency, labels: request.labels, alert: request.alert,
             slaTargets: policy.targets(for: Priority(impact: impact, urgency: urgency)))
+        opening.annotations = request.annotations
+        return opening
     }
 
     /// The subject line of an event in `git log --oneline audit`.

@@ -57,9 +57,14 @@ struct DashboardController: Sendable {
         let query = try Self.listQuery(request)
         // Read before the incidents: whatever commits after it reaches the page's stream (see `replayStart`).
         let tip = registry.store.feed.tip
-        // Highest priority first, then newest: what to look at first is at the top.
-        let (shown, total) = registry.store.page(where: query.matches, by: { ($0.priority.rawValue, $1.number) < ($1.priority.rawValue, $0.number) },
-                                                 offset: query.paging.offset, count: query.paging.limit)
+        // Highest priority first, then newest: what to look at first is at the top. The default view (open, perhaps
+        // by priority) reads the store's index of open incidents; other filters look at every incident.
+        let openOnly = query.states == Set(IncidentState.allCases.filter(\.isOpen))
+            && query.service == nil && query.assignedTo == nil && query.words == nil
+        let (shown, total) = openOnly
+            ? registry.store.openIncidents(priorities: query.priorities, offset: query.paging.offset, count: query.paging.limit)
+            : registry.store.page(where: query.matches, by: { ($0.priority.rawValue, $1.number) < ($1.priority.rawValue, $0.number) },
+                                  offset: query.paging.offset, count: query.paging.limit)
         var escalation: [IncidentNumber: EscalationState] = [:]
         if let engine = onCall?.engine {
             for incident in shown { escalation[incident.number] = await engine.state(of: incident.number) }

@@ -25,7 +25,7 @@ enum Stylesheet {
     table { border-collapse: collapse; width: 100%; background: var(--panel); }
     th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
     /* Free text may be one long word (a label value): it may break anywhere; short columns keep their words whole. */
-    td.summary, .labels td, .timeline td:nth-child(4), .audit td:last-child, .runbooks td:nth-child(2) { overflow-wrap: anywhere; }
+    td.summary, .labels td, .annotations td, .timeline td:nth-child(4), .audit td:last-child, .runbooks td:nth-child(2) { overflow-wrap: anywhere; }
     th { font-weight: 600; color: var(--muted); font-size: .85rem; }
     code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .88em; }
     pre { background: var(--panel); border: 1px solid var(--line); padding: .6rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; }

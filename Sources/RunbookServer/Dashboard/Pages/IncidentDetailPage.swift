@@ -75,10 +75,15 @@ struct IncidentDetailPage {
     }
 
     private var labels: HTML {
-        guard !incident.labels.isEmpty else { return .empty }
+        "\(Self.table("labels", "Labels", incident.labels))\(Self.table("annotations", "Annotations", incident.annotations))"
+    }
+
+    /// A name → value table of alert text, clipped for display.
+    private static func table(_ id: String, _ title: String, _ pairs: [String: String]) -> HTML {
+        guard !pairs.isEmpty else { return .empty }
         return """
-            <section aria-labelledby="labels"><h2 id="labels">Labels</h2><table class="labels"><tbody>
-            \(incident.labels.sorted { $0.key < $1.key }.map { "<tr><th scope=\"row\">\(IncidentListPage.clipped($0.key))</th><td>\(IncidentListPage.clipped($0.value, to: 1000))</td></tr>" as HTML })
+            <section aria-labelledby="\(id)"><h2 id="\(id)">\(title)</h2><table class="\(id)"><tbody>
+            \(pairs.sorted { $0.key < $1.key }.map { "<tr><th scope=\"row\">\(IncidentListPage.clipped($0.key))</th><td>\(IncidentListPage.clipped($0.value, to: 1000))</td></tr>" as HTML })
             </tbody></table></section>
             """
     }
