@@ -86,6 +86,7 @@ struct APIRouteTests {
             let log = try await client.execute(uri: "/api/v1/runs/INC0000001-1/steps/check/log", method: .get, headers: sandbox.auth(.viewer))
             #expect(log.status == .ok)
             #expect(log.text.contains("checking"))
+            #expect(log.headers[.xContentTypeOptions] == "nosniff", "step output is never sniffed as HTML")
             let early = try await client.execute(uri: "/api/v1/runs/INC0000001-1/steps/restart/log", method: .get, headers: sandbox.auth(.viewer))
             #expect(early.status == .notFound)
             let denyWithoutReason = try await client.execute(uri: "/api/v1/runs/INC0000001-1/deny", method: .post, headers: sandbox.auth(.approver))

@@ -270,6 +270,8 @@ struct DashboardTests {
             #expect(diff.text.contains("<ins>+ "))
             let unknown = try await client.execute(uri: "/audit/\(String(repeating: "ab", count: 20))", method: .get, headers: [.cookie: cookie])
             #expect(unknown.status == .notFound)
+            let favicon = try await client.execute(uri: "/incidents", method: .get, headers: [.cookie: cookie])
+            #expect(favicon.text.contains(#"<link rel="icon" href="data:,">"#), "no request for /favicon.ico, which would be a 404")
             let audit = try await client.execute(uri: "/audit", method: .get, headers: [.cookie: cookie])
             #expect(audit.text.contains(opening.id.short))
         }

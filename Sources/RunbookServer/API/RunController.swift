@@ -16,9 +16,11 @@ struct RunController: Sendable {
         api.group("runs", role: .viewer)
             .get { request, context in try await client(context).runs(RunQuery(request.query)) }
             .get("{id}") { _, context in try await client(context).run(context.runID()) }
+            // Step output is attacker-influenced text; nosniff keeps a browser from taking it for HTML.
             .get("{id}/steps/{step}/log") { _, context in
                 let text = try await client(context).log(of: context.runID(), step: context.path("step"))
-                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .xContentTypeOptions: "nosniff"],
+                                body: .init(byteBuffer: ByteBuffer(string: text)))
             }
             .get("{id}/events") { _, context in try await events(context) }
         api.group("runs", role: .approver)

@@ -28,7 +28,7 @@ struct Layout {
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex"><meta name="color-scheme" content="light dark">
         \(HTML.when(viewer != nil, "<meta name=\"csrf-token\" content=\"\(viewer?.csrf ?? "")\">"))
-        <title>\(title) · runbook</title><link rel="stylesheet" href="/assets/app.css">
+        <title>\(title) · runbook</title><link rel="stylesheet" href="/assets/app.css"><link rel="icon" href="data:,">
         <script src="/assets/app.js" defer></script></head>
         <body\(live.map { " data-live=\"\($0)\"" as HTML } ?? .empty)>
         <header class="top"><a class="brand" href="/incidents">runbook</a><nav aria-label="Main">\(navigation)</nav>\(account)</header>
