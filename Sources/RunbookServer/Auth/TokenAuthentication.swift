@@ -63,12 +63,20 @@ struct RequireRole: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
-        let principal = try context.actor()
+        _ = try context.actor(atLeast: role)
+        return try await next(request, context)
+    }
+}
+
+extension ServerContext {
+    /// Who is asking, when their token has at least `role`: 401 without a valid token, 403 with too low a role.
+    func actor(atLeast role: Role) throws -> Principal {
+        let principal = try actor()
         guard principal.role >= role else {
             throw APIError(403, code: "forbidden",
                            "the token '\(principal.name)' has the role \(principal.role.rawValue); this needs \(role.rawValue) or higher")
         }
-        return try await next(request, context)
+        return principal
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import ITIL
 import RunbookAPI
+import Wiki
 
 /// The dashboard's forms: logging in and out, and what people do to incidents and runs. Each is a plain form post
 /// (it works without the script) answered with a redirect back to the page, so reloading never posts twice. The
@@ -52,7 +53,8 @@ struct DashboardActions: Sendable {
         guard let token = form.token?.trimmingCharacters(in: .whitespacesAndNewlines), let principal = tokens.principal(for: token) else {
             return LoginPage(next: next, problem: "That token is not valid. Paste the whole token, starting with rbk_.").page().response(status: .unauthorized)
         }
-        let (id, _) = try sessions.open(for: principal.name)
+        let sessions = sessions
+        let (id, _) = try await offThePool { try sessions.open(for: principal.name) }
         let cookie = Cookie(name: Session.cookieName, value: id, maxAge: Int(Session.lifetime), path: "/", secure: secure, httpOnly: true,
                             sameSite: .strict)
         return DashboardHeaders.seeOther(next, cookie: cookie.description)
@@ -60,7 +62,10 @@ struct DashboardActions: Sendable {
 
     private func logout(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try await checkedForm(request, context)
-        if let (id, _) = context.session { try sessions.close(id) }
+        if let (id, _) = context.session {
+            let sessions = sessions
+            try await offThePool { try sessions.close(id) }
+        }
         let expired = Cookie(name: Session.cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
         return DashboardHeaders.seeOther("/login", cookie: expired.description)
     }
@@ -89,19 +94,11 @@ struct DashboardActions: Sendable {
 
     // MARK: - Incidents and runs
 
-    private func require(_ role: Role, _ context: ServerContext, to what: String) throws -> Principal {
-        let principal = try context.actor()
-        guard principal.role >= role else {
-            throw APIError(403, code: "forbidden", "'\(principal.name)' has the role \(principal.role.rawValue); to \(what) needs \(role.rawValue) or higher")
-        }
-        return principal
-    }
-
     private func act(on request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await checkedForm(request, context)
         let number = try context.incidentNumber()
         let verb = context.path("verb")
-        let principal = try require(.responder, context, to: verb.replacingOccurrences(of: "-", with: " ") + " an incident")
+        let principal = try context.actor(atLeast: .responder)
         let client = LocalClient(registry: registry, actor: principal.name)
         switch verb {
         case "acknowledge": _ = try await client.acknowledge(number)
@@ -135,7 +132,7 @@ struct DashboardActions: Sendable {
         case "cancel": verdict = .cancel
         default: throw APIError.notFound("no action '\(context.path("verb"))' on runs")
         }
-        let principal = try require(verdict == .cancel ? .responder : .approver, context, to: "\(context.path("verb")) a run")
+        let principal = try context.actor(atLeast: verdict == .cancel ? .responder : .approver)
         _ = try await LocalClient(registry: registry, actor: principal.name).decide(id, verdict, reason: nil)
         return DashboardHeaders.seeOther("/incidents/\(id.incident)#run-\(id)")
     }

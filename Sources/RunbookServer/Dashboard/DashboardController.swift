@@ -15,9 +15,6 @@ struct DashboardController: Sendable {
     let onCall: RunbookApplication.OnCallRuntime?
     let timelines: IncidentTimelines
 
-    /// The incidents on one page of the list.
-    static let pageSize = 50
-
     func register(on router: RouteRecorder) {
         router.get("/") { _, _ in DashboardHeaders.seeOther("/incidents") }
         router.get("assets/app.css") { _, _ in Self.asset(Stylesheet.text, type: "text/css; charset=utf-8") }
@@ -74,16 +71,14 @@ struct DashboardController: Sendable {
         return try Self.respond(request, page: { page.page(try Self.layout("Incidents", .incidents, context)) }, live: { page.live })
     }
 
-    /// The list's filters: open incidents unless `state` says otherwise (`state=` for any); an empty field is no filter.
+    /// The list's filters: open incidents unless `state` says otherwise (`state=` for any); an empty field is no
+    /// filter; 50 a page, as the API.
     private static func listQuery(_ request: Request) throws -> IncidentQuery {
-        let query = try IncidentQuery { name in
+        try IncidentQuery { name in
             let value = request.query(name)
             if name == "state" { return value == nil ? "open" : value!.isEmpty ? nil : value }
             return value?.isEmpty == true ? nil : value
         }
-        var sized = query
-        sized.paging = Paging(limit: request.query("limit") == nil ? pageSize : query.paging.limit, offset: query.paging.offset)
-        return sized
     }
 
     private func incident(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -1,7 +1,5 @@
-import Executor
 import Foundation
 import Hummingbird
-import ITIL
 import RunbookAPI
 
 /// Where the dashboard lives: pages under `/`, the forms' targets under `/actions/`, the two files under `/assets/`.
@@ -35,17 +33,9 @@ struct DashboardPageMiddleware: RouterMiddleware {
         }
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return Self.problem(error, principal, context, request)
-        } catch let error as HTTPError where error.status == .notFound {
-            return Self.problem(APIError.notFound("no page \(request.uri.path)"), principal, context, request)
-        } catch let error as IncidentError {
-            return Self.problem(APIError(error), principal, context, request)
-        } catch let error as ExecutorError {
-            return Self.problem(APIError(error), principal, context, request)
         } catch {
-            context.logger.error("dashboard page failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return Self.problem(APIError(500, code: "internal", "the server failed to show this page; see its log"), principal, context, request)
+            // The API's own translation (it logs what becomes a 500), shown as a page.
+            return Self.problem(ErrorMiddleware.apiError(for: error, request: request, context: context, routes: { nil }), principal, context, request)
         }
     }
 

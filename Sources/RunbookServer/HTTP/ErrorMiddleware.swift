@@ -33,8 +33,8 @@ struct ErrorMiddleware: RouterMiddleware {
         return request.headers[.transferEncoding] != nil
     }
 
-    /// The API's error for whatever a route threw.
-    private static func apiError(for error: any Error, request: Request, context: ServerContext, routes: () -> RouteTable?) -> APIError {
+    /// The API's error for whatever a route threw (the dashboard shows the same ones as pages).
+    static func apiError(for error: any Error, request: Request, context: ServerContext, routes: () -> RouteTable?) -> APIError {
         switch error {
         case let error as APIError: return error
         case let error as IncidentError: return APIError(error)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 
@@ -77,9 +76,8 @@ final class SessionBook: Sendable {
         return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     }
 
-    private static func hash(_ id: String) -> String {
-        SHA256.hash(data: Array(id.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    /// Like a token's: a session id is 32 random bytes, so an unsalted SHA-256 protects it at rest.
+    private static func hash(_ id: String) -> String { TokenFile.hash(id) }
 }
 
 /// The sessions file could not be written.
