@@ -19,9 +19,17 @@ public struct ExecutorSettings: Sendable {
     /// Whether canceling the task that runs a run (a server shutting down) ends it `interrupted`
     /// rather than `canceled` (Ctrl-C on `runbook trigger`, which someone chose to do).
     public var interruptOnTaskCancel = false
+    /// The data directory (`RUNBOOK_HOME`): its `secrets/` give steps their secrets and hosts their keys, its `ssh/`
+    /// holds the generated ssh configuration; `nil` refuses secrets and remote steps.
+    public var dataDirectory: String?
+    /// How long `ssh` may take to connect before the attempt fails as a connection failure.
+    public var connectTimeout: Duration = .seconds(10)
+    /// How long an idle connection to a host stays open for the next step.
+    public var connectionPersist: Duration = .seconds(60)
 
     public init(workRoot: String, stateDirectory: String, workers: Int = 4, outputCap: Int = 1 << 20,
-                gracePeriod: Duration = .seconds(5), owner: String = "\(ProcessInfo.processInfo.hostName):\(getpid())") {
+                gracePeriod: Duration = .seconds(5), owner: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
+                dataDirectory: String? = nil) {
         // Absolute, because steps run with their work directory as the current directory.
         self.workRoot = URL(fileURLWithPath: workRoot).standardizedFileURL.path
         self.stateDirectory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
@@ -29,6 +37,12 @@ public struct ExecutorSettings: Sendable {
         self.outputCap = outputCap
         self.gracePeriod = gracePeriod
         self.owner = owner
+        self.dataDirectory = dataDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    }
+
+    /// The secrets of the data directory, if there is one.
+    public var secrets: SecretStore? {
+        dataDirectory.map(SecretStore.init(dataDirectory:))
     }
 
     /// The lock a run's owner holds while it runs.

@@ -58,11 +58,30 @@ extension RunExecution {
         switch step.state {
         case .succeeded: return "succeeded" + attempts
         case .failed:
+            if step.connectionFailed == true { return "could not reach \(step.host ?? "its host") (ssh failed, exit 255)" + attempts }
+            if let hosts = step.hosts {
+                let failed = hosts.filter { $0.state != .succeeded }
+                return "failed on \(failed.count) of \(hosts.count) hosts (\(failed.map(\.name).joined(separator: ", ")))" + attempts
+            }
             if let code = step.exitCode { return "failed with exit status \(code)" + attempts }
             if let signal = step.signal { return "was killed by signal \(signal)" + attempts }
             return "could not start"
         case .timedOut: return "timed out" + attempts
         default: return step.state.rawValue
+        }
+    }
+
+    /// A host's part of a fanned-out step, in a few words.
+    static func describe(_ part: StepHostRecord) -> String {
+        switch part.state {
+        case .succeeded: return "succeeded"
+        case .failed:
+            if part.connectionFailed == true { return "could not be reached (ssh failed, exit 255)" }
+            if let code = part.exitCode { return "failed with exit status \(code)" }
+            if let signal = part.signal { return "was killed by signal \(signal)" }
+            return "failed"
+        case .timedOut: return "timed out"
+        default: return part.state.rawValue
         }
     }
 }

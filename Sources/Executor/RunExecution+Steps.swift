@@ -10,13 +10,13 @@ extension RunExecution {
     func runStep(_ index: Int, _ step: Step, deadline: ContinuousClock.Instant?) async throws -> Bool {
         let delay = step.retryDelay.map { Duration.milliseconds(Int64($0.seconds * 1000)) } ?? .zero
         for attempt in 1...(step.retries + 1) {
-            let (succeeded, log) = try await attemptStep(index, step, attempt: attempt, deadline: deadline)
+            let (succeeded, log, hostLogs) = try await self.attempt(index, step, attempt: attempt, deadline: deadline)
             // No retry the run's timeout would cut off before it starts.
             let timeLeft = deadline.map { $0 > .now + delay } ?? true
             let willRetry = !succeeded && attempt <= step.retries && !cancellation.isCanceled && timeLeft
             let logFile = FileChange.write(path: RunFolder.path(of: run.id) + "/" + RunFolder.logName(index: index, step: step.id),
                                            contents: Data(log.utf8))
-            post(.stepEnded, "step \(step.id) \(Self.describe(run.steps[index]))", step: step.id, files: [logFile])
+            post(.stepEnded, "step \(step.id) \(Self.describe(run.steps[index]))", step: step.id, files: [logFile] + hostLogs)
             progress(.stepEnded(index: index, step: run.steps[index], willRetry: willRetry))
             if succeeded { return true }
             guard willRetry else { return false }
@@ -25,6 +25,14 @@ extension RunExecution {
             if cancellation.isCanceled { return false }
         }
         return false
+    }
+
+    /// One attempt on the server, on one host, or on each host of a fan-out; the log, and each host's log file.
+    private func attempt(_ index: Int, _ step: Step, attempt: Int, deadline: ContinuousClock.Instant?) async throws
+        -> (Bool, String, [FileChange]) {
+        if case .hosts = step.target { return try await attemptOnHosts(index, step, attempt: attempt, deadline: deadline) }
+        let (succeeded, log) = try await attemptStep(index, step, attempt: attempt, deadline: deadline)
+        return (succeeded, log, [])
     }
 
     /// One attempt: writes the script, runs it, records the outcome. True on exit status 0, with the attempt's log.
@@ -41,7 +49,7 @@ extension RunExecution {
                 progress(.stepStarted(index: index, step: run.steps[index], attempt: attempt))
             }
             run.steps[index].processGroup = nil
-            record(outcome, index: index)
+            record(outcome, index: index, remote: step.target != .server)
             log = outcome.log
         } catch {
             run.steps[index].state = .failed
@@ -54,10 +62,36 @@ extension RunExecution {
         return (run.steps[index].state == .succeeded, log)
     }
 
-    /// Starts the step's process and waits for it.
+    /// Starts the step's process (its interpreter here, or `ssh` to its host) and waits for it.
     private func execute(
         _ step: Step, index: Int, deadline: ContinuousClock.Instant?, onStart: (pid_t) -> Void
     ) async throws -> StepOutcome {
+        let command: StepCommand
+        if let host = try targetHosts(of: step).first {
+            run.steps[index].host = host.name
+            command = try sshCommand(step, on: host)
+        } else {
+            command = try localCommand(step)
+        }
+        let progress = self.progress
+        return try await StepProcess.run(
+            command, limits: limits(for: step, deadline: deadline), cancellation: cancellation,
+            onLine: { progress(.output(index: index, line: $0)) },
+            onStart: onStart)
+    }
+
+    /// A step's timeout, cut to what is left of the run's.
+    func limits(for step: Step, deadline: ContinuousClock.Instant?) -> StepLimits {
+        var timeout = step.timeout.map { Duration.milliseconds(Int64($0.seconds * 1000)) }
+        if let deadline {
+            let left = deadline - .now
+            timeout = timeout.map { min($0, left) } ?? left
+        }
+        return StepLimits(timeout: timeout, gracePeriod: settings.gracePeriod, outputCap: settings.outputCap)
+    }
+
+    /// The interpreter running the step's script on this machine.
+    private func localCommand(_ step: Step) throws -> StepCommand {
         guard let interpreter = Interpreter.path(for: step.language) else {
             throw StepLaunchError(executable: step.language, reason: "no interpreter for this language on \(Interpreter.searchPath)")
         }
@@ -67,18 +101,9 @@ extension RunExecution {
         try Self.writeScript(step.code, to: script)
         let environment = plan.environment(
             incident: run.id.incident.description, run: run.id.description, step: step, workDirectory: workDirectory)
-        var timeout = step.timeout.map { Duration.milliseconds(Int64($0.seconds * 1000)) }
-        if let deadline {
-            let left = deadline - .now
-            timeout = timeout.map { min($0, left) } ?? left
-        }
-        let progress = self.progress
-        return try await StepProcess.run(
-            StepCommand(executable: interpreter, arguments: [script], environment: environment, workingDirectory: workDirectory),
-            limits: StepLimits(timeout: timeout, gracePeriod: settings.gracePeriod, outputCap: settings.outputCap),
-            cancellation: cancellation,
-            onLine: { progress(.output(index: index, line: $0)) },
-            onStart: onStart)
+        var command = StepCommand(executable: interpreter, arguments: [script], environment: environment, workingDirectory: workDirectory)
+        command.redaction = plan.redaction
+        return command
     }
 
     /// Writes a step's script, readable by its owner only. A scratch file: no sync to disk.
@@ -102,10 +127,16 @@ extension RunExecution {
         }
     }
 
-    /// Copies a process outcome into the step's record.
-    private func record(_ outcome: StepOutcome, index: Int) {
+    /// Copies a process outcome into the step's record; for a remote step, exit status 255 is ssh's own failure.
+    private func record(_ outcome: StepOutcome, index: Int, remote: Bool) {
         var step = run.steps[index]
+        step.connectionFailed = nil
         switch outcome.termination {
+        case .exited(255) where remote:
+            step.state = .failed
+            step.exitCode = nil
+            step.signal = nil
+            step.connectionFailed = true
         case .exited(let status):
             step.state = status == 0 ? .succeeded : .failed
             step.exitCode = status

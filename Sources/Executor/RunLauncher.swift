@@ -30,7 +30,7 @@ public struct RunLauncher: Sendable {
         case .toRun(let incident, let runbook, let commit):
             let run = try await self.run(
                 runbook, at: commit, for: incident.number, labels: alert.labels, annotations: alert.annotations, actor: actor,
-                progress: progress)
+                inventory: library.inventory, progress: progress)
             return .ran(try store.incident(incident.number), run)
         }
     }
@@ -60,20 +60,21 @@ public struct RunLauncher: Sendable {
         return .toRun(incident, runbook, commit: library.commit)
     }
 
-    /// Runs `runbook`, read at wiki commit `commit`, for an incident.
+    /// Runs `runbook`, read at wiki commit `commit`, for an incident; its remote steps use `inventory`, read at the same commit.
     ///
     /// A run whose parameters are refused is recorded as `refused` and nothing runs. Otherwise the
     /// incident moves to In Progress (assigned to automation) and, when every step succeeds, is
     /// resolved with "Solution provided", unless the runbook says `resolve: never`.
     public func run(
         _ runbook: Runbook, at commit: ObjectID, for incident: IncidentNumber, labels: [String: String],
-        annotations: [String: String], actor: String, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+        annotations: [String: String], actor: String, inventory: Inventory = .empty,
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> Run {
         let linked = try await store.linkNextRun(to: incident, actor: actor)
         guard let id = RunID(parsing: linked.run) else { throw ExecutorError.unknownRun(linked.run) }
         let plan: RunPlan
         do {
-            plan = try RunPlan(runbook: runbook, labels: labels, annotations: annotations)
+            plan = try RunPlan(runbook: runbook, labels: labels, annotations: annotations, inventory: inventory, secrets: settings.secrets)
         } catch {
             let refused = try await refuse(id, runbook: runbook, commit: commit, refusal: error, actor: actor)
             progress(.ended(refused))
@@ -92,10 +93,10 @@ public struct RunLauncher: Sendable {
     ///
     /// - Throws: ``ExecutorError/runOwned(_:)`` when another process has it; nothing is written then.
     public func resume(
-        _ run: Run, runbook: Runbook, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+        _ run: Run, runbook: Runbook, inventory: Inventory = .empty, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> Run {
         guard let point = run.resumePoint else { throw ExecutorError.notAwaitingApproval(run.id, run.state) }
-        let plan = RunPlan(runbook: runbook, recorded: run.parameters)
+        let plan = RunPlan(runbook: runbook, recorded: run.parameters, inventory: inventory, secrets: settings.secrets)
         let startedBefore = run.steps.contains { $0.state != .pending || $0.decidedBy != nil }
         let execution = RunExecution(
             run: run, plan: plan, store: store, settings: settings, actor: run.actor,

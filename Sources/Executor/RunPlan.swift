@@ -9,16 +9,25 @@ import Runbooks
 public struct RunPlan: Sendable {
     /// The runbook, as parsed at the pinned commit.
     public let runbook: Runbook
-    /// NAME → value, from the alert or the parameter's default.
+    /// NAME → value, from the alert or the parameter's default: what the run records.
     public let parameters: [String: String]
+    /// NAME → value of the `from: secret.X` parameters, never recorded: read from the store for each run.
+    let secretParameters: [String: String]
+    /// Secret name → value, for redacting the step's output.
+    let secretValues: [String: String]
+    /// The wiki's inventory at the run's commit: the hosts remote steps may use.
+    public let inventory: Inventory
 
-    /// Resolves the runbook's parameters from an alert.
+    /// Resolves the runbook's parameters from an alert (or given by hand, as labels), and its secrets from `secrets`.
     ///
     /// - Throws: ``RunRefusal`` naming every parameter that is missing or whose value is refused.
-    public init(runbook: Runbook, labels: [String: String], annotations: [String: String]) throws(RunRefusal) {
+    public init(runbook: Runbook, labels: [String: String], annotations: [String: String], inventory: Inventory = .empty,
+                secrets: SecretStore? = nil) throws(RunRefusal) {
         var values: [String: String] = [:]
         var problems: [String] = []
+        let (secretParameters, secretValues) = Self.secrets(of: runbook, from: secrets, problems: &problems)
         for parameter in runbook.parameters {
+            if case .secret = parameter.source { continue }
             let given = parameter.source?.value(labels: labels, annotations: annotations)
             guard let value = given ?? parameter.defaultValue else {
                 if parameter.required {
@@ -35,13 +44,56 @@ public struct RunPlan: Sendable {
         guard problems.isEmpty else { throw RunRefusal(runbook: runbook.id, problems: problems) }
         self.runbook = runbook
         self.parameters = values
+        self.secretParameters = secretParameters
+        self.secretValues = secretValues
+        self.inventory = inventory
     }
 
     /// The plan of a run that already resolved its parameters (one resumed after a restart): they were checked
-    /// when it was made, and are what its earlier steps got.
-    public init(runbook: Runbook, recorded parameters: [String: String]) {
+    /// when it was made, and are what its earlier steps got. Secrets are read again: they were never recorded.
+    public init(runbook: Runbook, recorded parameters: [String: String], inventory: Inventory = .empty, secrets: SecretStore? = nil) {
+        var problems: [String] = []
         self.runbook = runbook
         self.parameters = parameters
+        (secretParameters, secretValues) = Self.secrets(of: runbook, from: secrets, problems: &problems)
+        self.inventory = inventory
+    }
+
+    /// The values of the runbook's secret parameters, and every secret they name (with the inventory's keys left out:
+    /// ssh reads those from their files, and they never reach a step).
+    private static func secrets(of runbook: Runbook, from store: SecretStore?, problems: inout [String])
+        -> (parameters: [String: String], values: [String: String]) {
+        var parameters: [String: String] = [:]
+        var values: [String: String] = [:]
+        for parameter in runbook.parameters {
+            guard case .secret(let name) = parameter.source else { continue }
+            let value: String?
+            do {
+                value = try store?.value(of: name)
+            } catch {
+                problems.append("\(parameter.name) (from secret.\(name)): \(error)")
+                continue
+            }
+            guard let value = value ?? parameter.defaultValue else {
+                if parameter.required {
+                    problems.append("\(parameter.name): required, but there is no secret '\(name)' (runbook secrets set \(name))")
+                }
+                continue
+            }
+            if parameter.validate(value) != nil {
+                // Not the check's own message: it would quote the value.
+                problems.append("\(parameter.name) (from secret.\(name)): the secret's value fails the parameter's check (size, NUL or pattern)")
+                continue
+            }
+            parameters[parameter.name] = value
+            values[name] = value
+        }
+        return (parameters, values)
+    }
+
+    /// The redaction of every secret value a step of this run can see.
+    var redaction: Redaction {
+        Redaction(secrets: secretValues)
     }
 
     /// The environment of a step: a fixed base, the run's identity, and the parameters. Nothing
@@ -61,6 +113,7 @@ public struct RunPlan: Sendable {
         // Parameter names never collide with these: the parser refuses PATH, HOME, TMPDIR, LANG,
         // LC_* and RUNBOOK_* as names.
         environment.merge(parameters) { base, _ in base }
+        environment.merge(secretParameters) { base, _ in base }
         return environment
     }
 }

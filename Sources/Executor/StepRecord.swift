@@ -30,13 +30,20 @@ public struct StepRecord: Sendable, Codable, Equatable {
     /// The process group of the last attempt, while it may still run: what a later process kills if
     /// the one running the step dies.
     public var processGroup: Int32?
+    /// The inventory host a remote step ran on (`host=`).
+    public var host: String?
+    /// Each host of a step fanned out over several (`hosts=`), in name order.
+    public var hosts: [StepHostRecord]?
+    /// Whether `ssh` itself failed (exit 255) on the last attempt of a one-host step, rather than the step.
+    public var connectionFailed: Bool?
     /// Who approved or denied it, and why.
     public var decidedBy: String?
     public var decisionReason: String?
 
     /// Snake case spelled out, as in ``Run``.
     enum CodingKeys: String, CodingKey {
-        case id, title, language, state, attempts, signal, log
+        case id, title, language, state, attempts, signal, log, host, hosts
+        case connectionFailed = "connection_failed"
         case exitCode = "exit_code", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_seconds"
         case outputBytes = "output_bytes", droppedBytes = "dropped_bytes", processGroup = "process_group"
         case decidedBy = "decided_by", decisionReason = "decision_reason"

@@ -141,6 +141,13 @@ private struct AttributeScanner<Text: FenceInfoText> {
 
     private mutating func value(for key: String) throws(Problem) -> String {
         guard let quote = rest.first, quote.is("\"") || quote.is("'") else {
+            // `host=${HOST}`: a parameter reference is one bare value, braces and all.
+            if rest.first?.is("$") == true, rest.dropFirst().first?.is("{") == true,
+               let close = rest.firstIndex(where: { $0.is("}") }) {
+                let value = rest[..<rest.index(after: close)]
+                rest = rest[value.endIndex...]
+                return value.text
+            }
             let value = rest.prefix { !$0.isWhitespace && !$0.is(",") && !$0.is("}") }
             if value.containsOpeningBrace { throw Problem(message: "unbalanced braces in fence info: unexpected '{'") }
             rest = rest[value.endIndex...]

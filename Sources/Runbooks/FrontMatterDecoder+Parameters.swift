@@ -55,7 +55,7 @@ extension FrontMatterDecoder {
     private mutating func source(_ node: Node, parameter: String) -> ParameterSource? {
         guard let text = node.scalar?.string, let source = ParameterSource(parsing: text) else {
             findings.error(line(of: node), "invalid from '\(node.scalar?.string ?? "")' for parameter \(parameter): "
-                + "use labels.NAME or annotations.NAME")
+                + "use labels.NAME, annotations.NAME or secret.NAME")
             return nil
         }
         return source

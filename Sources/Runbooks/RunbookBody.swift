@@ -132,7 +132,8 @@ struct RunbookBody {
                 id: "", title: heading ?? "Step \(drafts.count + 1)", description: pending.joined(separator: "\n\n"),
                 language: fence.language, code: block.text, line: line, timeout: attributes.timeout,
                 retries: attributes.retries, retryDelay: attributes.retryDelay, onFailure: attributes.onFailure,
-                approve: attributes.approve, host: attributes.host
+                approve: attributes.approve, host: attributes.host, hosts: attributes.hosts, parallel: attributes.parallel,
+                tolerate: attributes.tolerate
             )
             drafts.append(Draft(step: step, explicitID: attributes.id))
             pending = []

@@ -14,11 +14,17 @@ public struct RunbookLibrary: Sendable {
     public let runbooks: [Runbook]
     /// How many files this load parsed; the rest were reused from the previous load.
     public let reparsedCount: Int
+    /// The hosts remote steps may run on, at the same commit, and what is wrong with their files.
+    public let inventory: Inventory
+    public let inventoryDiagnostics: [Diagnostic]
     /// The blob of each page, so a reload can tell which pages a commit changed.
     private let blobs: [String: ObjectID]
 
-    private init(commit: ObjectID, pages: [ParsedRunbook], reparsedCount: Int, blobs: [String: ObjectID]) {
+    private init(commit: ObjectID, pages: [ParsedRunbook], reparsedCount: Int, blobs: [String: ObjectID],
+                 inventory: (inventory: Inventory, diagnostics: [Diagnostic])) {
         self.commit = commit
+        self.inventory = inventory.inventory
+        self.inventoryDiagnostics = inventory.diagnostics
         self.pages = pages
         self.runbooks = pages.compactMap(\.runbook)
         self.reparsedCount = reparsedCount
@@ -64,7 +70,8 @@ public struct RunbookLibrary: Sendable {
             default: if present { pages.remove(at: index) }
             }
         }
-        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: parsed.count, blobs: blobs)
+        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: parsed.count, blobs: blobs,
+                              inventory: try Inventory.load(from: repository, at: commit))
     }
 
     /// Reads and parses every page at `commit`.
@@ -72,7 +79,8 @@ public struct RunbookLibrary: Sendable {
         let entries = try repository.files(at: commit, under: directory).filter { isPage($0.path) }
         let pages = try readAndParse(entries.map { ($0.path, $0.blob) }, from: repository)
         let blobs = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0.blob) })
-        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: entries.count, blobs: blobs)
+        return RunbookLibrary(commit: commit, pages: pages, reparsedCount: entries.count, blobs: blobs,
+                              inventory: try Inventory.load(from: repository, at: commit))
     }
 
     /// Whether a file under `runbooks/` is a runbook page; other files (images, notes) are not.

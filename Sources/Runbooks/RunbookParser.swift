@@ -52,7 +52,26 @@ public enum RunbookParser {
         if body.steps.isEmpty {
             findings.warning(1, "runbook has no executable steps (fences in \(executableLanguages.sorted().joined(separator: ", ")))")
         }
+        checkHostParameters(body.steps, parameters: frontMatter?.parameters ?? [], findings: &findings)
         return assemble(path: path, frontMatter: frontMatter ?? FrontMatter(), body: body)
+    }
+
+    /// `host=${NAME}` must name a declared parameter with a pattern: its value picks a host, so it is checked before
+    /// any step runs, and a value that is not an inventory name fails the step instead of reaching `ssh`.
+    private static func checkHostParameters(_ steps: [Step], parameters: [Parameter], findings: inout Findings) {
+        for step in steps {
+            guard case .hostParameter(let name) = step.target else { continue }
+            guard let parameter = parameters.first(where: { $0.name == name }) else {
+                findings.error(step.line, "host=${\(name)}: no parameter \(name) in the front matter's params")
+                continue
+            }
+            if case .secret = parameter.source {
+                findings.error(step.line, "host=${\(name)}: \(name) is a secret; a host is chosen by a label or a default, not a secret")
+            } else if parameter.pattern == nil {
+                findings.error(step.line, "host=${\(name)}: give parameter \(name) a pattern (such as '^db[0-9]+$'), "
+                    + "so only the hosts you mean can be chosen")
+            }
+        }
     }
 
     private static func assemble(path: String, frontMatter: FrontMatter, body: RunbookBody) -> Runbook {

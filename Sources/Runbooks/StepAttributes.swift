@@ -3,7 +3,8 @@
 /// Unknown attributes are errors rather than ignored: a misspelt `aprove=true` silently running a
 /// destructive step without approval is exactly the failure a lint exists to prevent.
 struct StepAttributes {
-    static let known = ["id", "timeout", "retries", "retry-delay", "on-failure", "approve", "host", "run"]
+    static let known = ["id", "timeout", "retries", "retry-delay", "on-failure", "approve", "host", "hosts", "parallel", "tolerate", "run"]
+    static let parallelRange = 1...100
     static let retryRange = 0...10
 
     var id: String?
@@ -13,6 +14,9 @@ struct StepAttributes {
     var onFailure = FailurePolicy.stop
     var approve = false
     var host: String?
+    var hosts: HostSelector?
+    var parallel = Step.defaultParallel
+    var tolerate = 0
     var run = true
     /// Errors, each a full message.
     private(set) var problems: [String] = []
@@ -30,6 +34,12 @@ struct StepAttributes {
         }
         if retryDelay != nil, retries == 0, seen.contains("retry-delay") {
             warnings.append("retry-delay has no effect without retries")
+        }
+        if seen.contains("host"), seen.contains("hosts") {
+            problems.append("give host= (one host) or hosts= (every host a selector matches), not both")
+        }
+        for key in ["parallel", "tolerate"] where seen.contains(key) && !seen.contains("hosts") {
+            warnings.append("\(key) has no effect without hosts=")
         }
     }
 
@@ -49,6 +59,9 @@ struct StepAttributes {
         case "approve": approve = flag(value, for: "approve") ?? false
         case "run": run = flag(value, for: "run") ?? true
         case "host": host = checkedHost(value)
+        case "hosts": hosts = checkedSelector(value)
+        case "parallel": parallel = count(value, for: "parallel", in: Self.parallelRange) ?? parallel
+        case "tolerate": tolerate = count(value, for: "tolerate", in: 0...10_000) ?? 0
         default: reportUnknown(attribute.key)
         }
     }
@@ -95,19 +108,48 @@ struct StepAttributes {
         }
     }
 
+    /// An inventory name, or `${NAME}` for a parameter (checked against the front matter by the parser).
     private mutating func checkedHost(_ value: String) -> String? {
-        guard !value.isEmpty, !value.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) else {
-            problems.append("invalid host '\(value)': give a host name without spaces")
+        if let name = StepTarget.parameterName(in: value) {
+            guard Parameter.problem(withName: name) == nil else {
+                problems.append("invalid host '\(value)': ${NAME} must name a parameter (^[A-Z_][A-Z0-9_]*$)")
+                return nil
+            }
+            return value
+        }
+        guard HostName.isValidName(value) else {
+            problems.append("invalid host '\(value)': give an inventory host name (^[a-z0-9][a-z0-9._-]*$) or ${PARAMETER}; "
+                + "addresses belong in \(Inventory.path)")
             return nil
         }
         return value
+    }
+
+    private mutating func checkedSelector(_ value: String) -> HostSelector? {
+        guard let selector = HostSelector(parsing: value) else {
+            problems.append("invalid hosts '\(value)': give inventory labels to match, like hosts=role=db,env=prod")
+            return nil
+        }
+        return selector
+    }
+
+    private mutating func count(_ value: String, for key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let count = Int(value), range.contains(count) else {
+            problems.append("invalid \(key) '\(value)': use a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return count
     }
 
     private mutating func reportUnknown(_ key: String) {
         if key.contains(where: \.isUppercase), key.uppercased() == key {
             problems.append("environment attribute '\(key)' is not allowed: parameters come from front matter params only")
         } else {
-            let hint = Suggestion.hint(for: key, in: Self.known)
+            var hint = Suggestion.hint(for: key, in: Self.known)
+            // `{hosts=role=db,env=prod}` splits at the comma, which the fence syntax allows between attributes.
+            if hosts != nil || problems.contains(where: { $0.hasPrefix("invalid hosts") }) {
+                hint += "; quote a selector of several labels: hosts=\"role=db,env=prod\""
+            }
             problems.append("unknown fence attribute '\(key)'\(hint) (known: \(Self.known.joined(separator: ", ")))")
         }
     }

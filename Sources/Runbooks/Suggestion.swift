@@ -1,11 +1,11 @@
 /// "Did you mean" support: the closest known word by edit distance, if it is close enough to be a typo.
 public enum Suggestion {
-    /// The candidate nearest to `word`, when at most 2 edits (and fewer than half its length) away.
+    /// The candidate nearest to `word`, ignoring case, when at most 2 edits (and fewer than half its length) away.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = min(2, max(1, word.count / 2))
         var best: (word: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(Array(word.lowercased()), Array(candidate))
+            let distance = editDistance(Array(word.lowercased()), Array(candidate.lowercased()))
             if distance <= limit, distance < (best?.distance ?? .max) {
                 best = (candidate, distance)
             }

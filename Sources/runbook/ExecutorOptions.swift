@@ -32,6 +32,6 @@ struct ExecutorOptions: ParsableArguments {
         ExecutorSettings(
             workRoot: (DataDirectory.current.path as NSString).appendingPathComponent("runs"),
             stateDirectory: store.auditLog.repository.gitDirectory, workers: workers, outputCap: outputCap,
-            gracePeriod: .milliseconds(Int64(grace * 1000)))
+            gracePeriod: .milliseconds(Int64(grace * 1000)), dataDirectory: DataDirectory.current.path)
     }
 }

@@ -11,6 +11,6 @@ struct RunbookCommand: AsyncParsableCommand {
             --wiki or RUNBOOK_WIKI, commands use the embedded wiki under RUNBOOK_HOME (default \
             ./.runbook), created from the bundled examples on first use.
             """,
-        subcommands: [ServeCommand.self, InitCommand.self, LintCommand.self, RunbooksCommand.self, MatchCommand.self, IncidentsCommand.self, TriggerCommand.self, RunsCommand.self, EventsCommand.self, AuditCommand.self, DetectCommand.self, TokensCommand.self, OnCallCommand.self, NotifyCommand.self, SilencesCommand.self]
+        subcommands: [ServeCommand.self, InitCommand.self, LintCommand.self, RunbooksCommand.self, MatchCommand.self, IncidentsCommand.self, TriggerCommand.self, RunsCommand.self, EventsCommand.self, AuditCommand.self, DetectCommand.self, TokensCommand.self, OnCallCommand.self, NotifyCommand.self, SilencesCommand.self, HostsCommand.self, SecretsCommand.self]
     )
 }

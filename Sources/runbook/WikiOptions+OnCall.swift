@@ -1,5 +1,6 @@
 import Foundation
 import OnCall
+import Runbooks
 
 extension WikiOptions {
     /// The wiki's on-call files, from where lint reads runbooks: the work tree (what is about to be committed),
@@ -10,6 +11,15 @@ extension WikiOptions {
             return try OnCallConfig.files(in: repository, at: commit(in: repository))
         }
         return OnCallConfig.files(inWorkTree: URL(fileURLWithPath: workTree))
+    }
+
+    /// The wiki's inventory, read where lint reads runbooks (the work tree, unless a revision was asked for), with its findings.
+    func inventoryForLint() throws -> (inventory: Inventory, diagnostics: [Diagnostic]) {
+        let repository = try openRepository()
+        guard revision == nil, let workTree = repository.workTree else {
+            return try Inventory.load(from: repository, at: commit(in: repository))
+        }
+        return Inventory.load(workTree: URL(fileURLWithPath: workTree))
     }
 
     /// The wiki's on-call configuration. Errors in the files are counted on stderr; the parts that load are used, as

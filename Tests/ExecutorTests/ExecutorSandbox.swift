@@ -13,7 +13,7 @@ final class ExecutorSandbox: @unchecked Sendable {
     let path: String
     let repository: Repository
     let store: IncidentStore
-    let settings: ExecutorSettings
+    var settings: ExecutorSettings
 
     /// - Parameters:
     ///   - workers: the global worker limit.
@@ -25,7 +25,7 @@ final class ExecutorSandbox: @unchecked Sendable {
         store = try IncidentStore(auditLog: AuditLog(repository: repository))
         settings = ExecutorSettings(
             workRoot: path + "/work", stateDirectory: path + "/state", workers: workers, outputCap: outputCap, gracePeriod: .milliseconds(200),
-            owner: "test:\(getpid())")
+            owner: "test:\(getpid())", dataDirectory: path + "/home")
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -35,10 +35,12 @@ final class ExecutorSandbox: @unchecked Sendable {
 
     /// Commits `pages` (name without `.md` → Markdown) under `runbooks/` on `main` and loads the library at that commit.
     /// The pages must be lint-clean.
-    func library(_ pages: [String: String]) throws -> RunbookLibrary {
+    func library(_ pages: [String: String], files: [String: String] = [:]) throws -> RunbookLibrary {
         let parent = try repository.branchHead("main")
+        let changes = pages.map { FileChange.write(path: "runbooks/\($0.key).md", contents: Data($0.value.utf8)) }
+            + files.map { FileChange.write(path: $0.key, contents: Data($0.value.utf8)) }
         let commit = try repository.commit(
-            changes: pages.map { .write(path: "runbooks/\($0.key).md", contents: Data($0.value.utf8)) }, to: "main",
+            changes: changes, to: "main",
             expectedParent: parent, author: Signature(name: "Alice", email: "alice@example.com"), message: "Add runbooks")
         let library = try RunbookLibrary.load(from: repository, at: commit)
         let broken = library.pages.filter(\.hasErrors)

@@ -13,27 +13,30 @@ extension ChildProcess {
         let argv = CStringArray([command.executable] + command.arguments)
         let envp = CStringArray(command.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         let (readEnd, writeEnd) = try makePipe(for: command)
+        let input = try command.input.map { _ throws(StepLaunchError) in try makeInputSocket(for: command) }
         do {
-            let pid = try spawnProcess(command, argv: argv, envp: envp, output: writeEnd)
+            let pid = try spawnProcess(command, argv: argv, envp: envp, output: writeEnd, input: input?.child)
             close(writeEnd)
+            if let input { close(input.child) }
             let notifier = GNUFunctions.pidfdOpen.map { $0(pid, 0) }.flatMap { $0 >= 0 ? $0 : nil }
-            return ChildProcess(pid: pid, output: readEnd, exitNotifier: notifier)
+            return ChildProcess(pid: pid, output: readEnd, exitNotifier: notifier, input: input?.parent)
         } catch {
             close(readEnd)
             close(writeEnd)
+            if let input { close(input.child); close(input.parent) }
             throw error
         }
     }
 
     private static func spawnProcess(_ command: StepCommand, argv: CStringArray, envp: CStringArray,
-                                     output: Int32) throws(StepLaunchError) -> pid_t {
+                                     output: Int32, input: Int32?) throws(StepLaunchError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        try addFileActions(&actions, command, output: output)
+        try addFileActions(&actions, command, output: output, input: input)
         try setAttributes(&attributes, command)
 
         var pid: pid_t = 0
@@ -43,13 +46,17 @@ extension ChildProcess {
     }
 
     private static func addFileActions(_ actions: inout posix_spawn_file_actions_t, _ command: StepCommand,
-                                       output: Int32) throws(StepLaunchError) {
+                                       output: Int32, input: Int32?) throws(StepLaunchError) {
         guard let addChdir = GNUFunctions.addChdir else {
             let reason = "this C library cannot start a process in another directory (posix_spawn_file_actions_addchdir_np is missing)"
             throw StepLaunchError(executable: command.executable, reason: reason)
         }
         try check(addChdir(&actions, command.workingDirectory), "posix_spawn_file_actions_addchdir_np", command)
-        try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen", command)
+        if let input {
+            try check(posix_spawn_file_actions_adddup2(&actions, input, 0), "posix_spawn_file_actions_adddup2", command)
+        } else {
+            try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen", command)
+        }
         // dup2 clears close-on-exec on the copies. What this process opened itself is close-on-exec, but a
         // descriptor it inherited without the flag (a pipe of whoever started the server) would pass on
         // to the step and could keep that pipe open after the server is gone: close everything above 2.
@@ -87,6 +94,19 @@ extension ChildProcess {
         }
         if result != 0 { try check(errno, "pipe2", command) }
         return (aboveStandardDescriptors(ends[0]), aboveStandardDescriptors(ends[1]))
+    }
+
+    /// A close-on-exec socket pair for the child's standard input: a socket rather than a pipe so that writing to a
+    /// child that stopped reading fails with EPIPE (`MSG_NOSIGNAL`) instead of raising SIGPIPE in this process.
+    private static func makeInputSocket(for command: StepCommand) throws(StepLaunchError) -> (parent: Int32, child: Int32) {
+        var ends: [Int32] = [-1, -1]
+        let result = ends.withUnsafeMutableBufferPointer { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, $0.baseAddress) }
+        if result != 0 { try check(errno, "socketpair", command) }
+        let parent = aboveStandardDescriptors(ends[0])
+        _ = fcntl(parent, F_SETFL, fcntl(parent, F_GETFL) | O_NONBLOCK)
+        // The child only reads: shutting our reading side tells it nothing, but its writes would go nowhere.
+        shutdown(ends[1], Int32(SHUT_WR))
+        return (parent, aboveStandardDescriptors(ends[1]))
     }
 
     private static func aboveStandardDescriptors(_ descriptor: Int32) -> Int32 {

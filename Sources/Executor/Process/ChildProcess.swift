@@ -11,6 +11,9 @@ struct ChildProcess: Sendable {
     let output: Int32
     /// A pidfd that becomes readable when the process exits; nil where the kernel or C library has none.
     let exitNotifier: Int32?
+    /// Our end of the socket that is the process's standard input, when the command has input; non-blocking.
+    /// The supervisor writes the input, and closes it when the step ends or is stopped.
+    let input: Int32?
 
     /// Sends `signal` to every process in the group. The leader is not reaped before the group's last
     /// signal, so its id cannot have been reused by an unrelated group.

@@ -77,6 +77,18 @@ enum EscapedProcesses {
         }
     }
 
+    /// Reaps the connections `ssh` left for later steps (`ControlPersist`) once they have closed.
+    ///
+    /// Such a connection detaches from its step (a new session, stdio on /dev/null), so as a subreaper this process
+    /// inherits it, and when it closes after its idle time it would stay a zombie: reap the exited `ssh` orphans.
+    static func reapClosedConnections() {
+        for pid in adopted() {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains("(ssh) Z") else { continue }
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, WNOHANG)
+        }
+    }
+
     /// The children of this process's main thread: the orphans it adopted, and what it started itself.
     private static func adopted() -> [pid_t] {
         guard let text = try? String(contentsOfFile: "/proc/self/task/\(getpid())/children", encoding: .utf8) else { return [] }

@@ -12,6 +12,13 @@ public struct StepCommand: Sendable {
     public var environment: [String: String]
     /// The directory the process starts in; it must exist.
     public var workingDirectory: String
+    /// Bytes written to the process's standard input, which then stays open until the step ends or is stopped;
+    /// `nil` for /dev/null. A remote step's script and parameters travel this way, and closing it stops them.
+    public var input: [UInt8]?
+    /// Whether the input ends once written (a filter such as `ssh-keygen -f -`) instead of staying open.
+    public var endsInputWhenWritten = false
+    /// Secret values to replace in the output.
+    public var redaction = Redaction(secrets: [:])
 
     /// A command that runs `executable` with `arguments` in `workingDirectory`, with exactly `environment`.
     public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String) {

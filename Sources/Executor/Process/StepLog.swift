@@ -23,6 +23,8 @@ struct StepLog {
 
     let cap: Int
     let onLine: @Sendable (String) -> Void
+    /// The step's secrets, replaced in each line before it is kept or heard.
+    let redaction: Redaction
     private(set) var text = ""
     /// Every byte of output seen, kept or not.
     private(set) var outputBytes = 0
@@ -30,8 +32,9 @@ struct StepLog {
     private var partialLine: [UInt8] = []
     private var partialLineStarted = Duration.zero
 
-    init(cap: Int, onLine: @escaping @Sendable (String) -> Void) {
+    init(cap: Int, redaction: Redaction = Redaction(secrets: [:]), onLine: @escaping @Sendable (String) -> Void) {
         self.cap = max(0, cap)
+        self.redaction = redaction
         self.onLine = onLine
     }
 
@@ -91,7 +94,8 @@ struct StepLog {
 
     private mutating func emitLine(_ bytes: ArraySlice<UInt8>, started: Duration) {
         let content = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes
-        emit(Self.prefix(started) + String(decoding: content, as: UTF8.self))
+        let text = String(decoding: content, as: UTF8.self)
+        emit(Self.prefix(started) + (redaction.isEmpty ? text : redaction.apply(text)))
     }
 
     private mutating func emit(_ line: String) {

@@ -43,7 +43,8 @@ public enum StepProcess {
                 SupervisorThreads.shared.run {
                     let supervisor = StepSupervisor(child: child, markers: EscapedProcesses.markers(in: command.environment), limits: limits,
                                                     cancellations: [cancellation, taskCancellation],
-                                                    start: start, onLine: onLine)
+                                                    start: start, input: command.input ?? [], endsInput: command.endsInputWhenWritten,
+                                                    redaction: command.redaction, onLine: onLine)
                     continuation.resume(returning: supervisor.run(startedAt: startedAt))
                 }
             }

@@ -24,17 +24,24 @@ final class StepSupervisor {
     private var outputOpen = true
     private var stopping: (reason: StepTermination, killAt: ContinuousClock.Instant)?
     private var killed = false
+    /// The input not yet written, and whether our end of the child's standard input is still open.
+    private var pendingInput: ArraySlice<UInt8>
+    private var inputOpen: Bool
+    private let endsInput: Bool
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
 
     init(child: ChildProcess, markers: [String]?, limits: StepLimits, cancellations: [StepCancellation], start: ContinuousClock.Instant,
-         onLine: @escaping @Sendable (String) -> Void) {
+         input: [UInt8] = [], endsInput: Bool = false, redaction: Redaction = Redaction(secrets: [:]), onLine: @escaping @Sendable (String) -> Void) {
         self.child = child
         self.markers = markers
         self.limits = limits
         self.cancellations = cancellations
         self.start = start
         self.deadline = limits.timeout.map { start + $0 }
-        self.log = StepLog(cap: limits.outputCap, onLine: onLine)
+        self.log = StepLog(cap: limits.outputCap, redaction: redaction, onLine: onLine)
+        pendingInput = input[...]
+        inputOpen = child.input != nil
+        self.endsInput = endsInput
     }
 
     deinit {
@@ -50,6 +57,7 @@ final class StepSupervisor {
         // The leader is gone but not yet reaped, so its group id is still its own: kill what it left running
         // (`sleep 100 &`), which would otherwise outlive the step and hold the output pipe open.
         child.signalGroup(SIGKILL)
+        closeInput()
         let exit = child.reap()
         if let markers {
             EscapedProcesses.stop(markedWith: markers, grace: limits.gracePeriod) { log.note($0, at: elapsed) }
@@ -68,10 +76,34 @@ final class StepSupervisor {
         var descriptors: [pollfd] = []
         if outputOpen { descriptors.append(pollfd(fd: child.output, events: Int16(POLLIN), revents: 0)) }
         if let notifier = child.exitNotifier { descriptors.append(pollfd(fd: notifier, events: Int16(POLLIN), revents: 0)) }
+        let writing = inputOpen && !pendingInput.isEmpty
+        if writing, let input = child.input { descriptors.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
         let ready = poll(&descriptors, nfds_t(descriptors.count), Self.milliseconds(nextWakeUp()))
         if ready > 0, outputOpen, descriptors[0].revents != 0 {
             readOutput()
         }
+        if ready > 0, writing, descriptors[descriptors.count - 1].revents != 0 {
+            writeInput()
+        }
+    }
+
+    /// Writes what the input socket takes now; a child that closed its input ends the writing.
+    private func writeInput() {
+        guard let input = child.input else { return }
+        let written = pendingInput.withUnsafeBytes { send(input, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if written > 0 {
+            pendingInput = pendingInput.dropFirst(written)
+            if pendingInput.isEmpty, endsInput { closeInput() }
+        } else if written < 0, errno != EINTR, errno != EAGAIN {
+            closeInput()
+        }
+    }
+
+    /// Closes the child's standard input, once: for a remote step, the end of its input is the signal to stop.
+    private func closeInput() {
+        guard inputOpen, let input = child.input else { return }
+        close(input)
+        inputOpen = false
     }
 
     private func nextWakeUp() -> Duration {
@@ -111,6 +143,7 @@ final class StepSupervisor {
 
     private func beginStopping(_ reason: StepTermination, at now: ContinuousClock.Instant, because cause: String) {
         log.note("\(cause): sending SIGTERM to the step's process group", at: elapsed)
+        closeInput()
         child.signalGroup(SIGTERM)
         // A stopped process (SIGSTOP, ^Z) acts on SIGTERM only once continued.
         child.signalGroup(SIGCONT)

@@ -38,6 +38,11 @@ public enum RunFolder {
         stepPrefix(index: index, step: step) + ".log"
     }
 
+    /// The log of one host of a step fanned out over several, relative to the run's folder.
+    public static func hostLogName(index: Int, step: String, host: String) -> String {
+        stepPrefix(index: index, step: step) + "@\(host).log"
+    }
+
     /// A decision on step `step`.
     public static func decision(of run: RunID, step: String) -> String {
         path(of: run) + "/decisions/\(step).json"

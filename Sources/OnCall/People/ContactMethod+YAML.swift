@@ -1,3 +1,4 @@
+import Runbooks
 import Yams
 
 extension YAMLLint {

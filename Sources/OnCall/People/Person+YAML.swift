@@ -1,4 +1,5 @@
 import Foundation
+import Runbooks
 import Yams
 
 /// Reads `oncall/people.yaml`: a `people:` list of people with their contact methods and notification rule.

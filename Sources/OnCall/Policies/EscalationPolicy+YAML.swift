@@ -1,4 +1,5 @@
 import Foundation
+import Runbooks
 import Yams
 
 /// Reads one `oncall/policies/NAME.yaml`: `repeat` and the `levels` with their targets and waits.

@@ -1,4 +1,5 @@
 import Foundation
+import Runbooks
 import Yams
 
 /// Reads one `oncall/schedules/NAME.yaml`: time zone, rotation layers, overrides and fallback.

@@ -113,7 +113,8 @@ public struct RunbookApplication: Sendable {
                 guard let runbook = RunbookParser.parse(page, path: run.runbookPath).runbook else {
                     throw ExecutorError.runbookGone(run.id, path: run.runbookPath, problem: "it has errors at \(run.runbookCommit.short)")
                 }
-                await scheduler.resume(run, runbook: runbook)
+                let inventory = try Inventory.load(from: wiki.repository, at: run.runbookCommit).inventory
+                await scheduler.resume(run, runbook: runbook, inventory: inventory)
                 resumed.append(run)
             } catch {
                 logger.error("cannot resume a run; it stays as it is", metadata: ["run": "\(run.id)", "error": "\(error)"])

@@ -45,7 +45,7 @@ struct AlertIntake: Sendable {
             result = Result(outcome: .opened, incident: incident)
         case .toRun(let incident, let runbook, let commit):
             metrics.recordAuditCommit(ContinuousClock.now - started)
-            await scheduler.start(runbook, at: commit, for: incident, alert: alert, actor: actor)
+            await scheduler.start(runbook, at: commit, for: incident, alert: alert, actor: actor, inventory: library.inventory)
             result = Result(outcome: .opened, incident: incident)
         }
         metrics.recordIntake(source: alert.source, outcome: result.outcome.rawValue)

@@ -1,4 +1,5 @@
 import Escalation
+import Executor
 import Foundation
 import Notify
 
@@ -21,10 +22,18 @@ public struct OnCallSetup: Sendable {
         self.retry = retry
     }
 
+    /// The notification secrets of a data directory: `secrets.yaml` (made with new keys at first use), with the
+    /// secrets of `runbook secrets set` added to its `values:`; where both name one, the store's is newer and wins.
+    public static func secrets(in dataDirectory: String) throws -> Secrets {
+        var secrets = try Secrets.loadOrCreate(in: dataDirectory)
+        secrets.values.merge(SecretStore(dataDirectory: dataDirectory).values()) { _, stored in stored }
+        return secrets
+    }
+
     /// The setup of a data directory: its secrets file (made at first start) and silences file.
     public static func load(dataDirectory: String, publicURL: URL) throws -> OnCallSetup {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let secrets = try Secrets.loadOrCreate(in: dataDirectory)
+        let secrets = try secrets(in: dataDirectory)
         let silences = try SilenceBook(path: (dataDirectory as NSString).appendingPathComponent("silences.json"))
         return OnCallSetup(secrets: secrets, silences: silences, publicURL: publicURL)
     }

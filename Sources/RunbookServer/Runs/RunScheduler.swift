@@ -37,18 +37,18 @@ public actor RunScheduler: Service {
 
     /// Starts running `runbook` for `incident` in the background; returns at once. Refused (logged)
     /// once shutdown began: the incident stays as it is, with its alert recorded.
-    func start(_ runbook: Runbook, at commit: ObjectID, for incident: Incident, alert: AlertTrigger, actor: String) {
+    func start(_ runbook: Runbook, at commit: ObjectID, for incident: Incident, alert: AlertTrigger, actor: String, inventory: Inventory) {
         launch("incident \(incident.number)") { [launcher] progress in
             try await launcher.run(runbook, at: commit, for: incident.number, labels: alert.labels, annotations: alert.annotations,
-                                   actor: actor, progress: progress)
+                                   actor: actor, inventory: inventory, progress: progress)
         }
     }
 
     /// Takes over `run`, which a stopped process left waiting, with the runbook it is pinned to.
-    func resume(_ run: Run, runbook: Runbook) {
+    func resume(_ run: Run, runbook: Runbook, inventory: Inventory) {
         logger.notice("resuming a run its process left waiting", metadata: ["run": "\(run.id)", "state": "\(run.state.rawValue)"])
         launch("run \(run.id)") { [launcher] progress in
-            try await launcher.resume(run, runbook: runbook, progress: progress)
+            try await launcher.resume(run, runbook: runbook, inventory: inventory, progress: progress)
         }
     }
 

@@ -15,7 +15,8 @@ struct LintCommand: ParsableCommand {
             Without FILEs, checks every runbook of the wiki: the files in its work tree (what is \
             about to be committed, as a wiki's own CI wants), or with --revision or in a bare \
             repository, the committed ones; and with them the on-call files (oncall/, config/oncall.yaml) \
-            and each runbook's escalation policy.
+            and each runbook's escalation policy, and the inventory (config/inventory.yaml, config/known_hosts) \
+            and the hosts steps name.
             """
     )
 
@@ -36,6 +37,8 @@ struct LintCommand: ParsableCommand {
             let (config, findings) = OnCallConfig.load(files: found, now: Date())
             onCallFiles = found.count
             diagnostics += findings + config.check(pages.compactMap(\.runbook))
+            let (inventory, inventoryFindings) = try wikiOptions.inventoryForLint()
+            diagnostics += inventoryFindings + inventory.check(pages.compactMap(\.runbook))
         }
         if json {
             try Console.json(diagnostics)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Notify
 import OnCall
+import RunbookServer
 
 /// `runbook notify ...`: check that notifications reach people before an incident needs them to.
 struct NotifyCommand: AsyncParsableCommand {
@@ -56,7 +57,7 @@ struct NotifyCommand: AsyncParsableCommand {
             let path = (directory as NSString).appendingPathComponent(Secrets.fileName)
             let existed = FileManager.default.fileExists(atPath: path)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let secrets = try Secrets.loadOrCreate(in: directory)
+            let secrets = try OnCallSetup.secrets(in: directory)
             if !existed { Console.note("created \(path) with new keys; add the secrets your contact methods name under values:") }
             return secrets
         }

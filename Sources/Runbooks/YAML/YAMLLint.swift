@@ -1,44 +1,43 @@
 import Foundation
-import Runbooks
 import Yams
 
-/// Reads one YAML file of the on-call configuration node by node, collecting every finding with its line.
+/// Reads one YAML file of the wiki's configuration (on-call files, the inventory) node by node, collecting every finding with its line.
 ///
 /// Readers report and carry on instead of throwing at the first problem, so one commit shows all of a file's
 /// mistakes at once. A reader decides whether an item is usable by comparing ``errorCount`` before and after it.
 /// A class so the small reading functions can share the list without threading `inout` through all of them;
 /// it lives only for the duration of one `load` and is never shared across tasks.
-final class YAMLLint {
+package final class YAMLLint {
     /// The file's path in the wiki, as given to `load`.
-    let path: String
+    package let path: String
     /// Everything found so far, in reading order.
-    private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
     /// Names this file uses that other files must declare.
-    var references: [Reference] = []
+    package var references: [Reference] = []
 
-    init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
     /// How many errors have been reported; compare before and after reading an item to tell if it is clean.
-    var errorCount: Int {
+    package var errorCount: Int {
         diagnostics.count { $0.severity == .error }
     }
 
-    func error(_ node: Node?, _ message: String) {
+    package func error(_ node: Node?, _ message: String) {
         error(line: node?.line ?? 1, message)
     }
 
-    func error(line: Int, _ message: String) {
+    package func error(line: Int, _ message: String) {
         diagnostics.append(Diagnostic(file: path, line: line, severity: .error, message: message))
     }
 
-    func warning(line: Int, _ message: String) {
+    package func warning(line: Int, _ message: String) {
         diagnostics.append(Diagnostic(file: path, line: line, severity: .warning, message: message))
     }
 
     /// The document's root, or `nil` for an empty file or a syntax error (which is reported).
-    func compose(_ text: String) -> Node? {
+    package func compose(_ text: String) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let yamlError as YamlError {
@@ -56,7 +55,7 @@ final class YAMLLint {
 
     /// The entries of a mapping whose keys are in `known`; unknown and repeated keys are reported and left out,
     /// because a misspelt key would otherwise be ignored silently.
-    func mapping(_ node: Node, _ what: String, known: [String]) -> [String: (key: Node, value: Node)]? {
+    package func mapping(_ node: Node, _ what: String, known: [String]) -> [String: (key: Node, value: Node)]? {
         guard case .mapping(let mapping) = node else {
             error(node, "\(what): expected a mapping (key: value)")
             return nil
@@ -76,7 +75,7 @@ final class YAMLLint {
     }
 
     /// A mapping's entries in file order, for mappings whose keys are names chosen by the user.
-    func namedEntries(_ node: Node, _ what: String) -> [(key: Node, value: Node)]? {
+    package func namedEntries(_ node: Node, _ what: String) -> [(key: Node, value: Node)]? {
         guard case .mapping(let mapping) = node else {
             error(node, "\(what): expected a mapping (name: value)")
             return nil
@@ -93,7 +92,7 @@ final class YAMLLint {
         return entries
     }
 
-    func sequence(_ node: Node, _ what: String) -> [Node]? {
+    package func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
             error(node, "\(what): expected a list")
             return nil
@@ -102,7 +101,7 @@ final class YAMLLint {
     }
 
     /// A non-empty scalar's text.
-    func string(_ node: Node, _ what: String) -> String? {
+    package func string(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let scalar) = node, node.null == nil, !scalar.string.isEmpty else {
             error(node, "\(what): expected a value")
             return nil
@@ -110,52 +109,18 @@ final class YAMLLint {
         return scalar.string
     }
 
-    func int(_ node: Node, _ what: String, atLeast minimum: Int) -> Int? {
+    package func int(_ node: Node, _ what: String, atLeast minimum: Int) -> Int? {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= minimum else {
             error(node, "\(what): expected a whole number of at least \(minimum)")
             return nil
         }
         return value
     }
-
-    /// A duration such as `0m`, `15m`, `4h`, `2d`, `1w`.
-    func duration(_ node: Node, _ what: String) -> TimeInterval? {
-        guard let text = string(node, what) else { return nil }
-        guard let seconds = DurationText.seconds(text) else {
-            let hint = Int(text) != nil ? "; give a unit, e.g. \(text)m" : ""
-            error(node, "\(what): '\(text)' is not a duration (use e.g. 30s, 15m, 4h, 2d, 1w)\(hint)")
-            return nil
-        }
-        return seconds
-    }
-
-    /// A date-time; without an offset it is read in `zone`, and with `zone == nil` an offset is required.
-    func dateTime(_ node: Node, _ what: String, in zone: TimeZone?) -> Date? {
-        guard let text = string(node, what) else { return nil }
-        guard let parsed = LocalDateTime(parsing: text) else {
-            error(node, "\(what): '\(text)' is not a date-time (use e.g. 2026-01-05T09:00)")
-            return nil
-        }
-        guard let date = parsed.date(in: zone) else {
-            error(node, "\(what): '\(text)' needs a time zone: add Z or an offset such as +01:00")
-            return nil
-        }
-        return date
-    }
-
-    func timeZone(_ node: Node, _ what: String) -> TimeZone? {
-        guard let name = string(node, what) else { return nil }
-        guard let zone = TimeZone(identifier: name) else {
-            error(node, "\(what): unknown time zone '\(name)' (use an IANA name such as Europe/Berlin or UTC)")
-            return nil
-        }
-        return zone
-    }
 }
 
 extension Node {
     /// The 1-based line the node starts on; 1 when the node was not read from text.
-    var line: Int {
+    package var line: Int {
         mark?.line ?? 1
     }
 }
