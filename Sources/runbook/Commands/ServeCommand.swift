@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the server: alert intake (Alertmanager, PagerDuty, Grafana, REST), the REST API and /metrics.",
         discussion: """
-            With no options it serves the embedded wiki under RUNBOOK_HOME (default ./.runbook) on \
+            With no options it serves the wiki the other commands use (the git work tree you are in if \
+            it has runbooks/, else the embedded wiki under RUNBOOK_HOME, default ./.runbook) on \
             http://127.0.0.1:8080. On first start it creates an admin token, prints it once and stores \
             only its hash (in RUNBOOK_HOME/tokens unless --token-file says otherwise). Every option can \
             also be set by the environment variable named in its help. SIGTERM or SIGINT stops accepting \
