@@ -4,8 +4,17 @@ import Runbooks
 import Wiki
 
 /// Which wiki repository and revision a command reads.
+///
+/// The wiki is `--wiki`, else `$RUNBOOK_WIKI`, else the git work tree the current directory is in when its top level
+/// holds `runbooks/` (someone working in a clone of the wiki means that one), else the embedded wiki under
+/// `$RUNBOOK_HOME`.
 struct WikiOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The wiki git repository (default: $RUNBOOK_WIKI, else the embedded wiki).", valueName: "path"))
+    /// The help of `--wiki`, for the commands that take it without the other options.
+    static let wikiHelp = ArgumentHelp(
+        "The wiki git repository (default: $RUNBOOK_WIKI, else the git work tree you are in if it has runbooks/, else the embedded wiki).",
+        valueName: "path")
+
+    @Option(help: wikiHelp)
     var wiki: String?
 
     @Option(help: ArgumentHelp("Branch or revision to read runbooks from (default: the branch HEAD names).", valueName: "rev"))
@@ -15,6 +24,10 @@ struct WikiOptions: ParsableArguments {
     func openRepository() throws -> Repository {
         if let path = wiki ?? ProcessInfo.processInfo.environment["RUNBOOK_WIKI"] {
             return try Repository.open(path)
+        }
+        // Before the embedded wiki, so that nothing is read from (or created in) a `.runbook/` below the work tree.
+        if let workTree = WorkTree.enclosingWiki() {
+            return try Repository.open(workTree.path)
         }
         let path = DataDirectory.current.wiki
         if FileManager.default.fileExists(atPath: path) {

@@ -50,17 +50,18 @@ struct CLI {
         }
     }
 
-    /// Runs `runbook arguments` with RUNBOOK_HOME inside the scratch directory and no RUNBOOK_WIKI.
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
-        try start(arguments, environment: extra).wait()
+    /// Runs `runbook arguments` with RUNBOOK_HOME inside the scratch directory and no RUNBOOK_WIKI, in the scratch
+    /// directory or in `relative` below it.
+    func run(_ arguments: [String], environment extra: [String: String] = [:], in relative: String? = nil) throws -> Result {
+        try start(arguments, environment: extra, in: relative).wait()
     }
 
     /// Starts `runbook arguments` without waiting for it.
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
+    func start(_ arguments: [String], environment extra: [String: String] = [:], in relative: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.currentDirectoryURL = relative.map { directory.appendingPathComponent($0) } ?? directory
         var environment = ProcessInfo.processInfo.environment
         environment["RUNBOOK_WIKI"] = nil
         environment["RUNBOOK_HOME"] = path(".runbook")

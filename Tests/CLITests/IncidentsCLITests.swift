@@ -49,10 +49,11 @@ struct IncidentsCLITests {
             (["incidents", "show", "42"], "is not an incident number"),
             (["incidents", "transition", "INC0000001", "--to", "resolved"], "needs a close code"),
             (["incidents", "transition", "INC0000001", "--to", "on-hold"], "reason"),
-            (["incidents", "transition", "INC0000001", "--to", "sideways"], "unknown state 'sideways'"),
-            (["incidents", "open", "--summary", "x", "--impact", "7"], "impact must be 1, 2 or 3, got 7"),
+            (["incidents", "transition", "INC0000001", "--to", "sideways"], "The value 'sideways' is invalid for '--to <to>'"),
+            (["incidents", "open", "--summary", "x", "--impact", "7"],
+             "The value '7' is invalid for '--impact <impact>'. Please provide one of '1', '2' or '3'."),
             (["incidents", "open", "--summary", " "], "short description"),
-            (["incidents", "list", "--priority", "9"], "priority must be 1 to 5"),
+            (["incidents", "list", "--priority", "9"], "The value '9' is invalid for '--priority <n>'"),
         ]
         for (arguments, message) in cases {
             let result = try cli.run(arguments)

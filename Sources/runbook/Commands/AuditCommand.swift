@@ -25,7 +25,7 @@ struct AuditCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: ArgumentHelp("The wiki git repository (default: $RUNBOOK_WIKI, else the embedded wiki).", valueName: "path"))
+        @Option(help: WikiOptions.wikiHelp)
         var wiki: String?
 
         @Option(help: ArgumentHelp("The audit branch.", valueName: "branch"))

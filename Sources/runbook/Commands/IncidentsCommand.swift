@@ -37,11 +37,11 @@ struct IncidentsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Identity for dedup (default: a fingerprint of the labels, if any).", valueName: "key"))
         var dedupKey: String?
 
-        @Option(help: "1 high .. 3 low (default 2).")
-        var impact: Int?
+        @Option(help: "How widely it hurts (default 2).")
+        var impact: Impact?
 
-        @Option(help: "1 high .. 3 low (default: from the severity label, else 2).")
-        var urgency: Int?
+        @Option(help: "How soon it needs work (default: from the severity label, else 2).")
+        var urgency: Urgency?
 
         @Option(help: "The service (configuration item) affected.")
         var service: String?
@@ -54,16 +54,14 @@ struct IncidentsCommand: ParsableCommand {
 
         func validate() throws {
             _ = try LabelArguments.parse(labels)
-            if let impact { _ = try Impact(impact) }
-            if let urgency { _ = try Urgency(urgency) }
         }
 
         func run() async throws {
             try await ClientCall.run {
                 let body = APIBody.NewIncident(
                     shortDescription: summary, description: description.isEmpty ? nil : description,
-                    labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey, impact: impact, urgency: urgency,
-                    service: service, category: category)
+                    labels: labels.isEmpty ? nil : try LabelArguments.parse(labels), dedupKey: dedupKey,
+                    impact: impact?.value, urgency: urgency?.value, service: service, category: category)
                 let opened = try await api.client().openIncident(body)
                 let incident = opened.incident
                 if json { return try Console.json(incident, encoder: IncidentRecordFile.makeJSONEncoder()) }
@@ -84,28 +82,19 @@ struct IncidentsCommand: ParsableCommand {
 
         @OptionGroup var api: ClientOptions
 
-        @Option(help: ArgumentHelp("Only this state, or `open` for New, In Progress and On Hold.", valueName: "state"))
-        var state: String?
+        @Option(help: ArgumentHelp("Only these states (comma-separated), or `open` for New, In Progress and On Hold.", valueName: "state"))
+        var state: IncidentStateFilter?
 
-        @Option(help: ArgumentHelp("Only this priority (1-5).", valueName: "n"))
-        var priority: Int?
+        @Option(help: ArgumentHelp("Only this priority.", valueName: "n"))
+        var priority: Priority?
 
         @Flag(help: "Print JSON.")
         var json = false
 
-        func validate() throws {
-            if let state, state.lowercased() != "open", IncidentState(parsing: state) == nil {
-                throw ValidationError("unknown state '\(state)'; use open or one of: \(IncidentState.spellings)")
-            }
-            if let priority, Priority(rawValue: priority) == nil {
-                throw ValidationError("priority must be 1 to 5, got \(priority)")
-            }
-        }
-
         func run() async throws {
             try await ClientCall.run {
                 let client = try api.client()
-                let query = IncidentQuery(states: try state.map { try IncidentQuery.states($0) }, priorities: priority.map { [$0] })
+                let query = IncidentQuery(states: state?.states, priorities: priority.map { [$0.rawValue] })
                 let summaries = try await client.allIncidents(query)
                 if json {
                     var incidents: [Incident] = []
@@ -149,9 +138,8 @@ struct IncidentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move an incident to another state.",
             discussion: """
-                States: new, in-progress, on-hold (needs --reason: awaiting-caller, awaiting-change, \
-                awaiting-problem, awaiting-vendor), resolved (needs --code and --notes), closed, canceled. \
-                in-progress on a Resolved incident reopens it.
+                on-hold needs --reason; resolved needs --code and --notes. in-progress on a Resolved \
+                incident reopens it.
                 """
         )
 
@@ -161,13 +149,13 @@ struct IncidentsCommand: ParsableCommand {
         var number: String
 
         @Option(help: "The new state.")
-        var to: String
+        var to: IncidentState
 
         @Option(help: "The hold reason, with --to on-hold.")
-        var reason: String?
+        var reason: HoldReason?
 
-        @Option(help: "The close code, with --to resolved (e.g. \"Solution provided\").")
-        var code: String?
+        @Option(help: "The close code, with --to resolved.")
+        var code: CloseCode?
 
         @Option(help: "Close notes with --to resolved; otherwise a note for the timeline.")
         var notes: String?
@@ -175,7 +163,7 @@ struct IncidentsCommand: ParsableCommand {
         func run() async throws {
             let number = try IncidentArgument.parse(number)
             try await ClientCall.run {
-                let body = APIBody.Transition(state: to, holdReason: reason, closeCode: code, closeNotes: notes)
+                let body = APIBody.Transition(state: to.rawValue, holdReason: reason?.rawValue, closeCode: code?.rawValue, closeNotes: notes)
                 let incident = try await api.client().transition(number, body)
                 Console.out("\(incident.number) is now \(incident.state.title)")
             }

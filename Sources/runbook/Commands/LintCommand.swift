@@ -12,11 +12,13 @@ struct LintCommand: ParsableCommand {
         discussion: """
             With FILEs, checks those files; each file's runbook path is taken relative to the git \
             work tree that holds it (else the current directory), so it must lie under runbooks/. \
-            Without FILEs, checks every runbook of the wiki: the files in its work tree (what is \
-            about to be committed, as a wiki's own CI wants), or with --revision or in a bare \
-            repository, the committed ones; and with them the on-call files (oncall/, config/oncall.yaml) \
-            and each runbook's escalation policy, and the inventory (config/inventory.yaml, config/known_hosts) \
-            and the hosts steps name.
+            Without FILEs, checks every runbook of the wiki (--wiki, $RUNBOOK_WIKI, the git work tree \
+            you are in if it has runbooks/, else the embedded wiki): the files in its work tree as they \
+            are on disk, uncommitted edits included (what is about to be committed, as a wiki's own CI \
+            wants), or with --revision or in a bare repository, the committed ones; and with them the \
+            on-call files (oncall/, config/oncall.yaml) and each runbook's escalation policy, and the \
+            inventory (config/inventory.yaml, config/known_hosts) and the hosts steps name. A line on \
+            stderr says what was checked.
             """
     )
 
@@ -29,7 +31,7 @@ struct LintCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let pages = files.isEmpty ? try wikiPages() : files.map(Self.page(forFile:))
+        let (pages, source) = files.isEmpty ? try wikiPages() : (files.map(Self.page(forFile:)), nil)
         var diagnostics = pages.flatMap(\.diagnostics)
         var onCallFiles = 0
         if files.isEmpty {
@@ -48,27 +50,33 @@ struct LintCommand: ParsableCommand {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         let others = onCallFiles > 0 ? " and \(onCallFiles) on-call file\(onCallFiles == 1 ? "" : "s")" : ""
-        Console.note("checked \(pages.count) runbook\(pages.count == 1 ? "" : "s")\(others): \(errors) error\(errors == 1 ? "" : "s"), "
-            + "\(warnings) warning\(warnings == 1 ? "" : "s")")
+        let counted = "\(pages.count) runbook\(pages.count == 1 ? "" : "s")\(others)"
+        // Which wiki, and whether its work tree or a commit, since without --wiki that depends on where it ran.
+        let what = source.map { "\($0) (\(counted))" } ?? counted
+        Console.note("checked \(what): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         if errors > 0 { throw ExitCode(1) }
     }
 
-    /// The wiki's runbooks: from the work tree when there is one and no revision was asked for.
-    private func wikiPages() throws -> [ParsedRunbook] {
+    /// The wiki's runbooks: from the work tree when there is one and no revision was asked for; with what they were
+    /// read from (`the work tree of /path`, `/path at HEAD (1a2b3c4)`).
+    private func wikiPages() throws -> ([ParsedRunbook], source: String?) {
         let repository = try wikiOptions.openRepository()
         guard wikiOptions.revision == nil, let workTree = repository.workTree else {
-            return try RunbookLibrary.load(from: repository, at: wikiOptions.commit(in: repository)).pages
+            let commit = try wikiOptions.commit(in: repository)
+            let pages = try RunbookLibrary.load(from: repository, at: commit).pages
+            return (pages, "\(repository.workTree ?? repository.gitDirectory) at \(wikiOptions.revision ?? "HEAD") (\(commit.short))")
         }
         let root = URL(fileURLWithPath: workTree)
-        return Self.markdownFiles(below: root.appendingPathComponent(RunbookLibrary.directory)).map { url in
+        let pages = Self.markdownFiles(below: root.appendingPathComponent(RunbookLibrary.directory)).map { url in
             Self.page(forFile: url.path, relativeTo: root)
         }
+        return (pages, "the work tree of \(workTree)")
     }
 
     /// Parses one file from disk, as the runbook at its path in the enclosing wiki.
     private static func page(forFile file: String) -> ParsedRunbook {
         let url = URL(fileURLWithPath: file).standardizedFileURL
-        let root = enclosingWorkTree(of: url) ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let root = WorkTree.enclosing(url.deletingLastPathComponent()) ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         return page(forFile: url.path, relativeTo: root)
     }
 
@@ -91,16 +99,6 @@ struct LintCommand: ParsableCommand {
         let common = zip(fileParts, rootParts).prefix { $0 == $1 }.count
         let ups = Array(repeating: "..", count: rootParts.count - common)
         return (ups + fileParts[common...]).joined(separator: "/")
-    }
-
-    /// The nearest folder at or above `file` that holds `.git`.
-    private static func enclosingWorkTree(of file: URL) -> URL? {
-        var folder = file.deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) { return folder }
-            folder = folder.deletingLastPathComponent()
-        }
-        return nil
     }
 
     /// Every `.md` file below `folder`, sorted.

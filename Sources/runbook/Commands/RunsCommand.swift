@@ -34,23 +34,17 @@ struct RunsCommand: ParsableCommand {
 
         @OptionGroup var context: Context
 
-        @Option(help: "Only runs in this state (queued, running, awaiting-approval, succeeded, failed, ...).")
-        var state: String?
+        @Option(help: "Only runs in this state.")
+        var state: RunState?
 
         @Flag(help: "Print JSON.")
         var json = false
-
-        func validate() throws {
-            if let state, RunState(rawValue: state) == nil {
-                throw ValidationError("unknown run state '\(state)'; use one of: \(RunState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
 
         func run() async throws {
             try await ClientCall.run {
                 let client = try context.client(indexed: true)
                 try await context.markInterrupted(on: client)
-                let runs = try await client.allRuns(RunQuery(states: state.flatMap(RunState.init(rawValue:)).map { [$0] }))
+                let runs = try await client.allRuns(RunQuery(states: state.map { [$0] }))
                 if json { return try Console.json(runs, encoder: RunJSON.encoder) }
                 Console.out(RunText.table(runs))
             }

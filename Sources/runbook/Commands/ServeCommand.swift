@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the server: alert intake (Alertmanager, PagerDuty, Grafana, REST), the REST API and /metrics.",
         discussion: """
-            With no options it serves the embedded wiki under RUNBOOK_HOME (default ./.runbook) on \
+            With no options it serves the wiki the other commands use (the git work tree you are in if \
+            it has runbooks/, else the embedded wiki under RUNBOOK_HOME, default ./.runbook) on \
             http://127.0.0.1:8080. On first start it creates an admin token, prints it once and stores \
             only its hash (in RUNBOOK_HOME/tokens unless --token-file says otherwise). Every option can \
             also be set by the environment variable named in its help. SIGTERM or SIGINT stops accepting \
@@ -55,14 +56,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert ($RUNBOOK_TLS_KEY).", valueName: "path"))
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
-    var logLevel: String?
+    @Option(help: ArgumentHelp("How much the server logs ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
+    var logLevel: Logger.Level?
 
     func run() async throws {
         // Everything that finds the data directory reads RUNBOOK_HOME, so the flag sets it first.
         if let dataDir { setenv("RUNBOOK_HOME", dataDir, 1) }
         let environment = ProcessInfo.processInfo.environment
-        let level = try Self.level(logLevel ?? environment["RUNBOOK_LOG_LEVEL"] ?? "info")
+        let level = try logLevel ?? environment["RUNBOOK_LOG_LEVEL"].map(Self.level) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -125,9 +126,11 @@ struct ServeCommand: AsyncParsableCommand {
         return url
     }
 
+    /// `$RUNBOOK_LOG_LEVEL`, read as `--log-level` is.
     private static func level(_ text: String) throws -> Logger.Level {
-        guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw ValidationError("unknown log level '\(text)'; use trace, debug, info, notice, warning, error or critical")
+        guard let level = Logger.Level(argument: text) else {
+            let levels = Logger.Level.allValueStrings.joined(separator: ", ")
+            throw ValidationError("unknown log level '\(text)' in RUNBOOK_LOG_LEVEL; use one of: \(levels)")
         }
         return level
     }

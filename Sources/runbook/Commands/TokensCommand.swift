@@ -23,10 +23,9 @@ struct TokensCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a token; its secret is printed once and never stored.")
         @OptionGroup var file: FileOption
         @Argument(help: "The token's name: the actor recorded in the audit trail.") var name: String
-        @Option(help: "viewer, responder, approver or admin.") var role: String = "responder"
+        @Option(help: "What the token may do; each role may do all that the ones before it may.") var role: Role = .responder
 
         func run() throws {
-            guard let role = Role(rawValue: role) else { throw ValidationError("unknown role '\(role)'; use viewer, responder, approver or admin") }
             Console.out(try file.open().add(name: name, role: role))
         }
     }
