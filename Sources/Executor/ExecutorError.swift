@@ -19,6 +19,8 @@ public enum ExecutorError: Error, Sendable, CustomStringConvertible {
     case corruptRun(path: String, problem: String)
     /// The work directory of a run could not be made.
     case workDirectory(path: String, reason: String)
+    /// A run was asked for on an incident that is closed or canceled.
+    case incidentEnded(IncidentNumber, IncidentState)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum ExecutorError: Error, Sendable, CustomStringConvertible {
         case .runbookGone(let id, let path, let problem): "run \(id) cannot go on: its runbook \(path) does not load at its commit: \(problem)"
         case .corruptRun(let path, let problem): "the run record \(path) does not parse: \(problem)"
         case .workDirectory(let path, let reason): "cannot make the run's work directory \(path): \(reason)"
+        case .incidentEnded(let number, let state):
+            "incident \(number) is \(state.rawValue): a run on it would change nothing; use --open for a new incident"
         }
     }
 }

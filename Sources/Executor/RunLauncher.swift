@@ -80,6 +80,13 @@ public struct RunLauncher: Sendable {
             progress(.ended(refused))
             return refused
         }
+        return try await execute(plan, id: id, at: commit, actor: actor, progress: progress)
+    }
+
+    /// Runs a planned run whose id is linked to its incident.
+    func execute(_ plan: RunPlan, id: RunID, at commit: ObjectID, actor: String,
+                 progress: @escaping @Sendable (RunProgress) -> Void) async throws -> Run {
+        let runbook = plan.runbook
         let run = Run(
             id: id, runbook: runbook.id, runbookPath: runbook.path, runbookCommit: commit, parameters: plan.parameters,
             steps: runbook.steps.map { StepRecord(id: $0.id, title: $0.title, language: $0.language) }, actor: actor,

@@ -18,25 +18,52 @@ public struct RunPlan: Sendable {
     /// The wiki's inventory at the run's commit: the hosts remote steps may use.
     public let inventory: Inventory
 
-    /// Resolves the runbook's parameters from an alert (or given by hand, as labels), and its secrets from `secrets`.
+    /// Resolves the runbook's parameters from an alert, and its secrets from `secrets`.
     ///
     /// - Throws: ``RunRefusal`` naming every parameter that is missing or whose value is refused.
     public init(runbook: Runbook, labels: [String: String], annotations: [String: String], inventory: Inventory = .empty,
                 secrets: SecretStore? = nil) throws(RunRefusal) {
+        try self.init(runbook: runbook, inventory: inventory, secrets: secrets, missing: "the alert has no") { parameter in
+            parameter.source?.value(labels: labels, annotations: annotations).map { ($0, "from \(parameter.source!)") }
+        }
+    }
+
+    /// Resolves the parameters of a run asked for by hand: `given` by parameter name, checked exactly as values from an
+    /// alert are (patterns, size, NUL); a name the runbook does not declare, or a secret, is refused.
+    public init(runbook: Runbook, given: [String: String], inventory: Inventory = .empty, secrets: SecretStore? = nil) throws(RunRefusal) {
+        var problems: [String] = []
+        for name in given.keys.sorted() {
+            guard let parameter = runbook.parameters.first(where: { $0.name == name }) else {
+                let known = runbook.parameters.map(\.name).joined(separator: ", ")
+                problems.append("\(name): no such parameter (known: \(known.isEmpty ? "none" : known))")
+                continue
+            }
+            if case .secret(let secret) = parameter.source {
+                problems.append("\(name): comes from secret.\(secret) and cannot be given by hand")
+            }
+        }
+        guard problems.isEmpty else { throw RunRefusal(runbook: runbook.id, problems: problems) }
+        try self.init(runbook: runbook, inventory: inventory, secrets: secrets, missing: "no --param for") { parameter in
+            given[parameter.name].map { ($0, "given") }
+        }
+    }
+
+    /// Resolves each parameter with `value` (the value and where it came from), else its default.
+    private init(runbook: Runbook, inventory: Inventory, secrets: SecretStore?, missing: String,
+                 value: (Parameter) -> (String, origin: String)?) throws(RunRefusal) {
         var values: [String: String] = [:]
         var problems: [String] = []
         let (secretParameters, secretValues) = Self.secrets(of: runbook, from: secrets, problems: &problems)
         for parameter in runbook.parameters {
             if case .secret = parameter.source { continue }
-            let given = parameter.source?.value(labels: labels, annotations: annotations)
-            guard let value = given ?? parameter.defaultValue else {
+            guard let (value, origin) = value(parameter) ?? parameter.defaultValue.map({ ($0, "its default") }) else {
                 if parameter.required {
-                    problems.append("\(parameter.name): required, but the alert has no \(parameter.source.map { "\($0)" } ?? "value for it")")
+                    problems.append("\(parameter.name): required, but \(missing) \(parameter.source.map { "\($0)" } ?? "value for it")")
                 }
                 continue
             }
             if let problem = parameter.validate(value) {
-                problems.append("\(parameter.name) (from \(parameter.source.map { "\($0)" } ?? "its default")): \(problem)")
+                problems.append("\(parameter.name) (\(origin)): \(problem)")
                 continue
             }
             values[parameter.name] = value

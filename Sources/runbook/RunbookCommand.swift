@@ -12,7 +12,7 @@ struct RunbookCommand: AsyncParsableCommand {
             runbooks/, else the embedded wiki under RUNBOOK_HOME (default ./.runbook), created from \
             the bundled examples on first use.
             """,
-        subcommands: [ServeCommand.self, InitCommand.self, LintCommand.self, RunbooksCommand.self, MatchCommand.self, IncidentsCommand.self, TriggerCommand.self, RunsCommand.self, EventsCommand.self, AuditCommand.self, DetectCommand.self, TokensCommand.self, OnCallCommand.self, NotifyCommand.self, SilencesCommand.self, HostsCommand.self, SecretsCommand.self]
+        subcommands: [ServeCommand.self, InitCommand.self, LintCommand.self, RunbooksCommand.self, MatchCommand.self, IncidentsCommand.self, TriggerCommand.self, RunsCommand.self, EventsCommand.self, AuditCommand.self, DetectCommand.self, TokensCommand.self, OnCallCommand.self, NotifyCommand.self, SilencesCommand.self, RunCommand.self, HostsCommand.self, SecretsCommand.self]
     )
 
     /// ArgumentParser's `main`, except that a misspelt command is named as one, with the nearest real one.

@@ -54,6 +54,26 @@ struct TriggerCLITests {
         #expect(try cli.run(["audit", "verify"]).status == 0)
     }
 
+    @Test func runByIdTakesParametersByNameOnANewOrAnExistingIncident() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try wiki(cli, runbooks: ["test-disk": Self.runbook("TestDisk", steps: ["echo \"checking $HOST\""])])
+        let opened = try cli.run(["run", "test-disk", "--param", "HOST=db7", "--open", "--as", "alice"])
+        #expect(opened.status == 0, "\(opened.stdout)\(opened.stderr)")
+        #expect(opened.stdout.contains("checking db7") && opened.stdout.contains("INC0000001 is Resolved"), "\(opened.stdout)")
+        let attached = try cli.run(["run", "test-disk", "--param", "HOST=db8", "--incident", "INC0000001"])
+        #expect(attached.status == 0 && attached.stdout.contains("run INC0000001-2"), "\(attached.stdout)\(attached.stderr)")
+
+        let refused = try cli.run(["run", "test-disk", "--param", "HOST=db1;reboot", "--open"])
+        #expect(refused.status != 0 && refused.stderr.contains("does not match pattern"), "\(refused.stderr)")
+        let unknown = try cli.run(["run", "test-disk", "--param", "HOTS=db1", "--open"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("HOTS: no such parameter (known: HOST)"), "\(unknown.stderr)")
+        let nowhere = try cli.run(["run", "test-disk", "--param", "HOST=db1"])
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("--incident"), "\(nowhere.stderr)")
+        #expect(try cli.run(["incidents", "list", "--json"]).stdout.components(separatedBy: "\"number\"").count - 1 == 1,
+                "refused runs open no incident")
+    }
+
     @Test func aFailedStepLeavesTheIncidentInProgressAndARepeatDedups() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

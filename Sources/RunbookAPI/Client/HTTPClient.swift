@@ -134,6 +134,12 @@ public struct HTTPClient: RunbookClient {
         return try decode(type, from: data, path: path)
     }
 
+    /// `POST /api/v1/runbooks/{id}/runs`: a run by hand, queued on the server.
+    public func startRun(_ runbook: String, _ body: APIBody.NewRun) async throws -> StartedRun {
+        let path = "/api/v1/runbooks/" + (runbook.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? runbook) + "/runs"
+        return try await post(StartedRun.self, path, body: body).value
+    }
+
     /// `POST path` with `body` as JSON (none when nil), decoded as `Value`, with the status (201 and 200 can mean different things).
     func post<Value: Decodable>(_ type: Value.Type, _ path: String, body: (some Encodable)?) async throws -> (value: Value, status: Int) {
         let encoder = JSONEncoder()

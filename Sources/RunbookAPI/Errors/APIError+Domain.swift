@@ -23,9 +23,14 @@ extension APIError {
     public init(_ error: ExecutorError) {
         switch error {
         case .unknownRun(let id): self = .notFound("there is no run \(id)")
-        case .runFinished, .notAwaitingApproval, .alreadyDecided: self = APIError(409, code: "invalid_state", error.description)
+        case .runFinished, .notAwaitingApproval, .alreadyDecided, .incidentEnded: self = APIError(409, code: "invalid_state", error.description)
         default: self = APIError(500, code: "internal", error.description)
         }
+    }
+
+    /// A run whose parameters were refused: nothing ran, and the caller can fix the values.
+    public init(_ refusal: RunRefusal) {
+        self = .badRequest(refusal.description, field: "params", code: "invalid_params")
     }
 
     /// The body field of the API that carries the incident field the model names.

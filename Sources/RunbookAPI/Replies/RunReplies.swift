@@ -33,3 +33,18 @@ public struct DecisionReply: Codable, Sendable, Equatable {
         self.recorded = recorded
     }
 }
+
+/// `202` to `POST /api/v1/runbooks/{id}/runs`: the run is queued; follow it at `/api/v1/runs/{run}/events`.
+public struct StartedRun: Codable, Sendable {
+    public let run: String
+    public let incident: String
+    public let runbook: String
+    public let commit: String
+
+    public init(run: String, incident: String, runbook: String, commit: String) {
+        self.run = run
+        self.incident = incident
+        self.runbook = runbook
+        self.commit = commit
+    }
+}

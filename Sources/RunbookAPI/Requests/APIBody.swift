@@ -71,6 +71,27 @@ public enum APIBody {
         }
     }
 
+    /// `POST /api/v1/runbooks/{id}/runs`: run a runbook by hand, on an incident (`incident`) or on a new one (`open`).
+    public struct NewRun: APIRequestBody {
+        public typealias Field = CodingKeys
+        /// Parameter name → value, checked like values from an alert.
+        public var params: [String: String]?
+        /// `INC0000042`: record the run on this incident.
+        public var incident: String?
+        /// Open a new incident for the run.
+        public var open: Bool?
+
+        public init(params: [String: String]? = nil, incident: String? = nil, open: Bool? = nil) {
+            self.params = params
+            self.incident = incident
+            self.open = open
+        }
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case params, incident, open
+        }
+    }
+
     /// `POST /api/v1/incidents/{number}/transition`.
     public struct Transition: APIRequestBody {
         public typealias Field = CodingKeys

@@ -1,5 +1,7 @@
+import Executor
 import Foundation
 import Hummingbird
+import ITIL
 import Notify
 import RunbookAPI
 import Runbooks
@@ -8,6 +10,9 @@ import Wiki
 /// `/api/v1/runbooks`: the runbooks of the wiki's current commit: the list, one parsed, one rendered as HTML.
 struct RunbookController: Sendable {
     let wiki: WikiWatcher
+    let launcher: RunLauncher
+    let scheduler: RunScheduler
+    let bodyLimit: Int
 
     func register(on api: RouterGroup<ServerContext>) {
         api.group("runbooks", role: .viewer)
@@ -20,6 +25,33 @@ struct RunbookController: Sendable {
                 return ShownRunbook(commit: library.commit.hex, runbook: runbook)
             }
             .get("{id}/html") { _, context in try await html(context) }
+        api.group("runbooks", role: .responder)
+            .post("{id}/runs") { request, context in
+                EditedResponse(status: .accepted, response: try await startRun(request, context))
+            }
+    }
+
+    /// Runs a runbook by hand: its parameters are checked as for an alert, the run is linked to its incident
+    /// (an existing one, or one opened for it), and the reply names the run before its first step starts.
+    private func startRun(_ request: Request, _ context: ServerContext) async throws -> StartedRun {
+        let body = try await JSONBody.decode(APIBody.NewRun.self, from: request, limit: bodyLimit)
+        let target: RunLauncher.OnDemandTarget
+        switch (body.incident, body.open ?? false) {
+        case (let text?, false):
+            guard let number = IncidentNumber(parsing: text) else {
+                throw APIError.badRequest("incident '\(text)' is not an incident number like INC0000042", field: "incident", code: "invalid_field")
+            }
+            target = .incident(number)
+        case (nil, true): target = .open
+        default:
+            throw APIError.badRequest("give incident (INC…) to record the run on, or open: true to open one; runs without an incident "
+                + "are not built yet", field: "incident", code: "invalid_field")
+        }
+        let (library, runbook) = try await find(context)
+        let reserved = try await launcher.reserve(runbook, at: library.commit, given: body.params ?? [:], on: target,
+                                                  actor: try context.actor().name, inventory: library.inventory)
+        await scheduler.start(reserved)
+        return StartedRun(run: reserved.id.description, incident: reserved.id.incident.description, runbook: runbook.id, commit: library.commit.hex)
     }
 
     private func html(_ context: ServerContext) async throws -> Response {

@@ -137,7 +137,7 @@ public struct RunbookApplication: Sendable {
         IncidentController(registry: registry, settings: settings).register(on: api)
         RunController(registry: registry, feed: scheduler.feed, settings: settings).register(on: api)
         EventController(store: store).register(on: api)
-        RunbookController(wiki: wiki).register(on: api)
+        RunbookController(wiki: wiki, launcher: scheduler.launcher, scheduler: scheduler, bodyLimit: settings.bodyLimit).register(on: api)
         if let onCall {
             OnCallController(deployment: onCall.deployment).register(on: api)
             SilenceController(silences: onCall.setup.silences, settings: settings).register(on: api)

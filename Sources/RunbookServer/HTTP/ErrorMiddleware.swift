@@ -39,6 +39,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as APIError: return error
         case let error as IncidentError: return APIError(error)
         case let error as ExecutorError: return APIError(error)
+        case let refusal as RunRefusal: return APIError(refusal)
         case let error as HTTPError: return translate(error, request: request, routes: routes())
         case is NIOTooManyBytesError:
             return APIError(413, code: "body_too_large", "the request body is larger than this endpoint accepts").closingConnection()

@@ -14,6 +14,7 @@ extension RunbookList: ResponseEncodable {}
 extension ShownRunbook: ResponseEncodable {}
 extension IntakeReply: ResponseEncodable {}
 extension PagerDutyReply: ResponseEncodable {}
+extension StartedRun: ResponseEncodable {}
 
 extension Request {
     /// A query parameter's value.

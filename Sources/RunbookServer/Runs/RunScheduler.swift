@@ -10,7 +10,7 @@ import Wiki
 /// answer, and the runs a previous process left waiting; on shutdown, lets runs that only wait go at
 /// once (the next server resumes them), gives running steps a grace period, and interrupts what is left.
 public actor RunScheduler: Service {
-    private let launcher: RunLauncher
+    nonisolated let launcher: RunLauncher
     private let grace: Duration
     private let logger: Logger
     private let metrics: ServerMetrics
@@ -41,6 +41,13 @@ public actor RunScheduler: Service {
         launch("incident \(incident.number)") { [launcher] progress in
             try await launcher.run(runbook, at: commit, for: incident.number, labels: alert.labels, annotations: alert.annotations,
                                    actor: actor, inventory: inventory, progress: progress)
+        }
+    }
+
+    /// Starts a run a person asked for, reserved on its incident, in the background.
+    func start(_ reserved: RunLauncher.ReservedRun) {
+        launch("run \(reserved.id)") { [launcher] progress in
+            try await launcher.runReserved(reserved, progress: progress)
         }
     }
 
