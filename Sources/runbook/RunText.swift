@@ -18,10 +18,18 @@ enum RunText {
         if let outcome = run.outcome { lines.append("outcome: \(Console.printable(outcome))") }
         for (name, value) in run.parameters.sorted(by: { $0.key < $1.key }) { lines.append("param: \(name)=\(Console.printable(value))") }
         for (index, step) in run.steps.enumerated() {
-            let exit = step.exitCode.map { ", exit \($0)" } ?? step.signal.map { ", signal \($0)" } ?? ""
+            let exit = step.connectionFailed == true ? ", ssh failed (exit 255)"
+                : step.exitCode.map { ", exit \($0)" } ?? step.signal.map { ", signal \($0)" } ?? ""
             let took = step.durationSeconds.map { String(format: ", %.2f s", $0) } ?? ""
             let who = step.decidedBy.map { ", decided by \($0)" } ?? ""
-            lines.append("\n[\(index + 1)] \(step.id): \(step.state.rawValue)\(exit)\(took), attempts \(step.attempts)\(who)")
+            let host = step.host.map { " on \($0)" } ?? ""
+            lines.append("\n[\(index + 1)] \(step.id)\(host): \(step.state.rawValue)\(exit)\(took), attempts \(step.attempts)\(who)")
+            for part in step.hosts ?? [] {
+                let outcome = part.connectionFailed == true ? "ssh failed (exit 255)"
+                    : part.exitCode.map { "exit \($0)" } ?? part.signal.map { "signal \($0)" } ?? "-"
+                let seconds = part.durationSeconds.map { String(format: "%.2f s", $0) } ?? "-"
+                lines.append("    \(part.name): \(part.state.rawValue), \(outcome), \(seconds), attempts \(part.attempts)")
+            }
             if let log = logs[index], !log.isEmpty {
                 lines.append(Console.printable(log).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             }

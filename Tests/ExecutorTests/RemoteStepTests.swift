@@ -16,14 +16,16 @@ struct RemoteStepTests {
         let sshd: SSHHosts
         let files: [String: String]
 
-        init(hosts: [String: String] = ["web1": "127.0.0.2", "web2": "127.0.0.3"], knownHosts: String? = nil) async throws {
+        init(hosts: [String: String] = ["web1": "127.0.0.2", "web2": "127.0.0.3"], knownHosts: String? = nil,
+             jumps: [String: String] = [:]) async throws {
             sandbox = try ExecutorSandbox()
             // Connections left for the next step close soon after the test, with the sessions sshd keeps for them.
             sandbox.settings.connectionPersist = .seconds(2)
             sshd = try await SSHHosts()
             var inventory = "defaults: { user: \(NSUserName()), port: \(sshd.port) }\nhosts:\n"
             for (name, address) in hosts.sorted(by: { $0.key < $1.key }) {
-                inventory += "  \(name): { address: \(address), labels: { role: web } }\n"
+                let jump = jumps[name].map { ", jump: \($0)" } ?? ""
+                inventory += "  \(name): { address: \(address), labels: { role: web }\(jump) }\n"
             }
             files = [Inventory.path: inventory, Inventory.knownHostsPath: knownHosts ?? sshd.knownHosts(hosts.keys.sorted())]
             try SecretStore(dataDirectory: sandbox.settings.dataDirectory!).set("ssh-key", to: Data(sshd.clientKey.utf8))
@@ -134,6 +136,19 @@ struct RemoteStepTests {
         let web3 = try fleet.sandbox.repository.readFile(folder + RunFolder.hostLogName(index: 0, step: "step-1", host: "web3"), at: head)
         #expect(String(decoding: web3, as: UTF8.self).contains("Connection refused"))
         #expect(String(decoding: web1, as: UTF8.self).contains("on web1"))
+    }
+
+    @Test("a host reached through a jump host (ProxyJump) is pinned and logged into the same way")
+    func jumpHost() async throws {
+        let fleet = try await Fleet(hosts: ["bastion": "127.0.0.2", "web2": "127.0.0.3"], jumps: ["web2": "bastion"])
+        let (_, run) = try await fleet.run(page(steps: [("host=web2", "echo \"$RUNBOOK_HOST\" > '\(fleet.sandbox.out("jumped"))'")]))
+
+        #expect(run.state == .succeeded, "\(run.outcome ?? "")")
+        #expect(fleet.sandbox.text("jumped") == "web2\n")
+        // One login on the jump host, one on web2 through it.
+        let logins = fleet.sshd.log.components(separatedBy: "Accepted publickey").count - 1
+        #expect(logins == 2, "\(fleet.sshd.log)")
+        #expect(fleet.sshd.log.contains("127.0.0.3"), "the jump host opened a connection to web2")
     }
 
     @Test("a host whose key does not match the pinned one is refused before anything runs there")

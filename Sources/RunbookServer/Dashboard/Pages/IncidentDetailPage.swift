@@ -153,12 +153,28 @@ struct IncidentDetailPage {
         let output = outputs[run.id]?[step.id].map { text -> HTML in
             "<tr class=\"step-output\"><td></td><td colspan=\"7\"><details open><summary>output</summary><pre class=\"log\">\(text)</pre></details></td></tr>"
         } ?? .empty
+        let host: HTML = step.host.map { " <span class=\"meta\">on \($0)</span>" } ?? .empty
         return """
-            <tr data-step="\(step.id)"><td>\(index + 1)</td><td>\(step.title)</td><td><span class="state \(step.state.rawValue)">\(step.state.rawValue)</span> \(decide)</td>
-            <td>\(step.exitCode.map { "\($0)" } ?? step.signal.map { "signal \($0)" } ?? "")</td><td>\(step.attempts)</td>
+            <tr data-step="\(step.id)"><td>\(index + 1)</td><td>\(step.title)\(host)</td><td><span class="state \(step.state.rawValue)">\(step.state.rawValue)</span> \(decide)</td>
+            <td>\(Self.exit(step.exitCode, step.signal, step.connectionFailed))</td><td>\(step.attempts)</td>
             <td>\(step.durationSeconds.map { String(format: "%.1f s", $0) } ?? "")</td><td>\(step.decidedBy ?? "")</td><td>\(log)</td></tr>
-            \(output)\(live)
+            \((step.hosts ?? []).map(hostRow))\(output)\(live)
             """
+    }
+
+    /// One host of a step fanned out over several, under the step's row.
+    private func hostRow(_ part: StepHostRecord) -> HTML {
+        """
+        <tr class="step-host" data-host="\(part.name)"><td></td><td>\(part.name)</td><td><span class="state \(part.state.rawValue)">\(part.state.rawValue)</span></td>
+        <td>\(Self.exit(part.exitCode, part.signal, part.connectionFailed))</td><td>\(part.attempts)</td>
+        <td>\(part.durationSeconds.map { String(format: "%.1f s", $0) } ?? "")</td><td></td><td></td></tr>
+        """
+    }
+
+    /// The exit status, the signal, or ssh's own failure.
+    private static func exit(_ code: Int32?, _ signal: Int32?, _ connectionFailed: Bool?) -> String {
+        if connectionFailed == true { return "ssh failed (255)" }
+        return code.map { "\($0)" } ?? signal.map { "signal \($0)" } ?? ""
     }
 
     // MARK: - Notes and timeline
