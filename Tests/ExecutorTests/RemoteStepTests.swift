@@ -31,6 +31,13 @@ struct RemoteStepTests {
             try SecretStore(dataDirectory: sandbox.settings.dataDirectory!).set("ssh-key", to: Data(sshd.clientKey.utf8))
         }
 
+        /// The same hosts with other pinned keys.
+        init(copying fleet: Fleet, knownHosts: String) {
+            sandbox = fleet.sandbox
+            sshd = fleet.sshd
+            files = fleet.files.merging([Inventory.knownHostsPath: knownHosts]) { $1 }
+        }
+
         /// Triggers `alert` against `runbook`, with the inventory committed beside it.
         func run(_ runbook: String, labels: [String: String] = [:], annotations: [String: String] = [:],
                  progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> (incident: Incident, run: Run) {
@@ -163,6 +170,20 @@ struct RemoteStepTests {
         let log = try fleet.sandbox.repository.readFile(RunFolder.path(of: run.id) + "/" + (run.steps[0].log ?? ""),
                                                         at: #require(try fleet.sandbox.repository.branchHead("audit")))
         #expect(String(decoding: log, as: UTF8.self).contains("Host key verification failed"))
+    }
+
+    @Test("hosts check tells reachable, key mismatch, no pinned key and connection refused apart")
+    func hostCheck() async throws {
+        let other = try await SSHHosts()
+        let hosts = ["good": "127.0.0.2", "forged": "127.0.0.2", "unpinned": "127.0.0.3", "down": "127.0.0.4"]
+        let fleet0 = try await Fleet(hosts: hosts)
+        let pins = fleet0.sshd.knownHosts(["good", "down"]) + other.knownHosts(["forged"])
+        let fleet = Fleet(copying: fleet0, knownHosts: pins)
+        let inventory = try fleet.sandbox.library(["remote": page(steps: [("", "true")])], files: fleet.files).inventory
+        let results = try await HostCheck.check(inventory.hosts(named: nil), inventory: inventory,
+                                                dataDirectory: fleet.sandbox.settings.dataDirectory!, timeout: .seconds(5))
+        let verdicts = Dictionary(uniqueKeysWithValues: results.map { ($0.host, $0.verdict) })
+        #expect(verdicts == ["good": .reachable, "forged": .keyMismatch, "unpinned": .notPinned, "down": .refused], "\(results)")
     }
 
     @Test("a remote step that times out leaves no process on the host")
