@@ -13,7 +13,8 @@ enum DryRun {
         Console.out("dry run: would open an incident and run \(runbook.id) (\(runbook.path) @ \(library.commit.short))")
         let plan: RunPlan
         do {
-            plan = try RunPlan(runbook: runbook, labels: alert.labels, annotations: alert.annotations)
+            plan = try RunPlan(runbook: runbook, labels: alert.labels, annotations: alert.annotations, inventory: library.inventory,
+                               secrets: SecretStore(dataDirectory: DataDirectory.current.path))
         } catch {
             Console.out("the run would be refused, nothing would run: \(error.problems.joined(separator: "; "))")
             throw ExitCode.failure
@@ -26,11 +27,27 @@ enum DryRun {
             if step.retries > 0 { flags.append("retries \(step.retries)") }
             if step.onFailure == .continue { flags.append("on failure continue") }
             Console.out("\nstep \(index + 1)/\(runbook.steps.count): \(step.title) [\(step.id)] \(flags.joined(separator: ", "))")
-            Console.out("  runs: \(interpreter) <script from line \(step.line)>")
+            Console.out("  runs: \(placement(of: step, plan: plan, interpreter: interpreter)) <script from line \(step.line)>")
             let environment = plan.environment(incident: "INC???????", run: "INC???????-1", step: step, workDirectory: "<work directory>")
             for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
-                Console.out("  env:  \(name)=\(Console.printable(value))")
+                let secret = runbook.parameters.contains { $0.name == name && { if case .secret = $0.source { true } else { false } }($0) }
+                Console.out("  env:  \(name)=\(secret ? "<secret>" : Console.printable(value))")
             }
+        }
+    }
+
+    /// Where a step would run: here with its interpreter, or on which inventory hosts over ssh.
+    private static func placement(of step: Step, plan: RunPlan, interpreter: String) -> String {
+        switch step.target {
+        case .server: return interpreter
+        case .host(let name): return "\(step.language) on \(name) over ssh\(plan.inventory.hosts[name] == nil ? " (not in the inventory: it would fail)" : "")"
+        case .hostParameter(let parameter):
+            let name = plan.parameters[parameter] ?? "?"
+            return "\(step.language) on \(name) (from \(parameter)) over ssh\(plan.inventory.hosts[name] == nil ? " (not in the inventory: it would fail)" : "")"
+        case .hosts(let selector):
+            let hosts = plan.inventory.hosts(matching: selector).map(\.name)
+            return "\(step.language) on \(hosts.isEmpty ? "no host" : hosts.joined(separator: ", ")) (hosts=\(selector), \(step.parallel) at once, "
+                + "tolerating \(step.tolerate) failed) over ssh"
         }
     }
 }
