@@ -43,6 +43,19 @@ extension RunExecution {
         return host
     }
 
+    /// The generated ssh configuration, written once per run: the inventory is pinned to the run's commit.
+    private func sshConfigurationPath(dataDirectory: String) throws(StepLaunchError) -> String {
+        if let sshConfiguration { return sshConfiguration }
+        do {
+            let path = try SSHConfiguration(inventory: plan.inventory, dataDirectory: dataDirectory, connectTimeout: settings.connectTimeout,
+                                            persist: settings.connectionPersist).path
+            sshConfiguration = path
+            return path
+        } catch {
+            throw StepLaunchError(executable: "ssh", reason: "cannot write the ssh configuration: \(error)")
+        }
+    }
+
     /// The command that runs `step` on `host`: `ssh -F CONFIG NAME BOOTSTRAP`, the script and parameters on its input.
     ///
     /// `ssh` gets a fixed environment of its own; the step's variables travel in the input, so the local `ssh` carries
@@ -55,13 +68,7 @@ extension RunExecution {
             throw StepLaunchError(executable: "ssh", reason: "no remote interpreter for '\(step.language)'")
         }
         EscapedProcesses.reapClosedConnections()
-        let configuration: SSHConfiguration
-        do {
-            configuration = try SSHConfiguration(inventory: plan.inventory, dataDirectory: dataDirectory,
-                                                 connectTimeout: settings.connectTimeout, persist: settings.connectionPersist)
-        } catch {
-            throw StepLaunchError(executable: "ssh", reason: "cannot write the ssh configuration: \(error)")
-        }
+        let configuration = try sshConfigurationPath(dataDirectory: dataDirectory)
         guard FileManager.default.fileExists(atPath: SecretStore(dataDirectory: dataDirectory).path(of: host.key)) else {
             throw StepLaunchError(executable: "ssh", reason: "host \(host.name) logs in with secret '\(host.key)', which is not set "
                 + "(runbook secrets set \(host.key) < PRIVATE-KEY-FILE)")
@@ -70,7 +77,7 @@ extension RunExecution {
         for local in ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "RUNBOOK_WORKDIR"] { environment[local] = nil }
         environment["RUNBOOK_HOST"] = host.name
         var command = StepCommand(
-            executable: Self.sshClient, arguments: ["-F", configuration.path, "-T", "--", host.name, remote],
+            executable: Self.sshClient, arguments: ["-F", configuration, "-T", "--", host.name, remote],
             environment: ["PATH": Interpreter.searchPath, "HOME": workDirectory, "LANG": "C.UTF-8"], workingDirectory: workDirectory)
         command.input = RemoteBootstrap.input(environment: environment, code: step.code)
         command.redaction = plan.redaction

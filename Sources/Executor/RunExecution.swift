@@ -25,6 +25,8 @@ final class RunExecution {
     let watch: RunWatch
     let workDirectory: String
     let scriptDirectory: String
+    /// The ssh configuration of the run's inventory, written (or found) by its first remote step.
+    var sshConfiguration: String?
     /// The worker slot while steps run, and the runbook's concurrency slot for the whole run.
     var worker: FileLock?
     var ownSlot: FileLock?

@@ -18,7 +18,8 @@ final class ProgressPrinter: Sendable {
             break
         case .stepStarted(let index, let step, let attempt):
             let again = attempt > 1 ? " (attempt \(attempt))" : ""
-            Console.out("==> [\(index + 1)] \(step.title) [\(step.id), \(step.language)]\(again)")
+            let place = step.host.map { " on \($0)" } ?? step.hosts.map { " on \($0.count) host\($0.count == 1 ? "" : "s")" } ?? ""
+            Console.out("==> [\(index + 1)] \(step.title) [\(step.id), \(step.language)]\(place)\(again)")
         case .output(_, let line):
             Console.out("    " + Console.printable(line))
         case .stepEnded(let index, let step, let willRetry):
