@@ -19,8 +19,9 @@ struct RemoteStepTests {
         init(hosts: [String: String] = ["web1": "127.0.0.2", "web2": "127.0.0.3"], knownHosts: String? = nil,
              jumps: [String: String] = [:]) async throws {
             sandbox = try ExecutorSandbox()
-            // Connections left for the next step close soon after the test, with the sessions sshd keeps for them.
-            sandbox.settings.connectionPersist = .seconds(2)
+            // Connections left for the next step close 20 s after the test, with the sessions sshd keeps for them: long
+            // enough that a loaded machine's gap between two steps does not close one (2 s did, once, in CI).
+            sandbox.settings.connectionPersist = .seconds(20)
             sshd = try await SSHHosts()
             var inventory = "defaults: { user: \(NSUserName()), port: \(sshd.port) }\nhosts:\n"
             for (name, address) in hosts.sorted(by: { $0.key < $1.key }) {
