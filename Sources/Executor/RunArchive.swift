@@ -25,7 +25,8 @@ enum RunArchive {
     static func runs(at commit: ObjectID, in repository: Repository) throws -> [Run] {
         var records: [RunID: TreeEntry] = [:]
         var steps: [RunID: [TreeEntry]] = [:]
-        for entry in try repository.files(at: commit, under: IncidentStore.recordsFolder) {
+        let files = try repository.files(at: commit, under: IncidentStore.recordsFolder) + repository.files(at: commit, under: JobRecord.folder)
+        for entry in files {
             if let id = RunFolder.runID(ofRecord: entry.path) {
                 records[id] = entry
             } else if let id = RunFolder.runID(ofStepRecord: entry.path) {

@@ -5,10 +5,12 @@ import Wiki
 
 /// Runs asked for by a person (`runbook run`, `POST /api/v1/runbooks/{id}/runs`) rather than by an alert.
 extension RunLauncher {
-    /// Where an on-demand run is recorded: on an incident that exists, or on one it opens.
+    /// Where an on-demand run is recorded: on an incident that exists, on one it opens, or on a job of its own
+    /// (``JobRecord``), which pages nobody and changes no incident.
     public enum OnDemandTarget: Sendable {
         case incident(IncidentNumber)
         case open
+        case job
     }
 
     /// A run reserved on its incident, with its parameters resolved, ready for ``runReserved(_:progress:)``.
@@ -21,7 +23,7 @@ extension RunLauncher {
     }
 
     /// Checks `given` against the runbook's parameters exactly as for an alert, then links a new run to its incident
-    /// (opening one for `.open`), so the caller knows the run's id before it starts.
+    /// (opening one for `.open`, creating a job for `.job`), so the caller knows the run's id before it starts.
     ///
     /// - Throws: ``RunRefusal`` before anything is written when a value is refused; ``ExecutorError/incidentEnded(_:_:)``
     ///   for an incident that is closed or canceled.
@@ -30,6 +32,9 @@ extension RunLauncher {
         let plan = try RunPlan(runbook: runbook, given: given, inventory: inventory, secrets: settings.secrets)
         let number: IncidentNumber
         switch target {
+        case .job:
+            let job = try await store.openJob(runbook: runbook.id, path: runbook.path, actor: actor)
+            return ReservedRun(id: RunID(incident: job.number, sequence: 1), runbook: runbook, commit: commit, plan: plan, actor: actor)
         case .incident(let existing):
             let incident = try store.incident(existing)
             guard !incident.state.isFinal else { throw ExecutorError.incidentEnded(existing, incident.state) }

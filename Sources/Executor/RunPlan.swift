@@ -124,15 +124,18 @@ public struct RunPlan: Sendable {
     }
 
     /// The environment of a step: a fixed base, the run's identity, and the parameters. Nothing
-    /// of the server's own environment is passed on.
+    /// of the server's own environment is passed on. A job's run (`incident` is `JOB…`) gets `RUNBOOK_JOB`
+    /// and an empty `RUNBOOK_INCIDENT`, so a script that reports to its incident sees it has none.
     public func environment(incident: String, run: String, step: Step, workDirectory: String) -> [String: String] {
+        let job = incident.hasPrefix("JOB")
         var environment = [
             "PATH": Interpreter.searchPath,
             "HOME": workDirectory,
             "TMPDIR": workDirectory,
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
-            "RUNBOOK_INCIDENT": incident,
+            "RUNBOOK_INCIDENT": job ? "" : incident,
+            "RUNBOOK_JOB": job ? incident : "",
             "RUNBOOK_RUN": run,
             "RUNBOOK_STEP": step.id,
             "RUNBOOK_WORKDIR": workDirectory,

@@ -54,10 +54,10 @@ struct TriggerCLITests {
         #expect(try cli.run(["audit", "verify"]).status == 0)
     }
 
-    @Test func runByIdTakesParametersByNameOnANewOrAnExistingIncident() throws {
+    @Test func runByIdTakesParametersByNameOnANewOrAnExistingIncidentOrAsAJob() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        _ = try wiki(cli, runbooks: ["test-disk": Self.runbook("TestDisk", steps: ["echo \"checking $HOST\""])])
+        let path = try wiki(cli, runbooks: ["test-disk": Self.runbook("TestDisk", steps: ["echo \"checking $HOST\""])])
         let opened = try cli.run(["run", "test-disk", "--param", "HOST=db7", "--open", "--as", "alice"])
         #expect(opened.status == 0, "\(opened.stdout)\(opened.stderr)")
         #expect(opened.stdout.contains("checking db7") && opened.stdout.contains("INC0000001 is Resolved"), "\(opened.stdout)")
@@ -68,10 +68,15 @@ struct TriggerCLITests {
         #expect(refused.status != 0 && refused.stderr.contains("does not match pattern"), "\(refused.stderr)")
         let unknown = try cli.run(["run", "test-disk", "--param", "HOTS=db1", "--open"])
         #expect(unknown.status != 0 && unknown.stderr.contains("HOTS: no such parameter (known: HOST)"), "\(unknown.stderr)")
-        let nowhere = try cli.run(["run", "test-disk", "--param", "HOST=db1"])
-        #expect(nowhere.status != 0 && nowhere.stderr.contains("--incident"), "\(nowhere.stderr)")
+        let job = try cli.run(["run", "test-disk", "--param", "HOST=db9"])
+        #expect(job.status == 0 && job.stdout.contains("checking db9") && job.stdout.contains("JOB0000001 succeeded"),
+                "\(job.stdout)\(job.stderr)")
+        #expect(try cli.run(["runs", "show", "JOB0000001-1"]).stdout.contains("HOST=db9"))
+        let log = try cli.git(path, ["log", "--format=%s", "audit"])
+        #expect(log.contains("JOB0000001: job of test-disk, asked for by"), "\(log)")
+        #expect(try cli.run(["audit", "verify", "--full"]).status == 0)
         #expect(try cli.run(["incidents", "list", "--json"]).stdout.components(separatedBy: "\"number\"").count - 1 == 1,
-                "refused runs open no incident")
+                "refused runs and jobs open no incident")
     }
 
     @Test func aFailedStepLeavesTheIncidentInProgressAndARepeatDedups() throws {

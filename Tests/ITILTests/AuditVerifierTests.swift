@@ -145,6 +145,44 @@ struct AuditVerifierTests {
         #expect(failure.problem == .openedTwice(IncidentNumber(2)!))
     }
 
+    @Test func jobsVerifyAndAJobsCommitThatTouchesAnIncidentOrSkipsANumberIsReported() async throws {
+        let audit = try TemporaryAudit()
+        try await audit.writeHistory(incidents: 1)
+        let store = try audit.otherStore()
+        let job = try await store.openJob(runbook: "cert-check", path: "runbooks/cert-check.md", actor: "schedule")
+        #expect(job.number.description == "JOB0000001")
+        let run = "jobs/000/00/JOB0000001/runs/1/run.json"
+        let trailers = [Trailer(.run, "JOB0000001-1"), Trailer(.runState, "running")]
+        try await store.appendEvent(.init(name: .runStarted, subject: "run JOB0000001-1 started",
+                                          files: [.write(path: run, contents: Data("{}".utf8))], trailers: trailers, actor: "schedule"), to: job.number)
+        #expect(try await store.openJob(runbook: "cert-check", path: "runbooks/cert-check.md", actor: "bob").number.description == "JOB0000002")
+        let clean = try audit.verifier().verify(full: true)
+        #expect(clean.failure == nil, "\(String(describing: clean.failure))")
+        let restarted = try await IncidentStore(auditLog: audit.auditLog).openJob(runbook: "x", path: "runbooks/x.md", actor: "a")
+        #expect(restarted.number.description == "JOB0000003", "a restarted store goes on from the highest job")
+
+        // A job's event that writes an incident's record: named, with what it changed.
+        let forged = AuditEntry(
+            changes: [.write(path: "incidents/000/00/INC0000001/record.md", contents: Data("---\n".utf8))],
+            message: "JOB0000001: step ended", trailers: [Trailer(.job, "JOB0000001"), Trailer(.event, "step-ended"), Trailer(.actor, "mallory"),
+                                                            Trailer(.run, "JOB0000001-1"), Trailer(.runState, "running")],
+            author: Signature(name: "mallory", email: "m@runbook", time: Date()))
+        let bad = try audit.append(forged)
+        let failure = try #require(try audit.verifier().verify().failure)
+        #expect(failure.commit == bad)
+        #expect(failure.problem == .unexpectedFiles(expected: "jobs/000/00/JOB0000001/runs/1/…",
+                                                    changed: ["incidents/000/00/INC0000001/record.md"]))
+
+        let other = try TemporaryAudit()
+        try await other.writeHistory(incidents: 1)
+        let skipping = JobRecord(number: IncidentNumber(5, series: .job)!, runbook: "x", runbookPath: "runbooks/x.md", requestedBy: "m",
+                                 createdAt: Date())
+        let gap = try other.append(try AuditRecord.entry(creating: skipping, actor: "mallory", at: Date()))
+        let gapFailure = try #require(try other.verifier().verify().failure)
+        #expect(gapFailure.commit == gap)
+        #expect(gapFailure.problem == .numberGap(opened: IncidentNumber(5, series: .job)!, expected: .firstJob))
+    }
+
     @Test func aRewrittenCommitIsCaughtAfterAVerifiedRun() async throws {
         let audit = try TemporaryAudit()
         try await audit.writeHistory(incidents: 3)

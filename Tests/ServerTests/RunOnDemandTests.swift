@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ITIL
 import HummingbirdTesting
 import RunbookServer
 import Testing
@@ -51,6 +52,40 @@ struct RunOnDemandTests {
         }
     }
 
+    @Test("without an incident the run is a job of its own: recorded under jobs/ on the audit branch, no incident opened, verified")
+    func jobRuns() async throws {
+        let sandbox = try ServerSandbox(pages: ["check": Self.check])
+        try await sandbox.test { client in
+            var runs: [String] = []
+            for host in ["db1", "db2"] {
+                let started = try await client.execute(uri: "/api/v1/runbooks/check/runs", method: .post, headers: sandbox.auth(.responder),
+                                                       body: body(#"{"params": {"HOST": "\#(host)"}}"#))
+                #expect(started.status == .accepted, "\(String(buffer: started.body))")
+                #expect(started.json["incident"] == nil || started.json["incident"] is NSNull)
+                runs.append(try #require(started.json["run"] as? String))
+                let job = try #require(started.json["job"] as? String)
+                #expect(runs.last == "\(job)-1")
+                #expect(try await eventually {
+                    let reply = try await client.execute(uri: "/api/v1/runs/\(runs.last!)", method: .get, headers: sandbox.auth(.viewer))
+                    return reply.json["state"] as? String == "succeeded"
+                })
+            }
+            #expect(runs == ["JOB0000001-1", "JOB0000002-1"])
+            let log = try await client.execute(uri: "/api/v1/runs/JOB0000002-1/steps/say/log", method: .get, headers: sandbox.auth(.viewer))
+            #expect(String(buffer: log.body).contains("checking db2 (quick)"))
+            let incidents = try await client.execute(uri: "/api/v1/incidents", method: .get, headers: sandbox.auth(.viewer))
+            #expect(!String(buffer: incidents.body).contains("INC0000001"), "a job opens no incident")
+
+            let head = try #require(try sandbox.repository.branchHead("audit"))
+            let job = try sandbox.repository.readFile("jobs/000/00/JOB0000001/job.json", at: head)
+            #expect(String(decoding: job, as: UTF8.self).contains(#""requested_by" : "responder""#))
+            let run = try sandbox.repository.readFile("jobs/000/00/JOB0000001/runs/1/run.json", at: head)
+            #expect(String(decoding: run, as: UTF8.self).contains(#""state" : "succeeded""#))
+            let verification = try AuditVerifier(repository: sandbox.repository, branch: "audit").verify(full: true)
+            #expect(verification.failure == nil, "\(String(describing: verification.failure))")
+        }
+    }
+
     @Test("refusals say what was wrong: a value against its pattern, an unknown name, no incident, a viewer, a closed incident")
     func refusals() async throws {
         let sandbox = try ServerSandbox(pages: ["check": Self.check])
@@ -60,8 +95,9 @@ struct RunOnDemandTests {
                 (#"{"params": {"HOST": "db1; reboot"}, "open": true}"#, .badRequest, "does not match pattern"),
                 (#"{"params": {"HOST": "db1", "NOPE": "x"}, "open": true}"#, .badRequest, "NOPE: no such parameter"),
                 (#"{"params": {}, "open": true}"#, .badRequest, "HOST: required"),
-                (#"{"params": {"HOST": "db1"}}"#, .badRequest, "give incident"),
+                (#"{"params": {"HOST": "db1"}, "incident": "INC0000001", "open": true}"#, .badRequest, "not both"),
                 (#"{"params": {"HOST": "db1"}, "incident": "INC42"}"#, .badRequest, "not an incident number"),
+                (#"{"params": {"HOST": "db1"}, "incident": "JOB0000001"}"#, .badRequest, "not an incident number"),
                 (#"{"params": {"HOST": "db1"}, "open": true, "incidnet": "x"}"#, .badRequest, "incidnet"),
             ]
             for (json, status, words) in cases {

@@ -112,7 +112,8 @@ public actor EscalationEngine {
 
     /// Takes note of the incidents the store's events touched (the engine's own escalation events aside).
     nonisolated func notice(_ events: [AuditEvent]) {
-        let relevant = events.filter { !$0.name.isEscalation }
+        // A job's run (JOB…) has nobody to page: only an incident's events concern escalation.
+        let relevant = events.filter { !$0.name.isEscalation && !$0.incident.isJob }
         guard !relevant.isEmpty else { return }
         inbox.withLock { inbox in
             for event in relevant {

@@ -18,6 +18,8 @@ public enum AuditEventName: String, Sendable, CaseIterable, Codable {
     case slaBreached = "sla-breached"
     case impactUrgencyChanged = "impact-urgency-changed"
     case runLinked = "run-linked"
+    /// A job was created (``JobRecord``): a run asked for without an incident; its run's events follow.
+    case jobCreated = "job-created"
     // A run, in its folder.
     case runQueued = "run-queued"
     case runStarted = "run-started"

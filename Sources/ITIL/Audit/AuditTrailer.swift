@@ -7,6 +7,8 @@ import Wiki
 /// step's end ``attempt``, ``exitCode`` or ``signal`` and ``duration``.
 public enum AuditTrailer: String, Sendable, CaseIterable {
     case incident = "Incident"
+    /// In place of `Incident`, `State` and `Priority` on a job's commits (``JobRecord``).
+    case job = "Job"
     case event = "Event"
     case actor = "Actor"
     case state = "State"
@@ -21,9 +23,13 @@ public enum AuditTrailer: String, Sendable, CaseIterable {
     case exitCode = "Exit-Code"
     case signal = "Signal"
     case duration = "Duration"
+    /// On a job a schedule started: the instant it runs for (UTC), which no second job may claim.
+    case scheduledFor = "Scheduled-For"
 
-    /// The trailers every event commit carries.
+    /// The trailers every event commit on an incident carries.
     public static let required: [AuditTrailer] = [.incident, .event, .actor, .state, .priority]
+    /// The trailers every event commit on a job carries.
+    public static let requiredOnJobs: [AuditTrailer] = [.job, .event, .actor]
 }
 
 extension Trailer {

@@ -6,8 +6,9 @@ extension AuditVerifier {
     /// Checks `commit`, whose parent passed, and moves `highest` to the number it opens, if any.
     ///
     /// - Throws: ``AuditFailure`` naming the commit at its first problem; a repository error when it cannot be read.
-    func check(_ commit: Commit, highest: inout IncidentNumber?) throws {
+    func check(_ commit: Commit, highest: inout IncidentNumber?, highestJob: inout IncidentNumber?) throws {
         guard commit.parents.count <= 1 else { throw AuditFailure(commit, .mergeCommit(parents: commit.parents.count)) }
+        if Self.isJobEvent(commit) { return try checkJob(commit, highest: &highestJob) }
         let trailers = try Self.trailers(of: commit)
         let number = try Self.incidentNumber(trailers[.incident]!, in: commit)
         guard let event = AuditEventName(rawValue: trailers[.event]!) else { throw AuditFailure(commit, .unknownEvent(trailers[.event]!)) }
@@ -28,9 +29,9 @@ extension AuditVerifier {
     }
 
     /// The required trailers by key, each present exactly once.
-    private static func trailers(of commit: Commit) throws -> [AuditTrailer: String] {
+    static func trailers(of commit: Commit, required: [AuditTrailer] = AuditTrailer.required) throws -> [AuditTrailer: String] {
         var values: [AuditTrailer: String] = [:]
-        for key in AuditTrailer.required {
+        for key in required {
             let found = commit.trailers.filter { $0.key == key.rawValue }
             guard let first = found.first else { throw AuditFailure(commit, .missingTrailer(key.rawValue)) }
             guard found.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(key.rawValue, count: found.count)) }
@@ -40,7 +41,7 @@ extension AuditVerifier {
     }
 
     private static func incidentNumber(_ value: String, in commit: Commit) throws -> IncidentNumber {
-        guard let number = IncidentNumber(parsing: value) else { throw AuditFailure(commit, .invalidIncidentTrailer(value)) }
+        guard let number = IncidentNumber(parsing: value), !number.isJob else { throw AuditFailure(commit, .invalidIncidentTrailer(value)) }
         return number
     }
 
@@ -86,7 +87,7 @@ extension AuditVerifier {
     }
 
     /// A run's events say where the run stands, and the events that end a run say it has ended.
-    private static func checkRunState(of commit: Commit, event: AuditEventName) throws {
+    static func checkRunState(of commit: Commit, event: AuditEventName) throws {
         let text = commit.trailers.first { $0.key == AuditTrailer.runState.rawValue }?.value
         guard let text else { throw AuditFailure(commit, .missingTrailer(AuditTrailer.runState.rawValue)) }
         guard let state = RunState(rawValue: text) else { throw AuditFailure(commit, .unknownRunState(text)) }
@@ -96,7 +97,7 @@ extension AuditVerifier {
     }
 
     /// What `commit` changes: against its parent, or, for the root commit, against nothing (every file it has).
-    private func changedFiles(_ commit: Commit) throws -> [ChangedFile] {
+    func changedFiles(_ commit: Commit) throws -> [ChangedFile] {
         guard let parent = commit.parents.first else {
             return try repository.files(at: commit.id).map { ChangedFile(path: $0.path, blob: $0.blob) }
         }

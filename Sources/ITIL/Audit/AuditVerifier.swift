@@ -52,10 +52,11 @@ public struct AuditVerifier: Sendable {
         }
         let since = full ? nil : mark?.commit
         var highest = try since.map(highestNumber) ?? nil
+        var highestJob = try since.map(highestJob) ?? nil
         var checked = 0
         do {
             try repository.walkForward(after: since, upTo: head) { commit in
-                try check(commit, highest: &highest)
+                try check(commit, highest: &highest, highestJob: &highestJob)
                 checked += 1
                 if checked % max(progressInterval, 1) == 0 { progress(checked) }
                 return true

@@ -56,7 +56,7 @@ public enum RunFolder {
     /// Whether `path` is a run record, and of which run.
     public static func runID(ofRecord path: String) -> RunID? {
         let parts = path.split(separator: "/")
-        guard parts.count == 7, parts[0] == "incidents", parts[4] == "runs", parts[6] == "run.json",
+        guard parts.count == 7, parts[0] == "incidents" || parts[0] == "jobs", parts[4] == "runs", parts[6] == "run.json",
               let sequence = Int(parts[5]) else { return nil }
         return RunID(parsing: "\(parts[3])-\(sequence)")
     }
@@ -64,7 +64,7 @@ public enum RunFolder {
     /// Whether `path` is a step record (either layout), and of which run.
     public static func runID(ofStepRecord path: String) -> RunID? {
         let parts = path.split(separator: "/")
-        guard parts.count == 8 || parts.count == 9, parts[0] == "incidents", parts[4] == "runs", parts[6] == "steps",
+        guard parts.count == 8 || parts.count == 9, parts[0] == "incidents" || parts[0] == "jobs", parts[4] == "runs", parts[6] == "steps",
               parts.last!.hasSuffix(".json"), let sequence = Int(parts[5]) else { return nil }
         return RunID(parsing: "\(parts[3])-\(sequence)")
     }

@@ -10,6 +10,7 @@ public struct AuditEvent: Sendable {
     /// The commit: the event's id in the event stream.
     public let commit: ObjectID
     public let name: AuditEventName
+    /// The incident, or for a job's events the job (``IncidentNumber/isJob``).
     public let incident: IncidentNumber
     public let actor: String
     public let time: Date
@@ -25,7 +26,8 @@ public struct AuditEvent: Sendable {
     /// (a commit someone made by hand).
     public init?(commit: ObjectID, subject: String, trailers: [Trailer], time: Date, record: Incident? = nil,
                  attachment: (any Sendable)? = nil) {
-        guard let incident = trailers.value(of: .incident).flatMap({ IncidentNumber(parsing: $0) }),
+        let owner = trailers.value(of: .incident) ?? trailers.value(of: .job).flatMap { IncidentNumber(parsing: $0)?.isJob == true ? $0 : nil }
+        guard let incident = owner.flatMap({ IncidentNumber(parsing: $0) }),
               let name = trailers.value(of: .event).flatMap(AuditEventName.init(rawValue:)) else { return nil }
         self.commit = commit
         self.name = name

@@ -29,6 +29,30 @@ enum AuditRecord {
             author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
     }
 
+    /// The audit entry that creates `job`: its record file, nothing else.
+    static func entry(creating job: JobRecord, actor: String, at time: Date) throws -> AuditEntry {
+        let record = FileChange.write(path: JobRecord.path(for: job.number), contents: try job.encoded())
+        var trailers = [Trailer(.job, job.number.description), Trailer(.event, AuditEventName.jobCreated.rawValue),
+                        Trailer(.actor, oneLine(actor)), Trailer(.runbook, oneLine(job.runbook))]
+        if let instant = job.scheduledFor { trailers.append(Trailer(.scheduledFor, Timestamp.format(instant))) }
+        let why = job.scheduledFor.map { "scheduled for \(Timestamp.format($0))" } ?? "asked for by \(job.requestedBy)"
+        return AuditEntry(
+            changes: [record], message: "\(job.number): job of \(oneLine(job.runbook, limit: 60)), \(why)", trailers: trailers,
+            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+    }
+
+    /// The audit entry of an event that writes files in job `number`'s folder (its run's record, a step's log).
+    static func entry(
+        files: [FileChange], ofJob number: IncidentNumber, event: AuditEventName, actor: String, subject: String,
+        trailers extra: [Trailer], at time: Date
+    ) -> AuditEntry {
+        let trailers = [Trailer(.job, number.description), Trailer(.event, event.rawValue), Trailer(.actor, oneLine(actor))]
+            + extra.map { Trailer($0.key, oneLine($0.value)) }
+        return AuditEntry(
+            changes: files, message: "\(number): \(oneLine(subject, limit: 100))", trailers: trailers,
+            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+    }
+
     /// The trailers every commit carries: the incident, the event, who, and where the incident stands.
     private static func common(_ incident: Incident, event: AuditEventName, actor: String) -> [Trailer] {
         [Trailer(.incident, incident.number.description), Trailer(.event, event.rawValue), Trailer(.actor, oneLine(actor)),

@@ -24,9 +24,11 @@ public enum IncidentRecordFile {
     }
 
     /// The incident's folder on the audit branch (`incidents/000/00/INC0000042`): its record, and its runs below.
+    /// A job's is laid out the same way under `jobs/` (`jobs/000/00/JOB0000007`: ``JobRecord``, its run).
     public static func folder(for number: IncidentNumber) -> String {
         let digits = String(number.description.dropFirst(3))
-        return "incidents/\(digits.dropLast(4))/\(digits.dropLast(2).suffix(2))/\(number)"
+        let top = number.isJob ? JobRecord.folder : IncidentStore.recordsFolder
+        return "\(top)/\(digits.dropLast(4))/\(digits.dropLast(2).suffix(2))/\(number)"
     }
 
     /// The file's text: the header, then the page.

@@ -7,6 +7,8 @@ struct IncidentBook: Sendable {
     private(set) var openByAlert: [AlertKey: IncidentNumber] = [:]
     /// The highest number in use.
     private(set) var lastNumber: IncidentNumber?
+    /// The highest job number in use (``JobRecord``): jobs have no record in memory, only their numbers.
+    var lastJob: IncidentNumber?
     /// How many are New, In Progress or On Hold.
     private(set) var openCount = 0
     /// The open incidents by priority (1...5): what a "what is on fire" view lists, without reading every incident.

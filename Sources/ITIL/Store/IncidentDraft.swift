@@ -11,6 +11,7 @@ struct IncidentDraft {
     private(set) var changed: [IncidentNumber: Incident] = [:]
     private var openByAlert: [AlertKey: IncidentNumber?] = [:]
     private(set) var lastNumber: IncidentNumber?
+    private(set) var lastJob: IncidentNumber?
     /// One entry per recorded event, in order, rendered by ``auditEntries()``.
     private var entries: [PendingEntry] = []
 
@@ -53,6 +54,7 @@ struct IncidentDraft {
         self.book = book
         self.now = now
         lastNumber = book.lastNumber
+        lastJob = book.lastJob
     }
 
     /// The incident as this batch sees it.
@@ -75,6 +77,31 @@ struct IncidentDraft {
     /// The number the next new incident gets: one past the highest in use, so numbers have no gaps.
     var nextNumber: IncidentNumber {
         lastNumber?.next ?? .first
+    }
+
+    /// The number the next job gets.
+    var nextJob: IncidentNumber {
+        lastJob?.next ?? .firstJob
+    }
+
+    /// Whether job `number` exists, as this batch sees it.
+    func hasJob(_ number: IncidentNumber) -> Bool {
+        number.isJob && lastJob.map { number <= $0 } ?? false
+    }
+
+    /// Queues the creation of `job`, which takes ``nextJob``.
+    mutating func record(creating job: JobRecord, actor: String) throws {
+        entries.append(.ready(try AuditRecord.entry(creating: job, actor: actor, at: now), attachment: job))
+        lastJob = job.number
+    }
+
+    /// Queues an event that writes `files` in job `number`'s folder.
+    mutating func record(
+        files: [FileChange], ofJob number: IncidentNumber, event: AuditEventName, actor: String, subject: String, trailers: [Trailer],
+        attachment: (any Sendable)?
+    ) {
+        let entry = AuditRecord.entry(files: files, ofJob: number, event: event, actor: actor, subject: subject, trailers: trailers, at: now)
+        entries.append(.ready(entry, attachment: attachment))
     }
 
     /// Queues an event that writes `files` beside the incident's record without changing it.

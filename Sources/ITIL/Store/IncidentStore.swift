@@ -71,6 +71,7 @@ public actor IncidentStore {
                 case .failure(let error): throw error
                 }
             }
+            book.lastJob = try Self.lastJob(among: auditLog.repository.files(at: head, under: JobRecord.folder).map(\.path))
         }
         shared = Mutex(book)
         reader = try Repository.open(auditLog.repository.gitDirectory)
@@ -247,6 +248,17 @@ public actor IncidentStore {
         }
     }
 
+    /// Creates a job (``JobRecord``) with the next job number, for a run asked for without an incident, and links
+    /// its run (`JOB0000007-1`); the job's events go to ``append(_:to:)`` with its number.
+    public func openJob(runbook: String, path: String, actor: String, scheduledFor: Date? = nil) async throws -> JobRecord {
+        try await write { draft in
+            let job = JobRecord(number: draft.nextJob, runbook: runbook, runbookPath: path, requestedBy: actor, createdAt: draft.now,
+                                scheduledFor: scheduledFor)
+            try draft.record(creating: job, actor: actor)
+            return job
+        }
+    }
+
     /// One event that writes files in an incident's folder without changing its record: see
     /// ``appendEvents(_:to:)``.
     public struct FolderEvent: Sendable {
@@ -299,13 +311,14 @@ public actor IncidentStore {
     /// incident's resolution go out together this way: one sync instead of two at the end of every run.
     public func append(_ entries: [JournalEntry], to number: IncidentNumber) async throws {
         let folder = IncidentRecordFile.folder(for: number) + "/"
-        let record = IncidentRecordFile.path(for: number)
+        let record = number.isJob ? JobRecord.path(for: number) : IncidentRecordFile.path(for: number)
         for case .files(let event) in entries {
             for file in event.files where !file.path.hasPrefix(folder) || file.path == record {
                 throw IncidentStoreError.outsideIncident(path: file.path, number: number)
             }
         }
         try await write { draft in
+            if number.isJob { return try Self.append(entries, toJob: number, in: &draft) }
             guard draft.incident(number) != nil else { throw IncidentStoreError.unknownIncident(number) }
             for entry in entries {
                 let incident = draft.incident(number)!
@@ -350,6 +363,20 @@ public actor IncidentStore {
         }
     }
 
+    /// A job's events: files in its folder; changes of an incident's record do not apply to a job and are left out.
+    private static func append(_ entries: [JournalEntry], toJob number: IncidentNumber, in draft: inout IncidentDraft) throws {
+        guard draft.hasJob(number) else { throw IncidentStoreError.unknownIncident(number) }
+        for case .files(let event) in entries {
+            draft.record(files: event.files, ofJob: number, event: event.name, actor: event.actor, subject: event.subject,
+                         trailers: event.trailers, attachment: event.attachment)
+        }
+    }
+
+    /// The highest job number among the paths of the `jobs/` folder.
+    private static func lastJob(among paths: [String]) -> IncidentNumber? {
+        paths.compactMap(JobRecord.number(inPath:)).max()
+    }
+
     // MARK: - Group commit
 
     /// A write waiting for the next batch: it runs against the batch's draft and, once the batch is
@@ -388,17 +415,18 @@ public actor IncidentStore {
         pending = []
         defer { publishCaughtUp() }
         do {
-            let (commits, (changed, answers, entries, payloads)) = try auditLog.append { head in
+            let (commits, (changed, answers, entries, payloads, lastJob)) = try auditLog.append { head in
                 try catchUp(to: head)
                 var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
                 let answers = batch.map { $0.run(&draft) }
                 // Only the changes leave this closure: the draft holds a reference to the book's
                 // storage, and keeping it alive would make the first store below copy the whole book.
                 let entries = draft.auditEntries()
-                return (entries, (draft.changed, answers, entries, draft.payloads()))
+                return (entries, (draft.changed, answers, entries, draft.payloads(), draft.lastJob))
             }
             shared.withLock { book in
                 for incident in changed.values { book.store(incident) }
+                book.lastJob = lastJob
             }
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
@@ -439,6 +467,8 @@ public actor IncidentStore {
                 .filter { $0.path.hasSuffix("/record.md") }.map { ($0.path, $0.blob) }
         }
         let incidents = try Self.parse(changes, at: head, in: auditLog.repository).map { try $0.get() }
+        let jobs = try tip.map { try auditLog.repository.changedFiles(from: $0, to: head, under: JobRecord.folder).map(\.path) }
+            ?? auditLog.repository.files(at: head, under: JobRecord.folder).map(\.path)
         // Each commit is an event; a history someone rewrote has none to tell, only the records as they are now.
         var events: [AuditEvent] = []
         try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
@@ -447,6 +477,7 @@ public actor IncidentStore {
         }
         shared.withLock { book in
             for incident in incidents { book.store(incident) }
+            if let job = Self.lastJob(among: jobs), book.lastJob.map({ job > $0 }) ?? true { book.lastJob = job }
         }
         caughtUp += events
         tip = head

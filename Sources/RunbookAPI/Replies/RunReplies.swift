@@ -37,13 +37,19 @@ public struct DecisionReply: Codable, Sendable, Equatable {
 /// `202` to `POST /api/v1/runbooks/{id}/runs`: the run is queued; follow it at `/api/v1/runs/{run}/events`.
 public struct StartedRun: Codable, Sendable {
     public let run: String
-    public let incident: String
+    /// The incident the run is recorded on; nil for a job's run.
+    public let incident: String?
+    /// The job the run is recorded on (`JOB0000007`), when it has no incident.
+    public let job: String?
     public let runbook: String
     public let commit: String
 
-    public init(run: String, incident: String, runbook: String, commit: String) {
+    /// `owner` is the incident or job number the run hangs on.
+    public init(run: String, owner: String, runbook: String, commit: String) {
         self.run = run
-        self.incident = incident
+        let job = owner.hasPrefix("JOB")
+        self.incident = job ? nil : owner
+        self.job = job ? owner : nil
         self.runbook = runbook
         self.commit = commit
     }

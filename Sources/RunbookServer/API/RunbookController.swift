@@ -32,26 +32,28 @@ struct RunbookController: Sendable {
     }
 
     /// Runs a runbook by hand: its parameters are checked as for an alert, the run is linked to its incident
-    /// (an existing one, or one opened for it), and the reply names the run before its first step starts.
+    /// (an existing one, or one opened for it) or, with neither, recorded as a job of its own; the reply names the
+    /// run before its first step starts.
     private func startRun(_ request: Request, _ context: ServerContext) async throws -> StartedRun {
         let body = try await JSONBody.decode(APIBody.NewRun.self, from: request, limit: bodyLimit)
         let target: RunLauncher.OnDemandTarget
         switch (body.incident, body.open ?? false) {
         case (let text?, false):
-            guard let number = IncidentNumber(parsing: text) else {
+            guard let number = IncidentNumber(parsing: text), !number.isJob else {
                 throw APIError.badRequest("incident '\(text)' is not an incident number like INC0000042", field: "incident", code: "invalid_field")
             }
             target = .incident(number)
         case (nil, true): target = .open
-        default:
-            throw APIError.badRequest("give incident (INC…) to record the run on, or open: true to open one; runs without an incident "
-                + "are not built yet", field: "incident", code: "invalid_field")
+        case (nil, false): target = .job
+        case (.some, true):
+            throw APIError.badRequest("give incident (INC…) to record the run on, or open: true to open one, not both",
+                                      field: "open", code: "invalid_field")
         }
         let (library, runbook) = try await find(context)
         let reserved = try await launcher.reserve(runbook, at: library.commit, given: body.params ?? [:], on: target,
                                                   actor: try context.actor().name, inventory: library.inventory)
         await scheduler.start(reserved)
-        return StartedRun(run: reserved.id.description, incident: reserved.id.incident.description, runbook: runbook.id, commit: library.commit.hex)
+        return StartedRun(run: reserved.id.description, owner: reserved.id.incident.description, runbook: runbook.id, commit: library.commit.hex)
     }
 
     private func html(_ context: ServerContext) async throws -> Response {

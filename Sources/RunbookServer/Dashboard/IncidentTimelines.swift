@@ -56,7 +56,7 @@ final class IncidentTimelines: Service, Sendable {
 
     private func add(_ events: [AuditEvent]) {
         state.withLock { state in
-            for event in events {
+            for event in events where !event.incident.isJob {
                 let id = PackedCommitID(event.commit)
                 if state.commits[event.incident]?.last != id { state.commits[event.incident, default: []].append(id) }
             }

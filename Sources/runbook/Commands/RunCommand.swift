@@ -12,9 +12,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a runbook by id with chosen parameters, recorded on an incident, showing progress.",
         discussion: """
             Parameters are given by name (--param HOST=db1) and checked exactly as values from an alert are: \
-            patterns, size, NUL bytes; a secret parameter cannot be given. The run is recorded on --incident INC… \
-            or on a new incident (--open). Runs from the wiki's committed content at its current commit. \
-            Exits 0 only if the run succeeded.
+            patterns, size, NUL bytes; a secret parameter cannot be given. The run is recorded on --incident INC…, \
+            on a new incident (--open), or else as a job of its own (JOB…) on the audit branch, which pages nobody. \
+            Runs from the wiki's committed content at its current commit. Exits 0 only if the run succeeded.
             """
     )
 
@@ -28,17 +28,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter's value (repeat for more).", valueName: "NAME=value"))
     var params: [String] = []
 
-    @Option(help: ArgumentHelp("Record the run on this incident.", valueName: "INC…")) var incident: String?
+    @Option(help: ArgumentHelp("Record the run on this incident (without it or --open, the run is a job of its own).",
+                               valueName: "INC…")) var incident: String?
 
     @Flag(help: "Open a new incident to record the run on.") var open = false
 
     func validate() throws {
         _ = try given()
         switch (incident, open) {
-        case (nil, false): throw ValidationError("give --incident INC… to record the run on, or --open to open an incident for it "
-            + "(runs without an incident are not built yet)")
         case (.some, true): throw ValidationError("give --incident or --open, not both")
-        case (let text?, false) where IncidentNumber(parsing: text) == nil: throw ValidationError("--incident '\(text)' is not like INC0000042")
+        case (let text?, false) where IncidentNumber(parsing: text)?.isJob != false: throw ValidationError("--incident '\(text)' is not like INC0000042")
         default: break
         }
     }
@@ -48,7 +47,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private var target: RunLauncher.OnDemandTarget {
-        incident.flatMap(IncidentNumber.init(parsing:)).map { .incident($0) } ?? .open
+        if let number = incident.flatMap(IncidentNumber.init(parsing:)) { return .incident(number) }
+        return open ? .open : .job
     }
 
     func run() async throws {
@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         let interrupts = InterruptWatch { running.cancel() }
         let run = try await running.value
         withExtendedLifetime(interrupts) {}
-        Console.out("\(run.id.incident) is \(try incidents.incident(run.id.incident).state.title)")
+        Console.out(try Self.outcome(of: run) { try incidents.incident($0).state.title })
         if run.state != .succeeded { throw ExitCode.failure }
     }
 
@@ -81,7 +81,14 @@ struct RunCommand: AsyncParsableCommand {
         guard let id = RunID(parsing: started.run) else { throw CLIError("the server named a run '\(started.run)' this client cannot read") }
         var follower = RunFollower(client: client)
         let run = try await follower.follow(id)
-        Console.out("\(run.id.incident) is \(try await client.incident(run.id.incident).state.title)")
+        let state = run.id.incident.isJob ? "" : try await client.incident(run.id.incident).state.title
+        Console.out(try Self.outcome(of: run) { _ in state })
         if run.state != .succeeded { throw ExitCode.failure }
+    }
+
+    /// The last line: where the run's incident stands, or for a job how its run ended.
+    private static func outcome(of run: Run, incidentState: (IncidentNumber) throws -> String) throws -> String {
+        let owner = run.id.incident
+        return owner.isJob ? "\(owner) \(run.state.rawValue)" : "\(owner) is \(try incidentState(owner))"
     }
 }

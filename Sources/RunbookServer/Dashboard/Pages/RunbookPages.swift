@@ -27,7 +27,10 @@ struct RunbookListPage {
         let matchers: HTML = runbook.matchers.isEmpty ? "<span class=\"muted\">on demand only</span>"
             : "\(runbook.matchers.map { "<code>\($0.description)</code> " as HTML })"
         let last: HTML = lastRuns[runbook.id].map { run in
-            "<span class=\"state \(run.state.rawValue)\">\(run.state.rawValue)</span> \(TimeText.ago(run.createdAt, now: now)) <a href=\"/incidents/\(run.id.incident.description)\">\(run.id.description)</a>"
+            let id: HTML = run.id.incident.isJob
+                ? "\(run.id.description) (a job: <code>runbook runs show \(run.id.description)</code>)"
+                : "<a href=\"/incidents/\(run.id.incident.description)\">\(run.id.description)</a>"
+            return "<span class=\"state \(run.state.rawValue)\">\(run.state.rawValue)</span> \(TimeText.ago(run.createdAt, now: now)) \(id)"
         } ?? "<span class=\"muted\">never</span>"
         return """
             <tr><td><a href="/runbooks/\(runbook.id)">\(runbook.title)</a><br><code class="muted">\(runbook.path)</code></td>

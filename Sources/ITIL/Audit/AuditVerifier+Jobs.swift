@@ -1,0 +1,63 @@
+import Foundation
+import Wiki
+
+/// The checks of a job's commits (``JobRecord``): the same rules as an incident's, without a record to agree with.
+extension AuditVerifier {
+    /// Whether `commit` is a job's event (it names a job, not an incident).
+    static func isJobEvent(_ commit: Commit) -> Bool {
+        commit.trailers.contains { $0.key == AuditTrailer.job.rawValue }
+    }
+
+    /// Checks a job's commit, whose parent passed, and moves `highest` to the job it creates, if any.
+    func checkJob(_ commit: Commit, highest: inout IncidentNumber?) throws {
+        let values = try Self.trailers(of: commit, required: AuditTrailer.requiredOnJobs)
+        // A commit names one owner: an incident's trailers on a job's event say two things at once.
+        if let incident = commit.trailers.first(where: { $0.key == AuditTrailer.incident.rawValue }) {
+            throw AuditFailure(commit, .invalidIncidentTrailer(incident.value))
+        }
+        guard let number = IncidentNumber(parsing: values[.job]!), number.isJob else {
+            throw AuditFailure(commit, .invalidIncidentTrailer(values[.job]!))
+        }
+        guard let event = AuditEventName(rawValue: values[.event]!) else { throw AuditFailure(commit, .unknownEvent(values[.event]!)) }
+        guard commit.summary.hasPrefix("\(number): ") else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: "\(number): ")) }
+        let next = highest?.next ?? .firstJob
+        let changes = try changedFiles(commit)
+        if event == .jobCreated {
+            let expected = JobRecord.path(for: number)
+            guard changes.count == 1, changes[0].path == expected, let blob = changes[0].blob else {
+                throw AuditFailure(commit, .unexpectedFiles(expected: expected, changed: changes.map(\.path)))
+            }
+            guard number >= next else { throw AuditFailure(commit, .openedTwice(number)) }
+            guard number == next else { throw AuditFailure(commit, .numberGap(opened: number, expected: next)) }
+            do {
+                let job = try IncidentRecordFile.makeJSONDecoder().decode(JobRecord.self, from: try repository.readBlob(blob))
+                guard job.number == number else {
+                    throw AuditFailure(commit, .trailerDisagrees(key: AuditTrailer.job.rawValue, trailer: "\(number)", record: "\(job.number)"))
+                }
+            } catch let failure as AuditFailure {
+                throw failure
+            } catch {
+                throw AuditFailure(commit, .corruptRecord(path: expected, problem: "\(error)"))
+            }
+            highest = number
+            return
+        }
+        guard number < next else { throw AuditFailure(commit, .unknownIncident(number, event: event.rawValue)) }
+        let runs = commit.trailers.filter { $0.key == AuditTrailer.run.rawValue }
+        guard let run = runs.first else { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
+        guard runs.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(AuditTrailer.run.rawValue, count: runs.count)) }
+        guard let id = RunID(parsing: run.value), id.incident == number else {
+            throw AuditFailure(commit, .invalidRunTrailer(run.value, incident: number))
+        }
+        try Self.checkRunState(of: commit, event: event)
+        let folder = RunFolder.path(of: id) + "/"
+        guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
+            throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
+        }
+    }
+
+    /// The highest job number at a verified commit, from its paths.
+    func highestJob(at commit: ObjectID) throws -> IncidentNumber? {
+        try repository.files(at: commit, under: JobRecord.folder).compactMap { JobRecord.number(inPath: $0.path) }.max()
+    }
+}
