@@ -130,8 +130,8 @@ public struct RunLauncher: Sendable {
         return request
     }
 
-    /// Records a refused run and says why on the incident; nothing runs.
-    private func refuse(_ id: RunID, runbook: Runbook, commit: ObjectID, refusal: RunRefusal, actor: String) async throws -> Run {
+    /// Records a refused run and says why on the incident (a job's run says it itself); nothing runs.
+    func refuse(_ id: RunID, runbook: Runbook, commit: ObjectID, refusal: RunRefusal, actor: String) async throws -> Run {
         var run = Run(
             id: id, runbook: runbook.id, runbookPath: runbook.path, runbookCommit: commit, parameters: [:],
             steps: runbook.steps.map { StepRecord(id: $0.id, title: $0.title, language: $0.language) }, actor: actor,
@@ -142,7 +142,8 @@ public struct RunLauncher: Sendable {
         try await store.appendEvent(.init(
             name: .runRefused, subject: "run \(id) of \(runbook.id) refused", files: [RunFiles.write(run, to: RunFolder.record(of: id))],
             trailers: RunExecution.trailers(of: run), actor: actor, attachment: run), to: id.incident)
-        _ = try await store.apply(.noteAdded(refusal.description), to: id.incident, actor: actor)
+        // A job has no record to note it on: its run's outcome says it.
+        if !id.incident.isJob { _ = try await store.apply(.noteAdded(refusal.description), to: id.incident, actor: actor) }
         return run
     }
 

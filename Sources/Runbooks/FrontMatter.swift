@@ -8,7 +8,7 @@ import Yams
 struct FrontMatter {
     static let knownKeys = [
         "title", "owner", "service", "category", "assignment_group", "tags", "match", "impact", "urgency", "params",
-        "timeout", "concurrency", "resolve", "description", "escalation",
+        "timeout", "concurrency", "resolve", "description", "escalation", "schedule",
     ]
 
     var title: String?
@@ -26,6 +26,7 @@ struct FrontMatter {
     var concurrency: Int?
     var resolve = ResolvePolicy.auto
     var escalation: String?
+    var schedule: RunbookSchedule?
 
     /// Where the front matter sits in the file's lines.
     struct Location {

@@ -39,6 +39,7 @@ struct FrontMatterDecoder {
         case "resolve": frontMatter.resolve = resolvePolicy(value) ?? .auto
         case "params": frontMatter.parameters = parameters(value)
         case "escalation": frontMatter.escalation = text(value, key: key)
+        case "schedule": frontMatter.schedule = schedule(value)
         default:
             let hint = Suggestion.hint(for: key, in: FrontMatter.knownKeys)
             findings.error(line(of: keyNode), "unknown front-matter key '\(key)'\(hint) (known: \(FrontMatter.knownKeys.joined(separator: ", ")))")

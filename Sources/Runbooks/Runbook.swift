@@ -37,12 +37,14 @@ public struct Runbook: Sendable, Equatable, Codable {
     /// The escalation policy its incidents follow (front matter `escalation`, a file stem under `oncall/policies/`);
     /// nil for the default by priority in `config/oncall.yaml`.
     public var escalation: String?
+    /// When it runs as a job by itself (front matter `schedule`); nil for a runbook that runs on alerts and by hand only.
+    public var schedule: RunbookSchedule?
 
     /// The JSON keys (`GET /api/v1/runbooks/{id}`, `runbooks show --json`): snake_case like the rest of the API,
     /// spelt out so that renaming a property cannot change the wire format.
     private enum CodingKeys: String, CodingKey {
         case id, path, title, summary, owner, service, category, tags, matchers, impact, urgency, parameters, timeout, concurrency
-        case resolve, steps, escalation
+        case resolve, steps, escalation, schedule
         case assignmentGroup = "assignment_group"
     }
 
@@ -51,9 +53,11 @@ public struct Runbook: Sendable, Equatable, Codable {
         id: String, path: String, title: String, summary: String = "", owner: String? = nil, service: String? = nil,
         category: String? = nil, assignmentGroup: String? = nil, tags: [String] = [], matchers: [Matcher] = [],
         impact: Int? = nil, urgency: Int? = nil, parameters: [Parameter] = [], timeout: TimeSpan? = nil,
-        concurrency: Int? = nil, resolve: ResolvePolicy = .auto, steps: [Step] = [], escalation: String? = nil
+        concurrency: Int? = nil, resolve: ResolvePolicy = .auto, steps: [Step] = [], escalation: String? = nil,
+        schedule: RunbookSchedule? = nil
     ) {
         self.escalation = escalation
+        self.schedule = schedule
         self.id = id
         self.path = path
         self.title = title

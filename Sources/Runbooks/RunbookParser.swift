@@ -53,6 +53,9 @@ public enum RunbookParser {
             findings.warning(1, "runbook has no executable steps (fences in \(executableLanguages.sorted().joined(separator: ", ")))")
         }
         checkHostParameters(body.steps, parameters: frontMatter?.parameters ?? [], findings: &findings)
+        if let schedule = frontMatter?.schedule {
+            schedule.problems(against: frontMatter?.parameters ?? []).forEach { findings.error(schedule.line, $0) }
+        }
         return assemble(path: path, frontMatter: frontMatter ?? FrontMatter(), body: body)
     }
 
@@ -82,7 +85,7 @@ public enum RunbookParser {
             category: frontMatter.category, assignmentGroup: frontMatter.assignmentGroup, tags: frontMatter.tags,
             matchers: frontMatter.matchers, impact: frontMatter.impact, urgency: frontMatter.urgency,
             parameters: frontMatter.parameters, timeout: frontMatter.timeout, concurrency: frontMatter.concurrency,
-            resolve: frontMatter.resolve, steps: body.steps, escalation: frontMatter.escalation
+            resolve: frontMatter.resolve, steps: body.steps, escalation: frontMatter.escalation, schedule: frontMatter.schedule
         )
     }
 }

@@ -156,10 +156,21 @@ struct AuditVerifierTests {
         try await store.appendEvent(.init(name: .runStarted, subject: "run JOB0000001-1 started",
                                           files: [.write(path: run, contents: Data("{}".utf8))], trailers: trailers, actor: "schedule"), to: job.number)
         #expect(try await store.openJob(runbook: "cert-check", path: "runbooks/cert-check.md", actor: "bob").number.description == "JOB0000002")
+        // A schedule's instant is claimed once: again, or an earlier one, is refused whichever store asks.
+        let instant = Date(timeIntervalSince1970: 1_893_456_000)
+        _ = try await store.openJob(runbook: "nightly", path: "runbooks/nightly.md", actor: "schedule", scheduledFor: instant)
+        let second = try IncidentStore(auditLog: audit.auditLog)
+        await #expect(throws: IncidentStoreError.self) {
+            try await second.openJob(runbook: "nightly", path: "runbooks/nightly.md", actor: "schedule", scheduledFor: instant)
+        }
+        await #expect(throws: IncidentStoreError.self) {
+            try await store.openJob(runbook: "nightly", path: "runbooks/nightly.md", actor: "schedule", scheduledFor: instant - 60)
+        }
+        #expect(second.lastScheduled("nightly") == instant)
         let clean = try audit.verifier().verify(full: true)
         #expect(clean.failure == nil, "\(String(describing: clean.failure))")
         let restarted = try await IncidentStore(auditLog: audit.auditLog).openJob(runbook: "x", path: "runbooks/x.md", actor: "a")
-        #expect(restarted.number.description == "JOB0000003", "a restarted store goes on from the highest job")
+        #expect(restarted.number.description == "JOB0000004", "a restarted store goes on from the highest job")
 
         // A job's event that writes an incident's record: named, with what it changed.
         let forged = AuditEntry(

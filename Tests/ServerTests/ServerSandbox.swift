@@ -26,26 +26,46 @@ final class ServerSandbox: @unchecked Sendable {
     ///   - files: other wiki files by path (the on-call configuration).
     ///   - onCall: paging's setup, as `runbook serve` makes it; nil for a server that pages nobody.
     init(pages: [String: String] = [:], files: [String: String] = [:], settings: ServerSettings = ServerSettings(), feedMemory: Int = 16_384,
-         workers: Int = 4, onCall: ((String) throws -> OnCallSetup)? = nil) throws {
+         workers: Int = 4, onCall: ((String) throws -> OnCallSetup)? = nil, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         repository = try Repository.create(at: path + "/wiki.git", bare: true)
         try Self.commit(pages, files: files, to: repository)
-        store = try IncidentStore(auditLog: AuditLog(repository: repository), feedMemory: feedMemory)
         tokens = try TokenFile(path: path + "/tokens")
         var secrets: [Role: String] = [:]
         for role in Role.allCases { secrets[role] = try tokens.add(name: role.rawValue, role: role) }
         self.secrets = secrets
+        (store, server) = try Self.serve(path: path, repository: repository, tokens: tokens, settings: settings, feedMemory: feedMemory,
+                                         workers: workers, onCall: try onCall?(path), clock: clock)
+        owner = true
+    }
+
+    /// The same wiki, audit branch and tokens under a new store and server: a restart (the first is not stopped here).
+    init(restarting earlier: ServerSandbox, settings: ServerSettings = ServerSettings(), clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        (path, repository, tokens, secrets) = (earlier.path, earlier.repository, earlier.tokens, earlier.secrets)
+        (store, server) = try Self.serve(path: path, repository: repository, tokens: tokens, settings: settings, feedMemory: 16_384,
+                                         workers: 4, onCall: nil, clock: clock)
+        owner = false
+    }
+
+    private static func serve(path: String, repository: Repository, tokens: TokenFile, settings: ServerSettings, feedMemory: Int,
+                              workers: Int, onCall: OnCallSetup?, clock: @escaping @Sendable () -> Date) throws
+        -> (IncidentStore, RunbookApplication) {
+        let store = try IncidentStore(auditLog: AuditLog(repository: repository), feedMemory: feedMemory)
         let executorSettings = ExecutorSettings(
             workRoot: path + "/work", stateDirectory: path + "/state", workers: workers, gracePeriod: .milliseconds(200),
             owner: "test:\(getpid())")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        server = try RunbookApplication(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens, settings: settings,
-                                        onCall: try onCall?(path), logger: logger)
+        let server = try RunbookApplication(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens,
+                                            settings: settings, onCall: onCall, logger: logger, clock: clock)
+        return (store, server)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    /// Whether this sandbox made the folder (and removes it).
+    private let owner: Bool
+
+    deinit { if owner { try? FileManager.default.removeItem(atPath: path) } }
 
     /// Commits `pages` under `runbooks/` on `main` (a deployment, when a server is watching).
     static func commit(_ pages: [String: String], files: [String: String] = [:], to repository: Repository) throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The store's in-memory state: every incident by number, and the open ones by alert key for dedup.
 ///
 /// A cache of the audit branch, rebuilt from it at start-up and kept current by ``store(_:)``.
@@ -9,6 +11,16 @@ struct IncidentBook: Sendable {
     private(set) var lastNumber: IncidentNumber?
     /// The highest job number in use (``JobRecord``): jobs have no record in memory, only their numbers.
     var lastJob: IncidentNumber?
+    /// Each scheduled runbook's latest instant a job claimed: a schedule only ever runs for a later one.
+    var lastScheduled: [String: Date] = [:]
+
+    /// Takes note of `job` (read from the audit branch, or just created).
+    mutating func note(_ job: JobRecord) {
+        if lastJob.map({ job.number > $0 }) ?? true { lastJob = job.number }
+        if let instant = job.scheduledFor, lastScheduled[job.runbook].map({ instant > $0 }) ?? true {
+            lastScheduled[job.runbook] = instant
+        }
+    }
     /// How many are New, In Progress or On Hold.
     private(set) var openCount = 0
     /// The open incidents by priority (1...5): what a "what is on fire" view lists, without reading every incident.

@@ -12,6 +12,8 @@ struct IncidentDraft {
     private var openByAlert: [AlertKey: IncidentNumber?] = [:]
     private(set) var lastNumber: IncidentNumber?
     private(set) var lastJob: IncidentNumber?
+    /// The jobs this batch created.
+    private(set) var jobs: [JobRecord] = []
     /// One entry per recorded event, in order, rendered by ``auditEntries()``.
     private var entries: [PendingEntry] = []
 
@@ -93,6 +95,13 @@ struct IncidentDraft {
     mutating func record(creating job: JobRecord, actor: String) throws {
         entries.append(.ready(try AuditRecord.entry(creating: job, actor: actor, at: now), attachment: job))
         lastJob = job.number
+        jobs.append(job)
+    }
+
+    /// The latest instant a job of `runbook`'s schedule claimed, as this batch sees it.
+    func lastScheduled(_ runbook: String) -> Date? {
+        let here = jobs.filter { $0.runbook == runbook }.compactMap(\.scheduledFor).max()
+        return [book.lastScheduled[runbook], here].compactMap { $0 }.max()
     }
 
     /// Queues an event that writes `files` in job `number`'s folder.

@@ -71,7 +71,8 @@ public actor IncidentStore {
                 case .failure(let error): throw error
                 }
             }
-            book.lastJob = try Self.lastJob(among: auditLog.repository.files(at: head, under: JobRecord.folder).map(\.path))
+            let jobs = try auditLog.repository.files(at: head, under: JobRecord.folder).filter { JobRecord.number(inPath: $0.path) != nil }
+            for job in try Self.parseJobs(jobs.map { ($0.path, $0.blob) }, at: head, in: auditLog.repository) { book.note(job) }
         }
         shared = Mutex(book)
         reader = try Repository.open(auditLog.repository.gitDirectory)
@@ -250,8 +251,15 @@ public actor IncidentStore {
 
     /// Creates a job (``JobRecord``) with the next job number, for a run asked for without an incident, and links
     /// its run (`JOB0000007-1`); the job's events go to ``append(_:to:)`` with its number.
+    ///
+    /// - Parameter scheduledFor: the schedule's instant the job runs for: it is claimed in the same commit, and
+    ///   refused (``IncidentStoreError/alreadyScheduled(runbook:instant:claimed:)``) unless it is later than every
+    ///   instant a job of this runbook claimed before, whichever process wrote that job.
     public func openJob(runbook: String, path: String, actor: String, scheduledFor: Date? = nil) async throws -> JobRecord {
         try await write { draft in
+            if let scheduledFor, let claimed = draft.lastScheduled(runbook), scheduledFor <= claimed {
+                throw IncidentStoreError.alreadyScheduled(runbook: runbook, instant: scheduledFor, claimed: claimed)
+            }
             let job = JobRecord(number: draft.nextJob, runbook: runbook, runbookPath: path, requestedBy: actor, createdAt: draft.now,
                                 scheduledFor: scheduledFor)
             try draft.record(creating: job, actor: actor)
@@ -372,9 +380,21 @@ public actor IncidentStore {
         }
     }
 
-    /// The highest job number among the paths of the `jobs/` folder.
-    private static func lastJob(among paths: [String]) -> IncidentNumber? {
-        paths.compactMap(JobRecord.number(inPath:)).max()
+    /// The latest instant each scheduled runbook's jobs claimed.
+    public nonisolated func lastScheduled(_ runbook: String) -> Date? {
+        shared.withLock { $0.lastScheduled[runbook] }
+    }
+
+    /// Reads job records (`job.json`): a job's number and schedule instant are all the book keeps of it.
+    private static func parseJobs(_ files: [(path: String, blob: ObjectID)], at commit: ObjectID, in repository: Repository) throws -> [JobRecord] {
+        let decoder = IncidentRecordFile.makeJSONDecoder()
+        return try files.map { file in
+            do {
+                return try decoder.decode(JobRecord.self, from: try repository.readBlob(file.blob))
+            } catch let error as DecodingError {
+                throw IncidentStoreError.corruptRecord(path: file.path, commit: commit, problem: "\(error)")
+            }
+        }
     }
 
     // MARK: - Group commit
@@ -415,18 +435,18 @@ public actor IncidentStore {
         pending = []
         defer { publishCaughtUp() }
         do {
-            let (commits, (changed, answers, entries, payloads, lastJob)) = try auditLog.append { head in
+            let (commits, (changed, answers, entries, payloads, jobs)) = try auditLog.append { head in
                 try catchUp(to: head)
                 var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
                 let answers = batch.map { $0.run(&draft) }
                 // Only the changes leave this closure: the draft holds a reference to the book's
                 // storage, and keeping it alive would make the first store below copy the whole book.
                 let entries = draft.auditEntries()
-                return (entries, (draft.changed, answers, entries, draft.payloads(), draft.lastJob))
+                return (entries, (draft.changed, answers, entries, draft.payloads(), draft.jobs))
             }
             shared.withLock { book in
                 for incident in changed.values { book.store(incident) }
-                book.lastJob = lastJob
+                for job in jobs { book.note(job) }
             }
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
@@ -467,8 +487,10 @@ public actor IncidentStore {
                 .filter { $0.path.hasSuffix("/record.md") }.map { ($0.path, $0.blob) }
         }
         let incidents = try Self.parse(changes, at: head, in: auditLog.repository).map { try $0.get() }
-        let jobs = try tip.map { try auditLog.repository.changedFiles(from: $0, to: head, under: JobRecord.folder).map(\.path) }
-            ?? auditLog.repository.files(at: head, under: JobRecord.folder).map(\.path)
+        let jobFiles = try tip.map { try auditLog.repository.changedFiles(from: $0, to: head, under: JobRecord.folder)
+            .compactMap { change in change.blob.map { (change.path, $0) } } }
+            ?? auditLog.repository.files(at: head, under: JobRecord.folder).map { ($0.path, $0.blob) }
+        let jobs = try Self.parseJobs(jobFiles.filter { JobRecord.number(inPath: $0.0) != nil }, at: head, in: auditLog.repository)
         // Each commit is an event; a history someone rewrote has none to tell, only the records as they are now.
         var events: [AuditEvent] = []
         try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
@@ -477,7 +499,7 @@ public actor IncidentStore {
         }
         shared.withLock { book in
             for incident in incidents { book.store(incident) }
-            if let job = Self.lastJob(among: jobs), book.lastJob.map({ job > $0 }) ?? true { book.lastJob = job }
+            for job in jobs { book.note(job) }
         }
         caughtUp += events
         tip = head

@@ -22,6 +22,8 @@ public struct RunbookApplication: Sendable {
     public let store: IncidentStore
     public let wiki: WikiWatcher
     public let scheduler: RunScheduler
+    /// Runs the runbooks that have a `schedule:`.
+    let schedules: ScheduledRuns
     public let metrics: ServerMetrics
     public let tokens: TokenFile
     /// The dashboard's logins, in a file beside the token file.
@@ -49,10 +51,11 @@ public struct RunbookApplication: Sendable {
     }
 
     /// Everything the server needs, ready to serve. Runs left unfinished by a previous process are
-    /// resumed or marked interrupted by the caller (``takeOverRuns()``), not here.
+    /// resumed or marked interrupted by the caller (``takeOverRuns()``), not here. `clock` is the time schedules
+    /// are read against.
     public init(
         wiki repository: Repository, store: IncidentStore, executorSettings: ExecutorSettings, tokens: TokenFile,
-        settings: ServerSettings, onCall setup: OnCallSetup? = nil, logger: Logger
+        settings: ServerSettings, onCall setup: OnCallSetup? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.settings = settings
         self.store = store
@@ -69,8 +72,12 @@ public struct RunbookApplication: Sendable {
         let telemetry = TelemetryPipeline(maximumSeries: settings.maximumSeries, shards: settings.telemetryShards)
         self.telemetry = telemetry
         let deployment = setup.map { OnCallDeployment(silences: $0.silences, logger: logger) }
+        scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
+        let schedules = ScheduledRuns(launcher: launcher, scheduler: scheduler, logger: logger, clock: clock)
+        self.schedules = schedules
         wiki = try WikiWatcher(repository: repository, logger: logger) { library in
             deployment?.deploy(library, from: repository)
+            schedules.deploy(library)
             // The detector policy is wiki config like the SLA targets: a commit changes it.
             do {
                 let text = try repository.readFile(DetectorPolicy.configPath, at: library.commit)
@@ -81,7 +88,6 @@ public struct RunbookApplication: Sendable {
                 logger.error("keeping the previous detector settings", metadata: ["error": "\(error)"])
             }
         }
-        scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
         intake = AlertIntake(launcher: launcher, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics,
                              silences: setup?.silences)
         if let setup, let deployment {
@@ -172,7 +178,8 @@ public struct RunbookApplication: Sendable {
             router: router(),
             server: try settings.tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
-            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger), timelines]
+            services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger), timelines,
+                       schedules]
                 + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -1,3 +1,4 @@
+import Executor
 import Escalation
 import Foundation
 import ITIL
@@ -37,10 +38,16 @@ public final class OnCallDeployment: Sendable {
     /// The wiki commit it was read at.
     public var commit: ObjectID? { state.withLock { $0.commit } }
 
-    /// The roster the escalation engine follows: the policy by the matching runbook's `escalation:` or by priority.
+    /// The roster the escalation engine follows: the policy by the matching runbook's `escalation:` or by priority. An
+    /// incident a failed scheduled run opened follows its runbook's (known by the alert's source, which no sender sets).
     public var roster: Roster {
         let (config, runbooks) = state.withLock { ($0.config, $0.runbooks) }
-        return Roster(config) { incident in MatchDecision(labels: incident.labels, runbooks: runbooks).chosen?.escalation }
+        return Roster(config) { incident in
+            if let scheduled = incident.alerts.first(where: { $0.alertKey.source == RunLauncher.scheduleActor })?.alertKey.key {
+                return runbooks.first { $0.id == scheduled }?.escalation
+            }
+            return MatchDecision(labels: incident.labels, runbooks: runbooks).chosen?.escalation
+        }
     }
 
     func onDeploy(_ body: @escaping @Sendable (Roster) -> Void) {

@@ -44,10 +44,13 @@ public actor RunScheduler: Service {
         }
     }
 
-    /// Starts a run a person asked for, reserved on its incident, in the background.
-    func start(_ reserved: RunLauncher.ReservedRun) {
+    /// Starts a run reserved on its incident or job (a person asked for it, or a schedule) in the background;
+    /// `afterwards` gets the run once it ended.
+    func start(_ reserved: RunLauncher.ReservedRun, afterwards: @escaping @Sendable (Run) async -> Void = { _ in }) {
         launch("run \(reserved.id)") { [launcher] progress in
-            try await launcher.runReserved(reserved, progress: progress)
+            let run = try await launcher.runReserved(reserved, progress: progress)
+            await afterwards(run)
+            return run
         }
     }
 
