@@ -1,3 +1,5 @@
+import Foundation
+import ITIL
 import Runbooks
 import Wiki
 
@@ -16,6 +18,13 @@ enum RunbookText {
         return TextTable.columns([["ID", "STEPS", "TITLE", "MATCH"]] + rows) + "\n" + footer
     }
 
+    /// `30 6 * * mon-fri (Europe/Berlin), missed: run-once, next 2026-12-04T05:30:00.000Z`.
+    private static func describe(_ schedule: RunbookSchedule) -> String {
+        let values = schedule.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(schedule.cron), missed: \(schedule.missed.rawValue)" + (values.isEmpty ? "" : ", params: \(values)")
+            + (schedule.cron.next(after: Date()).map { ", next \(Timestamp.format($0))" } ?? "")
+    }
+
     /// `runbooks show`: everything the parser found, in the order a reader wants it.
     static func detail(_ runbook: Runbook, commit: ObjectID) -> String {
         var lines = ["\(runbook.title)  [\(runbook.id)]", "  path:        \(runbook.path) @ \(commit.short)"]
@@ -24,10 +33,11 @@ enum RunbookText {
             ("assignment", runbook.assignmentGroup), ("tags", runbook.tags.isEmpty ? nil : runbook.tags.joined(separator: ", ")),
             ("impact", runbook.impact.map(String.init)), ("urgency", runbook.urgency.map(String.init)),
             ("timeout", runbook.timeout?.description), ("concurrency", runbook.concurrency.map(String.init)),
-            ("resolve", runbook.resolve.rawValue),
+            ("resolve", runbook.resolve.rawValue), ("escalation", runbook.escalation),
+            ("schedule", runbook.schedule.map(describe)),
         ]
         for case let (name, value?) in facts { lines.append("  \(TextTable.pad(name + ":", 12)) \(value)") }
-        lines += labelled("match:", runbook.matchers.isEmpty ? ["(none: never runs automatically)"] : runbook.matchers.map(\.description))
+        lines += labelled("match:", runbook.matchers.isEmpty ? [runbook.schedule == nil ? "(none: never runs on an alert)" : "(none: runs on its schedule)"] : runbook.matchers.map(\.description))
         lines += labelled("params:", runbook.parameters.map(describe))
         if !runbook.summary.isEmpty { lines += ["", indent(runbook.summary, by: 2)] }
         for (number, step) in runbook.steps.enumerated() {
