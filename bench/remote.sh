@@ -24,7 +24,7 @@
 # prints them. Diagnostics for ours, each STEPS times from the same bash loop as the peer, over our connection:
 # `ssh -F CONFIG h01 true` (our generated configuration), `... 'exec bash -c true'` (one more bash), `... 'sh -c true'`
 # (the step's interpreter), `... BOOTSTRAP` with a step's input (exactly the command our executor sends, captured on
-# the host from a real step), and the same bash program run by the login shell without its `exec bash -c`.
+# the host from a real step), and the same run in a second bash, as a login shell other than bash runs it.
 #
 # Login user: as root, a dedicated user `runbook-bench` (created if missing, empty ~/.bashrc): root's shell start-up
 # here may be slow (pyenv), and sshd runs the login shell for every command of every contender. Otherwise the current
@@ -254,14 +254,15 @@ ours_measure() {
     "$bench/remote-record.py" "$3" "$4" < "$work/logs/$1.record.json" >> "$work/t/$1.record" \
         || { echo "FAILED: run $run of $1 did not succeed as expected" >&2; exit 1; }
 }
-# The command our executor sends, from a real step: its argv as the host's bash saw it.
+# The command our executor sends, from a real step: the login shell (bash, which runs the bootstrap itself) saw it as
+# `bash -c COMMAND`.
 ours_trigger RemoteBenchCapture > "$work/logs/capture" 2>&1 || { cat "$work/logs/capture" >&2; exit 1; }
 argv64=$(grep -oE 'bootstrap-argv:[A-Za-z0-9+/=]+' "$work/logs/capture" | head -n 1 | cut -d: -f2)
 mapfile -d '' bootstrap_argv < <(base64 -d <<< "$argv64")
-[ "${bootstrap_argv[0]:-}" = bash ] || { echo "could not capture the bootstrap's command" >&2; cat "$work/logs/capture" >&2; exit 1; }
-bootstrap="exec$(printf ' %q' "${bootstrap_argv[@]}")"
-# The same program run by the login shell itself, its arguments set with `set --`: the bootstrap without its `exec bash`.
-bootstrap_inline="set --$(printf ' %q' "${bootstrap_argv[@]:4}"); ${bootstrap_argv[2]}"
+[ "${bootstrap_argv[1]:-}" = -c ] || { echo "could not capture the bootstrap's command" >&2; cat "$work/logs/capture" >&2; exit 1; }
+bootstrap=${bootstrap_argv[2]}
+# The same in a second bash, as a login shell other than bash runs it (and as every step ran before 2026-12-03).
+bootstrap_second="exec bash -c $(printf '%q' "$bootstrap")"
 config=$(find "$home/ssh" -maxdepth 1 -name 'config-*' ! -name '*.new' | head -n 1)
 # A step's input as the executor writes it (its header, the run's variables, an empty line, the script). ssh's input
 # stays open while the step runs (the bootstrap's watcher stops the step at its end), hence a FIFO held open here.
@@ -295,7 +296,7 @@ for round in $(seq "$runs"); do
     measure diag_bash diag 'exec bash -c true'
     measure diag_sh diag 'sh -c true'
     measure diag_bootstrap diag_input "$bootstrap"
-    measure diag_inline diag_input "$bootstrap_inline"
+    measure diag_second diag_input "$bootstrap_second"
 
     stop_connections "$work/ansible/cp"
     measure ansible_fan_cold ansible fan
@@ -356,10 +357,10 @@ line "  ssh -F OUR-CONFIG h01 true" "$(per_step diag_config)"
 line "  ... 'exec bash -c true' (one more bash)" "$(per_step diag_bash)"
 line "  ... 'sh -c true' (the step's interpreter)" "$(per_step diag_sh)"
 line "  ... BOOTSTRAP, a step's input (what ours sends)" "$(per_step diag_bootstrap)"
-line "  ... the same program without its 'exec bash'" "$(per_step diag_inline)"
+line "  ... the same in a second bash (a non-bash login)" "$(per_step diag_second)"
 diff_ms() { calc '%.2f' "($(med "$1") - $(med "$2")) * 1000 / $steps"; }
 line "  bootstrap over 'true' / over 'sh -c true'" "$(diff_ms diag_bootstrap diag_config) / $(diff_ms diag_bootstrap diag_sh)"
-line "  of which its 'exec bash' / the rest over 'sh -c'" "$(diff_ms diag_bootstrap diag_inline) / $(diff_ms diag_inline diag_sh)"
+line "  a second bash would add" "$(diff_ms diag_second diag_bootstrap)"
 echo
 printf '%-32s %8s %8s %15s %15s\n' "one step on $fan hosts" "warm s" "cold s" "ours/it warm" "ours/it cold"
 for who in bare_fan ours_fan ansible_fan; do
