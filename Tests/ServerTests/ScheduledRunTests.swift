@@ -94,6 +94,40 @@ struct ScheduledRunTests {
         #expect(verification.failure == nil, "\(head.short)")
     }
 
+    @Test("a scheduled run left waiting for approval by a stopped server, and denied after the restart, opens its incident")
+    func resumedRunStillReports() async throws {
+        let page = """
+            ---
+            title: Gated
+            schedule: { cron: "*/5 * * * *", timezone: UTC }
+            ---
+            # Gated
+
+            ## Rotate
+
+            ```sh {approve=true}
+            echo rotating
+            ```
+            """
+        let first = try ServerSandbox(pages: ["gated": page], clock: Self.clock(1.5, before: Self.minute(5)))
+        try await first.test { _ in
+            let waiting = try await eventually(timeout: .seconds(15)) { try Self.jobs(in: first).first?.state == "awaiting-approval" }
+            #expect(waiting)
+        }
+        let restarted = try ServerSandbox(restarting: first, clock: Self.clock(-10, before: Self.minute(5)))
+        let (resumed, _) = try await restarted.server.takeOverRuns()
+        #expect(resumed.map(\.id.description) == ["JOB0000001-1"])
+        try await restarted.test { client in
+            let denial = try await client.execute(uri: "/api/v1/runs/JOB0000001-1/deny", method: .post, headers: restarted.auth(.approver),
+                                                  body: body(#"{"reason": "not today"}"#))
+            #expect(denial.status == .ok || denial.status == .accepted, "\(denial.text)")
+            let opened = try await eventually { !restarted.store.incidents().isEmpty }
+            #expect(opened)
+            #expect(restarted.store.incidents().first?.labels["scheduled_runbook"] == "gated")
+            #expect(try Self.jobs(in: restarted).map(\.state) == ["denied"])
+        }
+    }
+
     @Test("after a restart, missed instants run once (the latest) or not at all, as the schedule says; none runs twice")
     func acrossARestart() async throws {
         let pages = ["once": Self.page("Once", cron: "*/5 * * * *", script: "echo once"),

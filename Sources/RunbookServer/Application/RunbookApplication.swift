@@ -120,7 +120,11 @@ public struct RunbookApplication: Sendable {
                     throw ExecutorError.runbookGone(run.id, path: run.runbookPath, problem: "it has errors at \(run.runbookCommit.short)")
                 }
                 let inventory = try Inventory.load(from: wiki.repository, at: run.runbookCommit).inventory
-                await scheduler.resume(run, runbook: runbook, inventory: inventory)
+                // A scheduled run that fails after a restart still opens its incident.
+                let scheduled = ScheduledRuns.isScheduled(run, at: store.feed.tip, in: store.reader)
+                await scheduler.resume(run, runbook: runbook, inventory: inventory) { [schedules] ended in
+                    if scheduled { await schedules.reportIfFailed(ended, runbook: runbook) }
+                }
                 resumed.append(run)
             } catch {
                 logger.error("cannot resume a run; it stays as it is", metadata: ["run": "\(run.id)", "error": "\(error)"])

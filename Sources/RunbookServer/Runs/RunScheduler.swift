@@ -54,11 +54,14 @@ public actor RunScheduler: Service {
         }
     }
 
-    /// Takes over `run`, which a stopped process left waiting, with the runbook it is pinned to.
-    func resume(_ run: Run, runbook: Runbook, inventory: Inventory) {
+    /// Takes over `run`, which a stopped process left waiting, with the runbook it is pinned to; `afterwards` gets the
+    /// run once it ended.
+    func resume(_ run: Run, runbook: Runbook, inventory: Inventory, afterwards: @escaping @Sendable (Run) async -> Void = { _ in }) {
         logger.notice("resuming a run its process left waiting", metadata: ["run": "\(run.id)", "state": "\(run.state.rawValue)"])
         launch("run \(run.id)") { [launcher] progress in
-            try await launcher.resume(run, runbook: runbook, inventory: inventory, progress: progress)
+            let ended = try await launcher.resume(run, runbook: runbook, inventory: inventory, progress: progress)
+            await afterwards(ended)
+            return ended
         }
     }
 

@@ -5,6 +5,7 @@ import Logging
 import Runbooks
 import ServiceLifecycle
 import Synchronization
+import Wiki
 
 /// Runs each runbook that has a `schedule:` as a job at its instants, from the wiki's deployed commit: a schedule is
 /// deployed by the commit that adds it, changed or removed by the next one.
@@ -124,17 +125,28 @@ final class ScheduledRuns: Service, Sendable {
                 try await report(run, runbook: runbook)
             case .reserved(let reserved):
                 logger.info("scheduled run starting", metadata: ["run": "\(reserved.id)", "instant": "\(Timestamp.format(instant))"])
-                await scheduler.start(reserved) { run in
-                    guard run.state.isFinal, run.state != .succeeded else { return }
-                    do { try await self.report(run, runbook: runbook) } catch {
-                        logger.error("cannot open the incident for a failed scheduled run", metadata: ["run": "\(run.id)", "error": "\(error)"])
-                    }
-                }
+                await scheduler.start(reserved) { run in await self.reportIfFailed(run, runbook: runbook) }
             }
         } catch {
             logger.error("cannot open the incident for a refused scheduled run", metadata: ["runbook": "\(runbook.id)", "error": "\(error)"])
         }
         return true
+    }
+
+    /// Opens the incident for scheduled `run` when it ended without success (a run left waiting is not over).
+    func reportIfFailed(_ run: Run, runbook: Runbook) async {
+        guard run.state.isFinal, run.state != .succeeded else { return }
+        do { try await report(run, runbook: runbook) } catch {
+            logger.error("cannot open the incident for a failed scheduled run", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Whether `run` is a scheduled job's (its job record names an instant), as the audit branch says at `head`.
+    static func isScheduled(_ run: Run, at head: ObjectID?, in repository: Repository) -> Bool {
+        guard run.id.incident.isJob, let head,
+              let data = try? repository.readFile(JobRecord.path(for: run.id.incident), at: head),
+              let job = try? IncidentRecordFile.makeJSONDecoder().decode(JobRecord.self, from: data) else { return false }
+        return job.scheduledFor != nil
     }
 
     private func report(_ run: Run, runbook: Runbook) async throws {
