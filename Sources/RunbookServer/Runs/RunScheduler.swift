@@ -19,8 +19,8 @@ public actor RunScheduler: Service {
     private var tasks: [Int: Task<Void, Never>] = [:]
     /// The tasks whose run waits (for a worker or a person) rather than runs a step, as their progress says.
     private nonisolated let waiting = Mutex<Set<Int>>([])
-    /// Fires when a run's task ends.
-    private let ended = Signal()
+    /// Fires when a run's task ends, or its run starts to wait (which shutdown lets go at once).
+    private let settled = Signal()
     private var nextID = 0
     private var accepting = true
 
@@ -109,7 +109,9 @@ public actor RunScheduler: Service {
     /// Notes whether task `id`'s run now waits (queued, awaiting approval) or runs a step.
     private nonisolated func note(_ event: RunProgress, of id: Int) {
         switch event {
-        case .queued, .awaitingApproval: waiting.withLock { _ = $0.insert(id) }
+        case .queued, .awaitingApproval:
+            waiting.withLock { _ = $0.insert(id) }
+            settled.fire()
         case .started, .stepStarted: waiting.withLock { _ = $0.remove(id) }
         default: break
         }
@@ -118,7 +120,7 @@ public actor RunScheduler: Service {
     private func finished(_ id: Int) {
         tasks[id] = nil
         waiting.withLock { _ = $0.remove(id) }
-        ended.fire()
+        settled.fire()
     }
 
     /// Waits for graceful shutdown, then lets runs go on for the grace period and interrupts the rest.
@@ -132,16 +134,23 @@ public actor RunScheduler: Service {
     /// is still running: those runs end `interrupted`, their step's processes killed, and are never re-run.
     public func drain() async {
         accepting = false
-        let parked = waiting.withLock { $0 }.compactMap { tasks[$0] }
-        logger.notice("shutting down: no new runs", metadata: ["running": "\(tasks.count - parked.count)", "waiting": "\(parked.count)",
+        let waitingNow = waiting.withLock { $0 }
+        logger.notice("shutting down: no new runs", metadata: ["running": "\(tasks.count - waitingNow.count)", "waiting": "\(waitingNow.count)",
                                                               "grace": "\(grace)"])
-        for task in parked { task.cancel() }
-        for task in parked { await task.value }
+        var letGo: Set<Int> = []
         let deadline = ContinuousClock.now + grace
         while !tasks.isEmpty, ContinuousClock.now < deadline {
-            let seen = ended.generation
-            guard !tasks.isEmpty else { break }
-            await ended.wait(after: seen, timeout: deadline - .now)
+            let seen = settled.generation
+            // Also a run that starts to wait during the grace period: its approval request may be committed (and seen by
+            // whoever stopped the server) a moment before its task says it waits.
+            let parked = waiting.withLock { $0 }.subtracting(letGo).compactMap { id in tasks[id].map { (id, $0) } }
+            for (id, task) in parked {
+                task.cancel()
+                letGo.insert(id)
+            }
+            for (_, task) in parked { await task.value }
+            guard !tasks.isEmpty, parked.isEmpty else { continue }
+            await settled.wait(after: seen, timeout: deadline - .now)
         }
         guard !tasks.isEmpty else { return }
         logger.warning("interrupting runs still going after the grace period", metadata: ["runs": "\(tasks.count)"])
