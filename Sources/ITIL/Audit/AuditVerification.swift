@@ -12,6 +12,8 @@ public struct AuditVerification: Sendable, Equatable {
     public let commitsChecked: Int
     /// Incidents on the branch up to the last good commit (numbers have no gaps, so this is also the highest).
     public let incidents: Int
+    /// Jobs (runs without an incident) on the branch up to the last good commit, likewise.
+    public let jobs: Int
     /// The first problem; nil when everything checked out.
     public let failure: AuditFailure?
 
@@ -21,12 +23,13 @@ public struct AuditVerification: Sendable, Equatable {
     }
 
     /// A report; normally made by ``AuditVerifier``.
-    public init(branch: String, head: ObjectID?, since: ObjectID?, commitsChecked: Int, incidents: Int, failure: AuditFailure?) {
+    public init(branch: String, head: ObjectID?, since: ObjectID?, commitsChecked: Int, incidents: Int, jobs: Int = 0, failure: AuditFailure?) {
         self.branch = branch
         self.head = head
         self.since = since
         self.commitsChecked = commitsChecked
         self.incidents = incidents
+        self.jobs = jobs
         self.failure = failure
     }
 }

@@ -62,10 +62,12 @@ public struct AuditVerifier: Sendable {
                 return true
             }
         } catch let failure as AuditFailure {
-            return AuditVerification(branch: branch, head: head, since: since, commitsChecked: checked, incidents: highest?.value ?? 0, failure: failure)
+            return AuditVerification(branch: branch, head: head, since: since, commitsChecked: checked, incidents: highest?.value ?? 0,
+                                     jobs: highestJob?.value ?? 0, failure: failure)
         }
         let failure = try remember(head, replacing: mark, message: "verified \(checked) commits, \(highest?.value ?? 0) incidents")
-        return AuditVerification(branch: branch, head: head, since: since, commitsChecked: checked, incidents: highest?.value ?? 0, failure: failure)
+        return AuditVerification(branch: branch, head: head, since: since, commitsChecked: checked, incidents: highest?.value ?? 0,
+                                 jobs: highestJob?.value ?? 0, failure: failure)
     }
 
     // MARK: - Rewrites

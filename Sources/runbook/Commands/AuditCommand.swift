@@ -58,13 +58,14 @@ struct AuditCommand: ParsableCommand {
             }
         }
 
-        /// `verified 1234 commits, 1000 incidents, head abc1234`.
+        /// `verified 1234 commits, 1000 incidents, 3 jobs, head abc1234` (jobs only when there are any).
         static func summary(_ report: AuditVerification) -> String {
             guard let head = report.head else { return "no \(report.branch) branch yet: nothing to verify" }
             let since = report.since.map { " after \($0.short)" } ?? ""
             let commits = report.commitsChecked == 1 ? "1 commit" : "\(report.commitsChecked) commits"
             let incidents = report.incidents == 1 ? "1 incident" : "\(report.incidents) incidents"
-            return "verified \(commits)\(since), \(incidents), head \(head.short)"
+            let jobs = report.jobs == 0 ? "" : report.jobs == 1 ? ", 1 job" : ", \(report.jobs) jobs"
+            return "verified \(commits)\(since), \(incidents)\(jobs), head \(head.short)"
         }
     }
 }
@@ -83,6 +84,7 @@ struct VerifyReport: Encodable {
     let since: String?
     let commitsChecked: Int
     let incidents: Int
+    let jobs: Int
     let failure: Failure?
 
     init(_ report: AuditVerification) {
@@ -92,6 +94,7 @@ struct VerifyReport: Encodable {
         since = report.since?.hex
         commitsChecked = report.commitsChecked
         incidents = report.incidents
+        jobs = report.jobs
         failure = report.failure.map { Failure(commit: $0.commit?.hex, subject: $0.subject, problem: $0.problem.description) }
     }
 }
