@@ -54,8 +54,7 @@ public struct RunPlan: Sendable {
         var values: [String: String] = [:]
         var problems: [String] = []
         let (secretParameters, secretValues) = Self.secrets(of: runbook, from: secrets, problems: &problems)
-        for parameter in runbook.parameters {
-            if case .secret = parameter.source { continue }
+        for parameter in runbook.parameters where !parameter.isSecret {
             guard let (value, origin) = value(parameter) ?? parameter.defaultValue.map({ ($0, "its default") }) else {
                 if parameter.required {
                     problems.append("\(parameter.name): required, but \(missing) \(parameter.source.map { "\($0)" } ?? "value for it")")

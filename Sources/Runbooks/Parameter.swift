@@ -17,6 +17,12 @@ public struct Parameter: Sendable, Equatable, Codable {
     /// A human explanation shown in the UI.
     public var description: String?
 
+    /// Whether the value comes from the data directory's secrets (`from: secret.NAME`): never given by hand or by a
+    /// schedule, never recorded, redacted from what steps print.
+    public var isSecret: Bool {
+        if case .secret = source { true } else { false }
+    }
+
     /// The largest value accepted: environment variables beyond this are a mistake or an attack.
     public static let maximumValueBytes = 64 * 1024
 

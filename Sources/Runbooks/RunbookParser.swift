@@ -68,7 +68,7 @@ public enum RunbookParser {
                 findings.error(step.line, "host=${\(name)}: no parameter \(name) in the front matter's params")
                 continue
             }
-            if case .secret = parameter.source {
+            if parameter.isSecret {
                 findings.error(step.line, "host=${\(name)}: \(name) is a secret; a host is chosen by a label or a default, not a secret")
             } else if parameter.pattern == nil {
                 findings.error(step.line, "host=${\(name)}: give parameter \(name) a pattern (such as '^db[0-9]+$'), "

@@ -30,20 +30,25 @@ enum DryRun {
             Console.out("  runs: \(placement(of: step, plan: plan, interpreter: interpreter)) <script from line \(step.line)>")
             let environment = plan.environment(incident: "INC???????", run: "INC???????-1", step: step, workDirectory: "<work directory>")
             for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
-                let secret = runbook.parameters.contains { $0.name == name && { if case .secret = $0.source { true } else { false } }($0) }
+                let secret = runbook.parameters.contains { $0.name == name && $0.isSecret }
                 Console.out("  env:  \(name)=\(secret ? "<secret>" : Console.printable(value))")
             }
         }
+    }
+
+    /// What a step on host `name` would meet when the name is not in the inventory.
+    private static func unknown(_ name: String, in plan: RunPlan) -> String {
+        plan.inventory.hosts[name] == nil ? " (not in the inventory: it would fail)" : ""
     }
 
     /// Where a step would run: here with its interpreter, or on which inventory hosts over ssh.
     private static func placement(of step: Step, plan: RunPlan, interpreter: String) -> String {
         switch step.target {
         case .server: return interpreter
-        case .host(let name): return "\(step.language) on \(name) over ssh\(plan.inventory.hosts[name] == nil ? " (not in the inventory: it would fail)" : "")"
+        case .host(let name): return "\(step.language) on \(name) over ssh" + unknown(name, in: plan)
         case .hostParameter(let parameter):
             let name = plan.parameters[parameter] ?? "?"
-            return "\(step.language) on \(name) (from \(parameter)) over ssh\(plan.inventory.hosts[name] == nil ? " (not in the inventory: it would fail)" : "")"
+            return "\(step.language) on \(name) (from \(parameter)) over ssh" + unknown(name, in: plan)
         case .hosts(let selector):
             let hosts = plan.inventory.hosts(matching: selector).map(\.name)
             return "\(step.language) on \(hosts.isEmpty ? "no host" : hosts.joined(separator: ", ")) (hosts=\(selector), \(step.parallel) at once, "

@@ -57,7 +57,7 @@ extension AuditVerifier {
     }
 
     /// The `Run:` trailer of an event of a run (its start, a step, a decision ...), if the commit has one.
-    private static func runTrailer(of commit: Commit) throws -> String? {
+    static func runTrailer(of commit: Commit) throws -> String? {
         let runs = commit.trailers.filter { $0.key == AuditTrailer.run.rawValue }
         guard runs.count <= 1 else { throw AuditFailure(commit, .repeatedTrailer(AuditTrailer.run.rawValue, count: runs.count)) }
         return runs.first?.value

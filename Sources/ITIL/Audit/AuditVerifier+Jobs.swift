@@ -43,11 +43,9 @@ extension AuditVerifier {
             return
         }
         guard number < next else { throw AuditFailure(commit, .unknownIncident(number, event: event.rawValue)) }
-        let runs = commit.trailers.filter { $0.key == AuditTrailer.run.rawValue }
-        guard let run = runs.first else { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
-        guard runs.count == 1 else { throw AuditFailure(commit, .repeatedTrailer(AuditTrailer.run.rawValue, count: runs.count)) }
-        guard let id = RunID(parsing: run.value), id.incident == number else {
-            throw AuditFailure(commit, .invalidRunTrailer(run.value, incident: number))
+        guard let run = try Self.runTrailer(of: commit) else { throw AuditFailure(commit, .missingTrailer(AuditTrailer.run.rawValue)) }
+        guard let id = RunID(parsing: run), id.incident == number else {
+            throw AuditFailure(commit, .invalidRunTrailer(run, incident: number))
         }
         try Self.checkRunState(of: commit, event: event)
         let folder = RunFolder.path(of: id) + "/"

@@ -13,7 +13,7 @@ enum AuditRecord {
             path: IncidentRecordFile.path(for: incident.number), contents: Data(IncidentRecordFile.render(incident).utf8))
         return AuditEntry(
             changes: [record], message: "\(incident.number): \(oneLine(subject, limit: 100))", trailers: trailers,
-            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+            author: author(actor, at: time))
     }
 
     /// The audit entry of an event that writes files next to the incident's record (a run's
@@ -26,7 +26,7 @@ enum AuditRecord {
         let trailers = common(incident, event: event, actor: actor) + extra.map { Trailer($0.key, oneLine($0.value)) }
         return AuditEntry(
             changes: files, message: "\(incident.number): \(oneLine(subject, limit: 100))", trailers: trailers,
-            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+            author: author(actor, at: time))
     }
 
     /// The audit entry that creates `job`: its record file, nothing else.
@@ -38,7 +38,7 @@ enum AuditRecord {
         let why = job.scheduledFor.map { "scheduled for \(Timestamp.format($0))" } ?? "asked for by \(job.requestedBy)"
         return AuditEntry(
             changes: [record], message: "\(job.number): job of \(oneLine(job.runbook, limit: 60)), \(why)", trailers: trailers,
-            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+            author: author(actor, at: time))
     }
 
     /// The audit entry of an event that writes files in job `number`'s folder (its run's record, a step's log).
@@ -50,7 +50,7 @@ enum AuditRecord {
             + extra.map { Trailer($0.key, oneLine($0.value)) }
         return AuditEntry(
             changes: files, message: "\(number): \(oneLine(subject, limit: 100))", trailers: trailers,
-            author: Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time))
+            author: author(actor, at: time))
     }
 
     /// The trailers every commit carries: the incident, the event, who, and where the incident stands.
@@ -65,6 +65,11 @@ enum AuditRecord {
         let flat = text.map { $0.isNewline || $0 == "\0" ? " " : String($0) }.joined().trimmingCharacters(in: .whitespaces)
         let cut = flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
         return cut.isEmpty ? "-" : cut
+    }
+
+    /// The commit's author: the actor, with an address git accepts.
+    private static func author(_ actor: String, at time: Date) -> Signature {
+        Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time)
     }
 
     private static func emailSafe(_ actor: String) -> String {

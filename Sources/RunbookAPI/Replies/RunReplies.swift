@@ -1,4 +1,5 @@
 import Executor
+import ITIL
 
 /// `GET /api/v1/runs`: a page of runs, newest first, and how many match in all.
 public struct RunPage: Codable, Sendable {
@@ -45,11 +46,10 @@ public struct StartedRun: Codable, Sendable {
     public let commit: String
 
     /// `owner` is the incident or job number the run hangs on.
-    public init(run: String, owner: String, runbook: String, commit: String) {
+    public init(run: String, owner: IncidentNumber, runbook: String, commit: String) {
         self.run = run
-        let job = owner.hasPrefix("JOB")
-        self.incident = job ? nil : owner
-        self.job = job ? owner : nil
+        self.incident = owner.isJob ? nil : owner.description
+        self.job = owner.isJob ? owner.description : nil
         self.runbook = runbook
         self.commit = commit
     }

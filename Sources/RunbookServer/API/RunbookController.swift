@@ -53,7 +53,7 @@ struct RunbookController: Sendable {
         let reserved = try await launcher.reserve(runbook, at: library.commit, given: body.params ?? [:], on: target,
                                                   actor: try context.actor().name, inventory: library.inventory)
         await scheduler.start(reserved)
-        return StartedRun(run: reserved.id.description, owner: reserved.id.incident.description, runbook: runbook.id, commit: library.commit.hex)
+        return StartedRun(run: reserved.id.description, owner: reserved.id.incident, runbook: runbook.id, commit: library.commit.hex)
     }
 
     private func html(_ context: ServerContext) async throws -> Response {

@@ -68,10 +68,9 @@ public struct RunbookSchedule: Sendable, Equatable, Codable {
                     + (declared.map(\.name).joined(separator: ", ").nilIfEmpty ?? "none") + ")")
                 continue
             }
-            if case .secret = parameter.source { problems.append("schedule params: \(name) comes from a secret and cannot be given here") }
+            if parameter.isSecret { problems.append("schedule params: \(name) comes from a secret and cannot be given here") }
         }
-        for parameter in declared where parameter.required && parameters[parameter.name] == nil {
-            if case .secret = parameter.source { continue }
+        for parameter in declared where parameter.required && !parameter.isSecret && parameters[parameter.name] == nil {
             problems.append("schedule: required parameter \(parameter.name) has no value; give it in the schedule's params")
         }
         return problems
