@@ -27,7 +27,8 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         // zlib (a dependency of libgit2-dev) deflates the audit log's packs, which Wiki writes itself.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Wiki", dependencies: ["CLibGit2", "CZlib"]),
+        // Crypto: audit commits are signed (SSH signatures, Ed25519) and anchors named by a hash.
+        .target(name: "Wiki", dependencies: ["CLibGit2", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Runbooks", dependencies: ["CCmark", "Wiki", "Yams"]),
         .target(name: "ITIL", dependencies: ["Wiki", "Yams"]),
         // Pure on-call logic (people, schedules, escalation policies, silences) read from the wiki's files; no I/O.

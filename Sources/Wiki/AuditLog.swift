@@ -20,6 +20,10 @@ public final class AuditLog: Sendable {
     public let branch: String
     /// Serialises appenders across processes.
     private let lock: WriterLock
+    /// Signs every commit; nil writes unsigned commits.
+    public let signer: (any CommitSigner)?
+    /// Where the head is recorded outside the repository after every batch; nil records it nowhere.
+    public let anchor: AuditAnchor?
 
     /// How long to keep retrying while a branch's lock file is held before reporting it.
     static let lockedRetryLimit: Duration = .seconds(10)
@@ -27,9 +31,12 @@ public final class AuditLog: Sendable {
     /// The writer for `branch` of `repository`.
     ///
     /// It opens a handle of its own on the repository, whose object writes are buffered in memory
-    /// and written as one pack per batch (see ``Repository/bufferObjectsInMemory()``).
-    public init(repository: Repository, branch: String = "audit") throws {
+    /// and written as one pack per batch (see ``Repository/bufferObjectsInMemory()``). With a `signer`, every
+    /// commit is signed; with an `anchor`, the head is recorded there after every batch.
+    public init(repository: Repository, branch: String = "audit", signer: (any CommitSigner)? = nil, anchor: AuditAnchor? = nil) throws {
         _ = try Repository.branchReference(branch)
+        self.signer = signer
+        self.anchor = anchor
         self.repository = try Repository.open(repository.gitDirectory)
         try self.repository.bufferObjectsInMemory()
         self.branch = branch
@@ -69,6 +76,9 @@ public final class AuditLog: Sendable {
                     continue
                 }
                 try repository.syncBranch(branch)
+                // The batch is durable whatever happens to the anchor: one left behind still names a commit of this
+                // history, which is all a later check needs, so a failure to write it does not fail the batch.
+                try? anchor?.record(commits.last!, as: .written)
                 return (commits, planned)
             }
         }
@@ -98,7 +108,8 @@ public final class AuditLog: Sendable {
         var parent = head
         return try entries.map { entry in
             let commit = try repository.writeCommit(
-                changes: entry.changes, parent: parent, author: entry.author, message: entry.message, trailers: entry.trailers)
+                changes: entry.changes, parent: parent, author: entry.author, message: entry.message, trailers: entry.trailers,
+                signer: signer)
             parent = commit
             return commit
         }

@@ -13,7 +13,7 @@ extension Repository {
     /// The caller holds the lock and has validated the changes.
     func writeBufferedCommit(
         changes: [FileChange], baseline: OpaquePointer, parent: OpaquePointer?, author: Signature, committer: Signature,
-        message: String, in repo: OpaquePointer
+        message: String, signer: (any CommitSigner)?, in repo: OpaquePointer
     ) throws -> ObjectID {
         let pending = changes.map { (components: $0.path.split(separator: "/")[...], change: $0) }
         let tree = try writeBufferedTree(base: ObjectID(git_tree_id(baseline)), changes: pending, in: repo)
@@ -28,7 +28,22 @@ extension Repository {
                                                    parents.count, &parents), "git_commit_create_buffer")
             }
         }
-        return try writeBufferedObject(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size), type: GIT_OBJECT_COMMIT)
+        let content = UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size)
+        guard let signer else { return try writeBufferedObject(content, type: GIT_OBJECT_COMMIT) }
+        return try writeBufferedObject(Self.signed(content, with: signer), type: GIT_OBJECT_COMMIT)
+    }
+
+    /// The commit `content` with `signer`'s signature in a `gpgsig` header after the committer line, where git
+    /// writes it (`git commit -S`): each line after the first is continued with a leading space.
+    static func signed(_ content: UnsafeRawBufferPointer, with signer: any CommitSigner) throws -> [UInt8] {
+        let signature = try signer.signCommit(content)
+        let bytes = Array(content)
+        // The headers end at the first empty line; a commit always has one before its message.
+        var end = 0
+        while end + 1 < bytes.count, !(bytes[end] == 0x0a && bytes[end + 1] == 0x0a) { end += 1 }
+        let folded = signature.hasSuffix("\n") ? String(signature.dropLast()) : signature
+        let header = Array("gpgsig \(folded.replacingOccurrences(of: "\n", with: "\n "))\n".utf8)
+        return Array(bytes[...end]) + header + bytes[(end + 1)...]
     }
 
     /// Writes the tree that results from applying `changes` (paths relative to it) to the tree

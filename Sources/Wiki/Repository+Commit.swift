@@ -47,9 +47,10 @@ extension Repository {
     /// durable together, then publishes the last with ``moveBranch(_:to:expected:)``. Objects of a
     /// commit that is never published are unreachable and removed by `git gc`.
     /// Parameters and errors as for ``commit(changes:to:expectedParent:author:committer:message:trailers:)``.
+    /// With a `signer`, the commit carries its signature (see ``CommitSigner``).
     public func writeCommit(
         changes: [FileChange], parent: ObjectID?, author: Signature, committer: Signature? = nil, message: String,
-        trailers: [Trailer] = []
+        trailers: [Trailer] = [], signer: (any CommitSigner)? = nil
     ) throws -> ObjectID {
         let fullMessage = try CommitMessage.compose(message, trailers: trailers)
         try Self.validate(changes)
@@ -62,11 +63,12 @@ extension Repository {
             if memoryPack != nil {
                 return try writeBufferedCommit(
                     changes: changes, baseline: baseline, parent: parentCommit, author: author, committer: committer ?? author,
-                    message: fullMessage, in: repo)
+                    message: fullMessage, signer: signer, in: repo)
             }
             let tree = try Self.updatedTree(baseline, applying: changes, in: repo)
             return try Self.createCommit(
-                tree: tree, parent: parentCommit, author: author, committer: committer ?? author, message: fullMessage, in: repo)
+                tree: tree, parent: parentCommit, author: author, committer: committer ?? author, message: fullMessage, signer: signer,
+                in: repo)
         }
     }
 
@@ -189,20 +191,41 @@ extension Repository {
 
     /// Writes the commit object without touching any reference (the branch moves separately, compare-and-swap).
     private static func createCommit(
-        tree: ObjectID, parent: OpaquePointer?, author: Signature, committer: Signature, message: String, in repo: OpaquePointer
+        tree: ObjectID, parent: OpaquePointer?, author: Signature, committer: Signature, message: String, signer: (any CommitSigner)?,
+        in repo: OpaquePointer
     ) throws -> ObjectID {
         let treeObject = try lookupTree(tree, in: repo)
         defer { git_tree_free(treeObject) }
         var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
         var oid = git_oid()
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
         try author.withGitSignature { authorSignature in
             try committer.withGitSignature { committerSignature in
-                try check(
-                    git_commit_create(&oid, repo, nil, authorSignature, committerSignature, nil, message, treeObject, parents.count, &parents),
-                    "git_commit_create")
+                if signer == nil {
+                    try check(
+                        git_commit_create(&oid, repo, nil, authorSignature, committerSignature, nil, message, treeObject, parents.count, &parents),
+                        "git_commit_create")
+                } else {
+                    try check(git_commit_create_buffer(&buffer, repo, authorSignature, committerSignature, nil, message, treeObject,
+                                                       parents.count, &parents), "git_commit_create_buffer")
+                }
             }
         }
+        guard let signer else { return ObjectID(oid) }
+        let signed = try Self.signed(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size), with: signer)
+        try signed.withUnsafeBytes { bytes in
+            try check(writeRawCommit(&oid, repo, bytes), "git_odb_write")
+        }
         return ObjectID(oid)
+    }
+
+    /// Writes a commit object's bytes as they are.
+    private static func writeRawCommit(_ oid: inout git_oid, _ repo: OpaquePointer, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, repo) == 0 else { return -1 }
+        defer { git_odb_free(odb) }
+        return git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, GIT_OBJECT_COMMIT)
     }
 
     // MARK: - Compare-and-swap

@@ -28,6 +28,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case syncFailed(path: String, reason: String)
     /// A pack of buffered objects could not be built.
     case packWriteFailed(reason: String)
+    /// An anchor file (``AuditAnchor``) cannot be read or written.
+    case unreadableAnchor(path: String, reason: String)
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {
@@ -58,6 +60,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot sync \(path) to disk: \(reason)"
         case .packWriteFailed(let reason):
             return "cannot write a pack of the audit log's objects: \(reason)"
+        case .unreadableAnchor(let path, let reason):
+            return "audit anchor \(path): \(reason)"
         }
     }
 
