@@ -39,7 +39,7 @@ struct AuditVerifierTests {
         #expect(try audit.verifier().verify().succeeded)
         try audit.git(["update-ref", "-d", "refs/heads/audit"])
         let failure = try #require(try audit.verifier().verify().failure)
-        guard case .branchDeleted(branch: "audit", _, let verifiedAt) = failure.problem else {
+        guard case .branchDeleted(branch: "audit", _, _, let verifiedAt) = failure.problem else {
             Issue.record("expected branchDeleted, got \(failure.problem)")
             return
         }
@@ -177,7 +177,7 @@ struct AuditVerifierTests {
             changes: [.write(path: "incidents/000/00/INC0000001/record.md", contents: Data("---\n".utf8))],
             message: "JOB0000001: step ended", trailers: [Trailer(.job, "JOB0000001"), Trailer(.event, "step-ended"), Trailer(.actor, "mallory"),
                                                             Trailer(.run, "JOB0000001-1"), Trailer(.runState, "running")],
-            author: Signature(name: "mallory", email: "m@runbook", time: Date()))
+            author: Signature(name: "mallory", email: "mallory@runbook", time: Date()))
         let bad = try audit.append(forged)
         let failure = try #require(try audit.verifier().verify().failure)
         #expect(failure.commit == bad)
@@ -221,7 +221,7 @@ struct AuditVerifierTests {
         let failure = try #require(report.failure)
         #expect(failure.commit == rewritten[0], "the first commit that differs from the verified history")
         #expect(failure.description.contains(
-            "history rewritten: \(verified.head!.short), verified on 2027-01-15T08:00:00.000Z, is no longer in the history of audit"))
+            "history rewritten: \(verified.head!.short), recorded on 2027-01-15T08:00:00.000Z, is no longer in the history of audit; anchors that disagree: refs/runbook/verified/audit"))
         // A full run does not forgive it, and the new history alone would have passed.
         #expect(try audit.verifier().verify(full: true).failure == failure)
         try audit.git(["update-ref", "-d", "refs/runbook/verified/audit"])
@@ -237,7 +237,7 @@ struct AuditVerifierTests {
         try audit.repository.moveBranch("audit", to: older, expected: head)
         let failure = try #require(try audit.verifier().verify().failure)
         #expect(failure.commit == older)
-        guard case .historyRewritten(_, head, _, movedBack: true) = failure.problem else {
+        guard case .historyRewritten(_, _, head, _, movedBack: true) = failure.problem else {
             Issue.record("expected a rewrite by moving back, got \(failure.problem)")
             return
         }
@@ -278,8 +278,9 @@ struct AuditVerifierTests {
 }
 
 extension TemporaryAudit {
-    func verifier(at time: Date = Date()) -> AuditVerifier {
-        AuditVerifier(repository: repository, clock: { time })
+    /// The verifier as `runbook audit verify` makes it: this audit's signers and data directory anchor, if any.
+    func verifier(at time: Date = Date()) throws -> AuditVerifier {
+        AuditVerifier(repository: repository, signers: try signers(), anchor: anchor, clock: { time })
     }
 
     /// `incidents` opens through the store, then a note and a transition on the first and a repeated alert.

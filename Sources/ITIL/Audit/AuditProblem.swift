@@ -36,11 +36,23 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     case numberGap(opened: IncidentNumber, expected: IncidentNumber)
     /// An event other than `opened` for an incident that was never opened.
     case unknownIncident(IncidentNumber, event: String)
-    /// The last verified head is no longer in the branch's history. `movedBack` when the branch now points at an
-    /// older commit of that history (events were dropped from its end).
-    case historyRewritten(branch: String, verified: ObjectID, verifiedAt: Date?, movedBack: Bool)
-    /// The branch no longer exists, though it was verified before.
-    case branchDeleted(branch: String, verified: ObjectID, verifiedAt: Date?)
+    /// A head recorded by an anchor (``AuditAnchorReading``) is no longer in the branch's history. `movedBack` when
+    /// the branch now points at an older commit of that history (events were dropped from its end); `anchors` names
+    /// every anchor that disagrees, the first of which recorded `verified`.
+    case historyRewritten(branch: String, anchors: [String], verified: ObjectID, verifiedAt: Date?, movedBack: Bool)
+    /// The branch no longer exists, though an anchor recorded a head of it.
+    case branchDeleted(branch: String, anchors: [String], verified: ObjectID, verifiedAt: Date?)
+    /// An unsigned commit after signed ones: once the writer signs, every commit must be signed.
+    case unsigned
+    /// The commit's signature does not verify (forged, or its content was changed after signing).
+    case badSignature(String)
+    /// A valid signature by a key the trusted signers do not list (or not at the commit's time).
+    case untrustedSigner(fingerprint: String)
+    /// Who the commit says acted disagrees with who the record or the commit's author says acted.
+    case actorDisagrees(what: String, says: String, actor: String)
+    /// git would show other objects than the stored ones (`git replace`, grafts): what people read is not what
+    /// was checked, so nothing is checked until they are gone.
+    case replacedObjects([String])
 
     /// A sentence for the CLI: what is wrong and, for the branch-wide problems, what to do about it.
     public var description: String {
@@ -77,12 +89,25 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
             "opens \(opened), but the next number is \(expected) (numbers skipped)"
         case .unknownIncident(let number, let event):
             "records '\(event)' for \(number), which was never opened"
-        case .historyRewritten(let branch, let verified, let verifiedAt, let movedBack):
-            "history rewritten: \(verified.short), verified \(Self.on(verifiedAt)), is no longer in the history of \(branch)"
+        case .historyRewritten(let branch, let anchors, let verified, let verifiedAt, let movedBack):
+            "history rewritten: \(verified.short), recorded \(Self.on(verifiedAt)), is no longer in the history of \(branch)"
                 + (movedBack ? " (the branch was moved back)" : "")
-                + "; if that was intended, run `git update-ref -d \(AuditVerifier.markReference(for: branch))` and verify again"
-        case .branchDeleted(let branch, let verified, let verifiedAt):
-            "the \(branch) branch is gone, though it was verified up to \(verified.short) \(Self.on(verifiedAt))"
+                + "; anchors that disagree: \(anchors.joined(separator: ", ")). Nothing was changed: compare with a remote copy "
+                + "(`runbook audit verify --remote NAME`) and see docs/audit.md, \"After a rewrite\""
+        case .branchDeleted(let branch, let anchors, let verified, let verifiedAt):
+            "the \(branch) branch is gone, though \(anchors.joined(separator: ", ")) recorded its head \(verified.short) \(Self.on(verifiedAt))"
+        case .unsigned:
+            "not signed, though commits before it are: once the audit writer signs, every commit must be signed"
+        case .badSignature(let reason):
+            "the signature does not verify: \(reason)"
+        case .untrustedSigner(let fingerprint):
+            "signed by \(fingerprint), a key that is not a trusted audit signer at the commit's time "
+                + "(config/audit-signers, or the data directory's key)"
+        case .actorDisagrees(let what, let says, let actor):
+            "the Actor trailer says \(actor), \(what) says \(says)"
+        case .replacedObjects(let names):
+            "git would show replaced objects (\(names.joined(separator: ", "))), so `git log` and `git show` do not show what is "
+                + "stored; remove them (`git replace -d`, delete info/grafts) and verify again"
         }
     }
 

@@ -25,7 +25,42 @@ extension AuditVerifier {
         try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
         let record = try parseRecord(blob, path: IncidentRecordFile.path(for: number), in: commit)
         try Self.checkAgreement(trailers, with: record, in: commit)
+        try Self.checkAuthor(of: commit, actor: trailers[.actor]!)
+        if event.changesRecord { try Self.checkActor(trailers[.actor]!, of: event, in: record, commit: commit) }
+        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(trailers[.actor]!, in: commit) }
         if event == .opened { highest = number }
+    }
+
+    /// The commit's author is the actor, as the writer makes it (``AuditRecord/author(_:at:)``).
+    static func checkAuthor(of commit: Commit, actor: String) throws {
+        let expected = AuditRecord.author(actor, at: commit.author.time)
+        guard commit.author.name == expected.name, commit.author.email == expected.email else {
+            throw AuditFailure(commit, .actorDisagrees(what: "the commit's author", says: "\(commit.author.name) <\(commit.author.email)>", actor: actor))
+        }
+    }
+
+    /// The record names the actor where the event writes who acted: the timeline entry it adds (every event but a
+    /// repeated alert adds one), and who opened it.
+    private static func checkActor(_ actor: String, of event: AuditEventName, in record: Incident, commit: Commit) throws {
+        if event == .opened, AuditRecord.oneLine(record.openedBy) != actor {
+            throw AuditFailure(commit, .actorDisagrees(what: "the record's opened_by", says: record.openedBy, actor: actor))
+        }
+        guard event != .alertRepeated, let note = record.workNotes.last else { return }
+        guard AuditRecord.oneLine(note.author) == actor else {
+            throw AuditFailure(commit, .actorDisagrees(what: "the record's newest timeline entry", says: note.author, actor: actor))
+        }
+    }
+
+    /// A decision (approval, denial, cancel request) names who decided, who must be the actor.
+    func checkDecider(_ actor: String, in commit: Commit) throws {
+        for change in try changedFiles(commit) {
+            guard let blob = change.blob, change.path.hasSuffix(".json") else { continue }
+            let object = try? JSONSerialization.jsonObject(with: repository.readBlob(blob)) as? [String: Any]
+            guard let by = object?["by"] as? String else { continue }
+            guard AuditRecord.oneLine(by) == actor else {
+                throw AuditFailure(commit, .actorDisagrees(what: "\(change.path)", says: by, actor: actor))
+            }
+        }
     }
 
     /// The required trailers by key, each present exactly once.

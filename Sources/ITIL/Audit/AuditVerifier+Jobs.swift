@@ -20,6 +20,7 @@ extension AuditVerifier {
         }
         guard let event = AuditEventName(rawValue: values[.event]!) else { throw AuditFailure(commit, .unknownEvent(values[.event]!)) }
         guard commit.summary.hasPrefix("\(number): ") else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: "\(number): ")) }
+        try Self.checkAuthor(of: commit, actor: values[.actor]!)
         let next = highest?.next ?? .firstJob
         let changes = try changedFiles(commit)
         if event == .jobCreated {
@@ -33,6 +34,9 @@ extension AuditVerifier {
                 let job = try IncidentRecordFile.makeJSONDecoder().decode(JobRecord.self, from: try repository.readBlob(blob))
                 guard job.number == number else {
                     throw AuditFailure(commit, .trailerDisagrees(key: AuditTrailer.job.rawValue, trailer: "\(number)", record: "\(job.number)"))
+                }
+                guard AuditRecord.oneLine(job.requestedBy) == values[.actor]! else {
+                    throw AuditFailure(commit, .actorDisagrees(what: "the job's requested_by", says: job.requestedBy, actor: values[.actor]!))
                 }
             } catch let failure as AuditFailure {
                 throw failure
@@ -52,6 +56,7 @@ extension AuditVerifier {
         guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
             throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
         }
+        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(values[.actor]!, in: commit) }
     }
 
     /// The highest job number at a verified commit, from its paths.

@@ -67,9 +67,10 @@ enum AuditRecord {
         return cut.isEmpty ? "-" : cut
     }
 
-    /// The commit's author: the actor, with an address git accepts.
-    private static func author(_ actor: String, at time: Date) -> Signature {
-        Signature(name: oneLine(actor), email: "\(emailSafe(actor))@runbook", time: time)
+    /// The commit's author: the actor as its trailer writes it, with an address git accepts made from that.
+    static func author(_ actor: String, at time: Date) -> Signature {
+        let name = oneLine(actor)
+        return Signature(name: name, email: "\(emailSafe(name))@runbook", time: time)
     }
 
     private static func emailSafe(_ actor: String) -> String {
