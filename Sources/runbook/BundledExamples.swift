@@ -3,12 +3,13 @@ import Wiki
 
 /// The example wiki that ships with the project (`wiki/` in the source tree).
 enum BundledExamples {
-    /// Creates a wiki repository at `path` holding the bundled examples in one commit.
+    /// Creates a wiki repository at `path` holding the bundled examples in one commit, with the data directory's
+    /// audit signing key published in `config/audit-signers`.
     ///
     /// - Returns: the repository and how many runbooks it holds.
     static func seed(at path: String, bare: Bool = false) throws -> (Repository, Int) {
         let source = try directory()
-        let files = try filesBelow(source)
+        let files = try filesBelow(source) + [(AllowedSigners.path, Data(try publishedKey().utf8))]
         let repository = try Repository.create(at: path, bare: bare)
         let author = Signature(name: "runbook", email: "runbook@localhost")
         try repository.commit(
@@ -20,6 +21,17 @@ enum BundledExamples {
         )
         try repository.checkOutHead()
         return (repository, files.filter { $0.path.hasPrefix("runbooks/") && $0.path.hasSuffix(".md") }.count)
+    }
+
+    /// `config/audit-signers` with the data directory's key, which the seeding commit publishes: a wiki created here
+    /// is served with this data directory.
+    private static func publishedKey() throws -> String {
+        """
+        # The keys that sign the audit branch, in OpenSSH's allowed-signers format (docs/audit.md).
+        # When the key is replaced, keep the old line with valid-before="YYYYMMDD" so the commits it signed still verify.
+        \(AuditSigning.signersLine(for: try AuditSigning.key()))
+
+        """
     }
 
     /// The bundled `wiki/` folder.

@@ -3,7 +3,8 @@ import Foundation
 import ITIL
 import Wiki
 
-/// Where incidents live: the wiki's audit branch, with the wiki's SLA policy.
+/// Where incidents live: the wiki's audit branch, with the wiki's SLA policy; commits are signed with the data
+/// directory's key and the head anchored there.
 struct StoreOptions: ParsableArguments {
     @OptionGroup var wikiOptions: WikiOptions
 
@@ -17,7 +18,7 @@ struct StoreOptions: ParsableArguments {
     func openStore() throws -> IncidentStore {
         let repository = try wikiOptions.openRepository()
         let store = try IncidentStore(
-            auditLog: AuditLog(repository: repository, branch: auditBranch), policy: slaPolicy(in: repository),
+            auditLog: AuditSigning.auditLog(repository: repository, branch: auditBranch), policy: slaPolicy(in: repository),
             skippingCorrupt: skipCorrupt)
         for problem in store.skipped { Console.note("skipped: \(problem)") }
         return store

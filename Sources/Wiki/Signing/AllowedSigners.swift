@@ -20,6 +20,15 @@ public struct AllowedSigners: Sendable, Equatable {
         /// The line it was read from (1-based).
         public let line: Int
 
+        /// A signer always valid; `line` 0 when it comes from no file.
+        public init(principals: String, key: SSHPublicKey, validAfter: Date? = nil, validBefore: Date? = nil, line: Int = 0) {
+            self.principals = principals
+            self.key = key
+            self.validAfter = validAfter
+            self.validBefore = validBefore
+            self.line = line
+        }
+
         /// Whether the key may sign a commit made at `time`.
         public func isValid(at time: Date) -> Bool {
             (validAfter.map { time >= $0 } ?? true) && (validBefore.map { time < $0 } ?? true)

@@ -3,13 +3,29 @@ import Foundation
 import ITIL
 import Wiki
 
-/// `runbook audit verify`: checks on the audit branch, where every incident event is a commit.
+/// `runbook audit verify|key`: checks on the audit branch, where every incident event is a commit.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check the audit branch that records every incident event.",
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, Key.self]
     )
+
+    /// `runbook audit key`.
+    struct Key: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the audit signing key's line for the wiki's config/audit-signers (creating the key if there is none).",
+            discussion: """
+                Every audit commit is signed with the data directory's key ($RUNBOOK_HOME/audit/signing-key). \
+                Publish it by a reviewed commit: `runbook audit key >> config/audit-signers`. git itself then \
+                checks the signatures: `git -c gpg.ssh.allowedSignersFile=config/audit-signers log --show-signature audit`.
+                """
+        )
+
+        func run() throws {
+            Console.out(AuditSigning.signersLine(for: try AuditSigning.key()))
+        }
+    }
 
     /// `runbook audit verify`.
     struct Verify: ParsableCommand {
@@ -18,10 +34,13 @@ struct AuditCommand: ParsableCommand {
             discussion: """
                 Every commit must be one event of one incident: Incident, Event, Actor, State and Priority \
                 trailers, exactly that incident's record changed, a record that parses and agrees with the \
-                trailers; incident numbers are opened in order without gaps or duplicates. After a clean run \
-                the head is remembered in refs/runbook/verified/<branch>; later runs fail if it is no longer \
-                in the branch's history, and check only newer commits unless --full is given. Exits 1 and \
-                names the first bad commit when anything is wrong.
+                trailers (who acted included), the actor as the commit's author; incident numbers are opened in \
+                order without gaps or duplicates. Every commit from the first signed one on must be signed by a \
+                key of the wiki's config/audit-signers or the data directory's own. The head must contain every \
+                anchor: refs/runbook/verified/<branch>, the heads recorded in the data directory \
+                ($RUNBOOK_HOME/audit/anchors) and those the audit remotes last accepted. After a clean run the \
+                head is recorded in the mark and the data directory; later runs check only newer commits unless \
+                --full is given. Exits 1 and names the first bad commit, or every anchor that disagrees.
                 """
         )
 
@@ -43,7 +62,11 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             var options = WikiOptions()
             options.wiki = wiki
-            let verifier = AuditVerifier(repository: try options.openRepository(), branch: branch)
+            let repository = try options.openRepository()
+            let verifier = AuditVerifier(
+                repository: repository, branch: branch,
+                signers: try AuditSigning.trustedSigners(in: repository, at: try? repository.resolve("HEAD")),
+                anchor: AuditAnchor(dataDirectory: DataDirectory.current.path, repository: repository, branch: branch))
             let report = try verifier.verify(full: full, progressInterval: Self.progressInterval) { count in
                 Console.note("audit verify: \(count) commits checked")
             }
@@ -51,6 +74,8 @@ struct AuditCommand: ParsableCommand {
                 try Console.json(VerifyReport(report))
             } else if report.succeeded {
                 Console.out(Self.summary(report))
+                Console.out(Self.signatures(report))
+                if !report.anchors.isEmpty { Console.out("anchors: \(report.anchors.map(\.name).joined(separator: ", ")): all in the history") }
             }
             if let failure = report.failure {
                 Console.error("audit verify: \(failure)")
@@ -66,6 +91,15 @@ struct AuditCommand: ParsableCommand {
             let incidents = report.incidents == 1 ? "1 incident" : "\(report.incidents) incidents"
             let jobs = report.jobs == 0 ? "" : report.jobs == 1 ? ", 1 job" : ", \(report.jobs) jobs"
             return "verified \(commits)\(since), \(incidents)\(jobs), head \(head.short)"
+        }
+
+        /// `signatures: 1234 signed by trusted keys (12 unsigned from before signing began)`.
+        static func signatures(_ report: AuditVerification) -> String {
+            guard report.signaturesChecked else {
+                return "signatures: not checked (no \(AllowedSigners.path) in the wiki and no signing key in the data directory)"
+            }
+            let before = report.unsignedBeforeSigning == 0 ? "" : " (\(report.unsignedBeforeSigning) unsigned from before signing began)"
+            return "signatures: \(report.signed) signed by trusted keys\(before)"
         }
     }
 }
@@ -85,6 +119,10 @@ struct VerifyReport: Encodable {
     let commitsChecked: Int
     let incidents: Int
     let jobs: Int
+    let signaturesChecked: Bool
+    let signed: Int
+    let unsignedBeforeSigning: Int
+    let anchors: [String]
     let failure: Failure?
 
     init(_ report: AuditVerification) {
@@ -95,6 +133,10 @@ struct VerifyReport: Encodable {
         commitsChecked = report.commitsChecked
         incidents = report.incidents
         jobs = report.jobs
+        signaturesChecked = report.signaturesChecked
+        signed = report.signed
+        unsignedBeforeSigning = report.unsignedBeforeSigning
+        anchors = report.anchors.map(\.name)
         failure = report.failure.map { Failure(commit: $0.commit?.hex, subject: $0.subject, problem: $0.problem.description) }
     }
 }

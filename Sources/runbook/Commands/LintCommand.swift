@@ -17,7 +17,8 @@ struct LintCommand: ParsableCommand {
             are on disk, uncommitted edits included (what is about to be committed, as a wiki's own CI \
             wants), or with --revision or in a bare repository, the committed ones; and with them the \
             on-call files (oncall/, config/oncall.yaml) and each runbook's escalation policy, and the \
-            inventory (config/inventory.yaml, config/known_hosts) and the hosts steps name. A line on \
+            inventory (config/inventory.yaml, config/known_hosts) and the hosts steps name, and the audit \
+            signers (config/audit-signers). A line on \
             stderr says what was checked.
             """
     )
@@ -41,6 +42,7 @@ struct LintCommand: ParsableCommand {
             diagnostics += findings + config.check(pages.compactMap(\.runbook))
             let (inventory, inventoryFindings) = try wikiOptions.inventoryForLint()
             diagnostics += inventoryFindings + inventory.check(pages.compactMap(\.runbook))
+            diagnostics += try wikiOptions.auditSignersForLint()
         }
         if json {
             try Console.json(diagnostics)
