@@ -92,7 +92,9 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["ITIL", "Wiki"], path: "Tests/StoreTestSupport"),
         .testTarget(name: "WikiTests", dependencies: ["Wiki"]),
         .testTarget(name: "RunbooksTests", dependencies: ["Runbooks", "Wiki"]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki"]),
+        // A real sshd on loopback addresses, for the tests of remote steps and of audit remotes over SSH.
+        .target(name: "SSHTestSupport", dependencies: ["Executor"], path: "Tests/SSHTestSupport"),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Runbooks", "ITIL", "Wiki", "SSHTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ITIL", "Wiki", "TestReceivers"]),
         .testTarget(name: "ITILTests", dependencies: ["ITIL", "Wiki", "StoreTestSupport"]),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "ITIL", "Notify", "OnCall", "Wiki", "StoreTestSupport"]),
@@ -111,6 +113,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "RunbookServer", "RunbookAPI", "ITIL", "Wiki", "Runbooks", "Executor", "Escalation", "Notify", "OnCall", "TestReceivers",
+                "SSHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -33,6 +33,34 @@ extension Repository {
         }
     }
 
+    /// How many commits `head` has that `base` does not (how far a copy at `base` lags behind `head`); every commit
+    /// of `head`'s history when `base` is nil or not here.
+    public func commitsAhead(of base: ObjectID?, to head: ObjectID) throws -> Int {
+        guard base != head else { return 0 }
+        return try withHandle { repo in
+            guard let base, try Self.commitExists(base, in: repo) else { return try Self.countAll(head, in: repo) }
+            var ahead = 0
+            var behind = 0
+            var headOID = head.oid
+            var baseOID = base.oid
+            try check(git_graph_ahead_behind(&ahead, &behind, repo, &headOID, &baseOID), "git_graph_ahead_behind")
+            return ahead
+        }
+    }
+
+    /// The commits in `head`'s history, itself included.
+    private static func countAll(_ head: ObjectID, in repo: OpaquePointer) throws -> Int {
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, repo), "git_revwalk_new")
+        defer { git_revwalk_free(walker) }
+        var oid = head.oid
+        try check(git_revwalk_push(walker, &oid), "git_revwalk_push")
+        var count = 0
+        var next = git_oid()
+        while git_revwalk_next(&next, walker) == 0 { count += 1 }
+        return count
+    }
+
     /// Throws unless commit `id` can be read.
     private static func requireCommit(_ id: ObjectID, in repo: OpaquePointer) throws(GitError) {
         let commit = try lookupCommit(id, in: repo)

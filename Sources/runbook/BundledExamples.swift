@@ -3,13 +3,13 @@ import Wiki
 
 /// The example wiki that ships with the project (`wiki/` in the source tree).
 enum BundledExamples {
-    /// Creates a wiki repository at `path` holding the bundled examples in one commit, with the data directory's
-    /// audit signing key published in `config/audit-signers`.
+    /// Creates a wiki repository at `path` holding the bundled examples in one commit; with `publishingKey`, the data
+    /// directory's audit signing key is published in `config/audit-signers` (the embedded wiki, which lives there).
     ///
     /// - Returns: the repository and how many runbooks it holds.
-    static func seed(at path: String, bare: Bool = false) throws -> (Repository, Int) {
+    static func seed(at path: String, bare: Bool = false, publishingKey: Bool = false) throws -> (Repository, Int) {
         let source = try directory()
-        let files = try filesBelow(source) + [(AllowedSigners.path, Data(try publishedKey().utf8))]
+        let files = try filesBelow(source) + (publishingKey ? [(AllowedSigners.path, Data(try publishedKey().utf8))] : [])
         let repository = try Repository.create(at: path, bare: bare)
         let author = Signature(name: "runbook", email: "runbook@localhost")
         try repository.commit(

@@ -34,7 +34,7 @@ struct WikiOptions: ParsableArguments {
             return try Repository.open(path)
         }
         do {
-            let (repository, count) = try BundledExamples.seed(at: path)
+            let (repository, count) = try BundledExamples.seed(at: path, publishingKey: true)
             Console.note("created the embedded wiki at \(path) with \(count) example runbooks")
             return repository
         } catch let error as GitError {

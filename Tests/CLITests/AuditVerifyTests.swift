@@ -23,11 +23,14 @@ struct AuditVerifyTests {
         let head = try #require(try repository.branchHead("audit"))
         let result = try cli.run(["audit", "verify", "--wiki", cli.path("wiki.git")])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "verified 3 commits, 3 incidents, head \(head.short)\n")
+        let unchecked = "signatures: not checked (no config/audit-signers in the wiki and no signing key in the data directory)\n"
+        #expect(result.stdout == "verified 3 commits, 3 incidents, head \(head.short)\n" + unchecked)
+        // The second run compares with the heads the first recorded, in the repository and outside it.
+        let anchors = "anchors: refs/runbook/verified/audit, data directory (verified): all in the history\n"
         let again = try cli.run(["audit", "verify", "--wiki", cli.path("wiki.git")])
-        #expect(again.stdout == "verified 0 commits after \(head.short), 3 incidents, head \(head.short)\n")
+        #expect(again.stdout == "verified 0 commits after \(head.short), 3 incidents, head \(head.short)\n" + unchecked + anchors)
         let full = try cli.run(["audit", "verify", "--full", "--wiki", cli.path("wiki.git")])
-        #expect(full.stdout == "verified 3 commits, 3 incidents, head \(head.short)\n")
+        #expect(full.stdout == "verified 3 commits, 3 incidents, head \(head.short)\n" + unchecked + anchors)
     }
 
     @Test func aWikiWithoutAnAuditBranchHasNothingToVerify() throws {
@@ -76,7 +79,42 @@ struct AuditVerifyTests {
 
         let result = try cli.run(["audit", "verify", "--wiki", cli.path("wiki.git")])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("audit verify: \(forged.short) \(last.summary): history rewritten: \(verified.short), verified on "))
-        #expect(result.stderr.contains("is no longer in the history of audit"))
+        #expect(result.stderr.hasPrefix("audit verify: \(forged.short) \(last.summary): history rewritten: \(verified.short), recorded on "))
+        #expect(result.stderr.contains("is no longer in the history of audit; anchors that disagree: refs/runbook/verified/audit, data directory (verified)"))
+
+        // Deleting the mark, as the old message advised, hides nothing: the data directory's anchor still disagrees.
+        _ = try cli.git(cli.path("wiki.git"), ["update-ref", "-d", "refs/runbook/verified/audit"])
+        let again = try cli.run(["audit", "verify", "--wiki", cli.path("wiki.git")])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("anchors that disagree: data directory (verified)"), "\(again.stderr)")
+    }
+
+    @Test func theEmbeddedWikiPublishesTheKeyItsAuditCommitsAreSignedWith() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let opened = try cli.run(["incidents", "open", "--summary", "Disk almost full on db1"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stderr.contains("created the audit signing key"), "\(opened.stderr)")
+        let key = try cli.run(["audit", "key"])
+        #expect(key.status == 0)
+        #expect(key.stdout.hasPrefix("runbook-audit namespaces=\"git\" ssh-ed25519 "), "\(key.stdout)")
+        let published = try String(contentsOfFile: cli.path(".runbook/wiki/config/audit-signers"), encoding: .utf8)
+        #expect(published.contains(key.stdout), "the seeding commit publishes the key")
+
+        let verified = try cli.run(["audit", "verify"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("signatures: 1 signed by trusted keys\n"), "\(verified.stdout)")
+        #expect(verified.stdout.contains("anchors: data directory (written): all in the history"), "\(verified.stdout)")
+        // git itself accepts the signature with the published file.
+        let shown = try cli.git(cli.path(".runbook/wiki"), ["-c", "gpg.ssh.allowedSignersFile=config/audit-signers", "log", "--format=%G? %GS", "audit"])
+        #expect(shown == "G runbook-audit\n")
+
+        // No remotes yet; a bad one in the data directory's config is named with the file.
+        let none = try cli.run(["audit", "remotes"])
+        #expect(none.status == 0 && none.stderr.contains("no audit remotes"), "\(none.stderr)")
+        try "audit_remotes:\n  - name: 'bad name'\n    url: git://x/y.git\n".write(toFile: cli.path(".runbook/config.yaml"), atomically: true, encoding: .utf8)
+        let bad = try cli.run(["audit", "remotes"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("config.yaml: audit remote name 'bad name'"), "\(bad.stderr)")
     }
 }

@@ -2,6 +2,7 @@ import Executor
 import Foundation
 import ITIL
 import Runbooks
+import SSHTestSupport
 import Testing
 import Wiki
 

@@ -52,15 +52,20 @@ final class ServerSandbox: @unchecked Sendable {
                               workers: Int, onCall: OnCallSetup?, clock: @escaping @Sendable () -> Date) throws
         -> (IncidentStore, RunbookApplication) {
         let store = try IncidentStore(auditLog: AuditLog(repository: repository), feedMemory: feedMemory)
+        // A data directory only where audit remotes need one (their state, SSH configuration and secrets).
         let executorSettings = ExecutorSettings(
             workRoot: path + "/work", stateDirectory: path + "/state", workers: workers, gracePeriod: .milliseconds(200),
-            owner: "test:\(getpid())")
+            owner: "test:\(getpid())", dataDirectory: settings.auditRemotes.isEmpty ? nil : dataDirectory(path))
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let server = try RunbookApplication(wiki: repository, store: store, executorSettings: executorSettings, tokens: tokens,
                                             settings: settings, onCall: onCall, logger: logger, clock: clock)
         return (store, server)
     }
+
+    /// The data directory of a server with audit remotes.
+    static func dataDirectory(_ path: String) -> String { path + "/data" }
+    var dataDirectory: String { Self.dataDirectory(path) }
 
     /// Whether this sandbox made the folder (and removes it).
     private let owner: Bool

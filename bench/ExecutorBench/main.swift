@@ -107,9 +107,13 @@ func makeWiki(at path: String, runbook text: String) throws -> (Repository, Runb
     return (repository, library, runbook)
 }
 
-/// The executor on `repository`'s audit branch, with run work directories under `directory`.
+/// The executor on `repository`'s audit branch, with run work directories under `directory`; its commits are signed
+/// and anchored in a data directory there, as the server's are.
 func makeExecutor(_ repository: Repository, directory: String, workers: Int) throws -> RunLauncher {
-    let store = try IncidentStore(auditLog: AuditLog(repository: repository))
+    let data = directory + "/data"
+    let key = try SSHSigningKey.loadOrCreate(at: SSHSigningKey.path(inDataDirectory: data), comment: "bench").key
+    let store = try IncidentStore(auditLog: AuditLog(
+        repository: repository, signer: key, anchor: AuditAnchor(dataDirectory: data, repository: repository, branch: "audit")))
     let settings = ExecutorSettings(
         workRoot: directory + "/runs", stateDirectory: repository.gitDirectory, workers: workers)
     return RunLauncher(store: store, settings: settings)

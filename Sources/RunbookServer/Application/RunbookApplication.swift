@@ -24,6 +24,8 @@ public struct RunbookApplication: Sendable {
     public let scheduler: RunScheduler
     /// Runs the runbooks that have a `schedule:`.
     let schedules: ScheduledRuns
+    /// Copies the audit branch to the audit remotes; nil when there are none.
+    let replication: AuditReplication?
     public let metrics: ServerMetrics
     public let tokens: TokenFile
     /// The dashboard's logins, in a file beside the token file.
@@ -75,6 +77,10 @@ public struct RunbookApplication: Sendable {
         scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
         let schedules = ScheduledRuns(launcher: launcher, scheduler: scheduler, logger: logger, clock: clock)
         self.schedules = schedules
+        replication = settings.auditRemotes.isEmpty ? nil : executorSettings.dataDirectory.map { data in
+            AuditReplication(remotes: settings.auditRemotes, store: store, wiki: repository, dataDirectory: data,
+                             backoff: .init(first: settings.auditRemoteBackoff, longest: settings.auditRemoteLongestBackoff), logger: logger)
+        }
         wiki = try WikiWatcher(repository: repository, logger: logger) { library in
             deployment?.deploy(library, from: repository)
             schedules.deploy(library)
@@ -159,7 +165,7 @@ public struct RunbookApplication: Sendable {
         DashboardActions(registry: registry, tokens: tokens, sessions: sessions, secure: settings.tls != nil, bodyLimit: settings.bodyLimit)
             .register(on: routes)
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
-        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store] in
+        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store, replication] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
             metrics.set("runbook_event_subscribers", Double(store.feed.subscriberCount))
             let (series, counters) = telemetry.status
@@ -167,6 +173,12 @@ public struct RunbookApplication: Sendable {
             metrics.set("runbook_telemetry_series_evicted", Double(counters.evictions))
             metrics.set("runbook_telemetry_samples_out_of_order", Double(counters.outOfOrder))
             metrics.set("runbook_telemetry_samples_duplicate", Double(counters.duplicates))
+            for (state, lag) in replication?.status() ?? [] {
+                let remote = [("remote", state.name)]
+                metrics.set("runbook_audit_remote_lag_commits", Double(lag ?? -1), labels: remote)
+                metrics.set("runbook_audit_remote_last_push_timestamp_seconds", state.pushedAt?.timeIntervalSince1970 ?? 0, labels: remote)
+                metrics.set("runbook_audit_remote_rejected", state.rejected ? 1 : 0, labels: remote)
+            }
         }).register(on: routes)
         let built = routes.table
         table.withLock { $0 = built }
@@ -184,6 +196,7 @@ public struct RunbookApplication: Sendable {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "runbook"),
             services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger), timelines,
                        schedules]
+                + (replication.map { [$0] } ?? [])
                 + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -1,3 +1,4 @@
+import Executor
 import Foundation
 import HummingbirdTLS
 
@@ -26,6 +27,13 @@ public struct ServerSettings: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// PagerDuty events accepted per routing key and minute; more get 429.
     public var pagerDutyEventsPerMinute = 600
+
+    /// The git servers that keep a copy of the audit branch (`--audit-remote`, `audit_remotes:` in the data
+    /// directory's config.yaml).
+    public var auditRemotes: [AuditRemote] = []
+    /// The first wait after a failed push to an audit remote; it doubles up to ``auditRemoteLongestBackoff``.
+    public var auditRemoteBackoff: Duration = .seconds(1)
+    public var auditRemoteLongestBackoff: Duration = .seconds(300)
 
     /// The certificate and key to serve HTTPS with (`serve --tls-cert --tls-key`); nil serves plain HTTP.
     public var tls: TLSConfiguration?

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Executor
 import Foundation
 import ITIL
+import Runbooks
 import Wiki
 
 /// `runbook audit verify|key`: checks on the audit branch, where every incident event is a commit.
@@ -8,8 +10,74 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check the audit branch that records every incident event.",
-        subcommands: [Verify.self, Key.self]
+        subcommands: [Verify.self, Key.self, Remotes.self]
     )
+
+    /// `runbook audit remotes`.
+    struct Remotes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show where each audit remote's copy of the audit branch stands.",
+            discussion: """
+                Lists the remotes of $RUNBOOK_HOME/config.yaml and those a server was started with \
+                (--audit-remote), as the server last recorded them: the head the remote accepted, how many \
+                commits it lags behind ours, the last push, and the last error. A remote that refused a \
+                fast-forward push (its branch holds commits ours does not) is shown as REJECTED.
+                """
+        )
+
+        @OptionGroup var audit: AuditBranchOptions
+
+        @Flag(help: "Print the remotes as JSON.")
+        var json = false
+
+        struct Row: Encodable {
+            let name: String
+            let url: String
+            let pushed: String?
+            let pushedAt: Date?
+            let lagCommits: Int?
+            let lastError: String?
+            let rejected: Bool
+        }
+
+        /// One row of the table.
+        private static func cells(_ row: Row) -> [String] {
+            let status: String
+            if row.rejected {
+                status = "REJECTED: \(row.lastError ?? "")"
+            } else if let error = row.lastError {
+                status = "retrying: \(error)"
+            } else {
+                status = "ok"
+            }
+            let pushed = row.pushed.map { String($0.prefix(7)) } ?? "-"
+            let lag = row.lagCommits.map { String($0) } ?? "?"
+            let when = row.pushedAt.map { Timestamp.format($0) } ?? "never"
+            return [row.name, row.url, pushed, lag, when, status]
+        }
+
+        func run() throws {
+            let (repository, branch) = (try audit.openRepository(), audit.branch)
+            let data = DataDirectory.current
+            var states = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+            for remote in try data.auditRemotes() where !states.contains(where: { $0.name == remote.name }) {
+                states.append(AuditRemoteState(remote: remote, repository: repository.gitDirectory, branch: branch))
+            }
+            guard !states.isEmpty else {
+                Console.note("no audit remotes: add them with `runbook serve --audit-remote NAME=URL` or audit_remotes: in \(data.configPath)")
+                return
+            }
+            let head = try repository.branchHead(branch)
+            let rows = states.sorted { $0.name < $1.name }.map { state in
+                Row(name: state.name, url: state.url, pushed: state.pushed?.hex, pushedAt: state.pushedAt,
+                    lagCommits: head.flatMap { try? repository.commitsAhead(of: state.pushed, to: $0) }, lastError: state.lastError,
+                    rejected: state.rejected)
+            }
+            if json { return try Console.json(rows) }
+            let header = ["NAME", "URL", "PUSHED", "LAG", "LAST PUSH", "STATUS"]
+            Console.out(TextTable.columns([header] + rows.map(Self.cells)))
+        }
+    }
 
     /// `runbook audit key`.
     struct Key: ParsableCommand {
@@ -28,7 +96,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// `runbook audit verify`.
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify that the audit branch is intact and was not rewritten since the last verification.",
             discussion: """
@@ -44,14 +112,14 @@ struct AuditCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: WikiOptions.wikiHelp)
-        var wiki: String?
-
-        @Option(help: ArgumentHelp("The audit branch.", valueName: "branch"))
-        var branch = "audit"
+        @OptionGroup var audit: AuditBranchOptions
 
         @Flag(help: "Check every commit from the root, not only those after the last verified head.")
         var full = false
+
+        @Option(help: ArgumentHelp("Also fetch this audit remote's copy and check that its head is in our history (repeatable).",
+                                   valueName: "name"))
+        var remote: [String] = []
 
         @Flag(help: "Print the report as JSON.")
         var json = false
@@ -59,14 +127,19 @@ struct AuditCommand: ParsableCommand {
         /// Commits between two progress notes.
         static let progressInterval = 5_000
 
-        func run() throws {
-            var options = WikiOptions()
-            options.wiki = wiki
-            let repository = try options.openRepository()
+        func run() async throws {
+            let (repository, branch) = (try audit.openRepository(), audit.branch)
+            let data = DataDirectory.current
+            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+                .compactMap { state in
+                    state.pushed.map { AuditAnchorReading(name: "remote \(state.name) (last push)", commit: $0, time: state.pushedAt) }
+                }
+            var fetched: [AuditAnchorReading] = []
+            for name in remote { fetched.append(try await Self.fetch(name, of: repository, branch: branch, data: data)) }
             let verifier = AuditVerifier(
                 repository: repository, branch: branch,
                 signers: try AuditSigning.trustedSigners(in: repository, at: try? repository.resolve("HEAD")),
-                anchor: AuditAnchor(dataDirectory: DataDirectory.current.path, repository: repository, branch: branch))
+                anchor: AuditAnchor(dataDirectory: data.path, repository: repository, branch: branch), anchors: recorded + fetched)
             let report = try verifier.verify(full: full, progressInterval: Self.progressInterval) { count in
                 Console.note("audit verify: \(count) commits checked")
             }
@@ -74,13 +147,37 @@ struct AuditCommand: ParsableCommand {
                 try Console.json(VerifyReport(report))
             } else if report.succeeded {
                 Console.out(Self.summary(report))
-                Console.out(Self.signatures(report))
+                if report.head != nil { Console.out(Self.signatures(report)) }
                 if !report.anchors.isEmpty { Console.out("anchors: \(report.anchors.map(\.name).joined(separator: ", ")): all in the history") }
+                for reading in fetched {
+                    let behind = try report.head.map { try repository.commitsAhead(of: reading.commit, to: $0) } ?? 0
+                    Console.out("\(reading.name): \(reading.commit.short) is in our history, \(behind) commit\(behind == 1 ? "" : "s") behind")
+                }
             }
             if let failure = report.failure {
                 Console.error("audit verify: \(failure)")
                 throw ExitCode(1)
             }
+        }
+
+        /// Fetches remote `name`'s copy of `branch` into `refs/runbook/remotes/NAME/BRANCH`, as an anchor to compare with.
+        static func fetch(_ name: String, of repository: Repository, branch: String, data: DataDirectory) async throws -> AuditAnchorReading {
+            let known = try data.auditRemotes()
+            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+            guard let remote = try known.first(where: { $0.name == name })
+                    ?? recorded.first(where: { $0.name == name }).map({ try AuditRemote(name: $0.name, url: $0.url) }) else {
+                let names = Set(known.map(\.name) + recorded.map(\.name)).sorted()
+                throw CLIError("no audit remote '\(name)' (known: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+            }
+            let inventory = try Inventory.load(from: repository, at: repository.resolve("HEAD")).inventory
+            let transport = try AuditRemoteTransport(remote: remote, gitDirectory: repository.gitDirectory, inventory: inventory,
+                                                     dataDirectory: data.path)
+            let reference = "refs/runbook/remotes/\(name)/\(branch)"
+            Console.note("fetching \(branch) from \(name) (\(remote.displayURL))")
+            guard try await transport.fetch(branch: branch, into: reference) else {
+                throw CLIError("the audit remote \(name) has no \(branch) branch: its copy is missing")
+            }
+            return AuditAnchorReading(name: "remote \(name)", commit: try repository.resolve(reference), time: nil)
         }
 
         /// `verified 1234 commits, 1000 incidents, 3 jobs, head abc1234` (jobs only when there are any).
@@ -101,6 +198,22 @@ struct AuditCommand: ParsableCommand {
             let before = report.unsignedBeforeSigning == 0 ? "" : " (\(report.unsignedBeforeSigning) unsigned from before signing began)"
             return "signatures: \(report.signed) signed by trusted keys\(before)"
         }
+    }
+}
+
+/// The wiki and the audit branch an `audit` command reads.
+struct AuditBranchOptions: ParsableArguments {
+    @Option(help: WikiOptions.wikiHelp)
+    var wiki: String?
+
+    @Option(help: ArgumentHelp("The audit branch.", valueName: "branch"))
+    var branch = "audit"
+
+    /// The chosen wiki (the embedded one is created on first use).
+    func openRepository() throws -> Repository {
+        var options = WikiOptions()
+        options.wiki = wiki
+        return try options.openRepository()
     }
 }
 

@@ -56,6 +56,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert ($RUNBOOK_TLS_KEY).", valueName: "path"))
     var tlsKey: String?
 
+    @Option(name: .customLong("audit-remote"),
+            help: ArgumentHelp("A git server that keeps a copy of the audit branch, pushed after every batch (repeat for more; "
+                               + "also audit_remotes: in $RUNBOOK_HOME/config.yaml).", valueName: "name=url"),
+            transform: { text in
+                do { return try AuditRemote(parsing: text) } catch { throw ValidationError("--audit-remote: \(error)") }
+            })
+    var auditRemotes: [AuditRemote] = []
+
     @Option(help: ArgumentHelp("How much the server logs ($RUNBOOK_LOG_LEVEL, default info).", valueName: "level"))
     var logLevel: Logger.Level?
 
@@ -90,6 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         default: throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
         }
 
+        settings.auditRemotes = try DataDirectory.current.auditRemotes(adding: auditRemotes)
+
         // After RUNBOOK_HOME is set from --data-dir, so the default file is inside it.
         let tokens = try tokenFile.open()
         if tokens.entries.isEmpty {
@@ -98,9 +108,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let incidents = try store.openStore()
+        let wikiRepository = try store.wikiOptions.openRepository()
+        // Says so on stderr when the signing key is not published in the wiki yet.
+        _ = try? AuditSigning.trustedSigners(in: wikiRepository, at: try? wikiRepository.resolve("HEAD"))
+        for remote in settings.auditRemotes {
+            logger.info("copying the audit branch to a remote", metadata: ["remote": "\(remote.name)", "url": "\(remote.displayURL)"])
+        }
         let onCall = try OnCallSetup.load(dataDirectory: DataDirectory.current.path, publicURL: try publicAddress(settings, environment))
         let server = try RunbookApplication(
-            wiki: try store.wikiOptions.openRepository(), store: incidents, executorSettings: executor.settings(for: incidents),
+            wiki: wikiRepository, store: incidents, executorSettings: executor.settings(for: incidents),
             tokens: tokens, settings: settings, onCall: onCall, logger: logger)
         let (resumed, interrupted) = try await server.takeOverRuns()
         for run in interrupted {

@@ -1,6 +1,5 @@
 import Executor
 import Foundation
-import Testing
 
 /// A real OpenSSH server (Debian's `openssh-server`) started for one test, listening on loopback addresses that
 /// stand for separate hosts (127.0.0.2, 127.0.0.3, …), with host and client keys of its own; stopped on deinit.
@@ -10,15 +9,15 @@ import Testing
 /// steps itself, `Process.waitUntilExit` was seen to wait forever for a child that had exited. Every session's shell is that
 /// user's, so a remote step can write its evidence into the sandbox like a local one; `$SSH_CONNECTION` tells
 /// which address it came in on.
-final class SSHHosts: @unchecked Sendable {
-    let directory: String
-    let port: Int
-    let addresses: [String]
+public final class SSHHosts: @unchecked Sendable {
+    public let directory: String
+    public let port: Int
+    public let addresses: [String]
     /// The client's private key, to store as the inventory's `ssh-key` secret.
-    let clientKey: String
+    public let clientKey: String
     /// `ssh-ed25519 AAAA…` of the server's host key.
-    let hostKey: String
-    init(addresses: [String] = ["127.0.0.2", "127.0.0.3"]) async throws {
+    public let hostKey: String
+    public init(addresses: [String] = ["127.0.0.2", "127.0.0.3"]) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sshd-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.addresses = addresses
@@ -54,12 +53,12 @@ final class SSHHosts: @unchecked Sendable {
     }
 
     /// `config/known_hosts` pinning the server's key under each name.
-    func knownHosts(_ names: [String]) -> String {
+    public func knownHosts(_ names: [String]) -> String {
         names.map { "\($0) \(hostKey)\n" }.joined()
     }
 
     /// The server's log: one `Accepted publickey` line per connection.
-    var log: String {
+    public var log: String {
         (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
     }
 
@@ -69,13 +68,13 @@ final class SSHHosts: @unchecked Sendable {
     }
 
     /// Runs a program to its end.
-    static func run(_ program: String, _ arguments: [String]) async throws -> StepOutcome {
+    public static func run(_ program: String, _ arguments: [String]) async throws -> StepOutcome {
         try await StepProcess.run(StepCommand(executable: program, arguments: arguments, environment: ["PATH": "/usr/sbin:/usr/bin:/bin"], workingDirectory: "/"),
                                   limits: StepLimits(timeout: .seconds(30), outputCap: 64 << 20))
     }
 
     /// A port nothing listens on at `address` now.
-    static func freePort(on address: String) throws -> Int {
+    public static func freePort(on address: String) throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var socketAddress = sockaddr_in(address, port: 0)

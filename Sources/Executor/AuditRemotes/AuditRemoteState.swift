@@ -1,0 +1,81 @@
+import Foundation
+import Wiki
+
+/// Where a copy of the audit branch stands, as the server last found it: `DATA/audit/remotes/NAME.json`, written
+/// after every push attempt, read by `runbook audit remotes` and as an anchor by `runbook audit verify`.
+public struct AuditRemoteState: Sendable, Equatable, Codable {
+    public var name: String
+    public var url: String
+    /// The repository and branch copied (a data directory may serve one wiki, and be pointed at another by hand).
+    public var repository: String
+    public var branch: String
+    /// The last head the remote accepted (or already had).
+    public var pushed: ObjectID?
+    public var pushedAt: Date?
+    public var lastAttemptAt: Date?
+    /// Why the last attempt failed; nil after a success.
+    public var lastError: String?
+    /// Whether the remote refused a fast-forward: its branch holds commits that ours does not.
+    public var rejected: Bool
+
+    public init(remote: AuditRemote, repository: String, branch: String) {
+        name = remote.name
+        url = remote.displayURL
+        self.repository = repository
+        self.branch = branch
+        rejected = false
+    }
+
+    /// The folder of the states.
+    public static func folder(inDataDirectory data: String) -> String {
+        (data as NSString).appendingPathComponent("audit/remotes")
+    }
+
+    /// The states of the copies of `branch` of the repository at `gitDirectory`.
+    public static func all(inDataDirectory data: String, repository gitDirectory: String, branch: String) -> [AuditRemoteState] {
+        let path = canonical(gitDirectory)
+        return all(inDataDirectory: data).filter { $0.repository == path && $0.branch == branch }
+    }
+
+    /// A repository's path as states record it.
+    public static func canonical(_ gitDirectory: String) -> String {
+        URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    /// Every state recorded in the data directory, by name.
+    public static func all(inDataDirectory data: String) -> [AuditRemoteState] {
+        let folder = folder(inDataDirectory: data)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+            FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name))
+                .flatMap { try? Self.decoder.decode(AuditRemoteState.self, from: $0) }
+        }
+    }
+
+    /// The state of `remote`'s copy of `branch` of the repository at `gitDirectory`, or a fresh one.
+    public static func load(_ remote: AuditRemote, inDataDirectory data: String, repository gitDirectory: String, branch: String) -> AuditRemoteState {
+        let fresh = AuditRemoteState(remote: remote, repository: canonical(gitDirectory), branch: branch)
+        guard var state = all(inDataDirectory: data, repository: gitDirectory, branch: branch).first(where: { $0.name == remote.name }),
+              state.url == remote.displayURL else { return fresh }
+        state.url = remote.displayURL
+        return state
+    }
+
+    /// Writes the state atomically.
+    public func save(inDataDirectory data: String) throws {
+        let folder = Self.folder(inDataDirectory: data)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("\(name).json")), options: .atomic)
+    }
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+}

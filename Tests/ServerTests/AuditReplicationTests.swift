@@ -1,0 +1,165 @@
+import Executor
+import Foundation
+import HTTPTypes
+import ITIL
+import Runbooks
+import RunbookServer
+import SSHTestSupport
+import Testing
+import Wiki
+
+/// Copies of the audit branch on real git servers started by the tests: `git daemon`, and a bare repository over
+/// the sshd of the remote-steps tests.
+@Suite struct AuditReplicationTests {
+    /// Settings with `remotes` and a short backoff, so a test sees retries in well under a second.
+    static func settings(_ remotes: [String]) throws -> ServerSettings {
+        var settings = ServerSettings()
+        settings.auditRemotes = try remotes.map { try AuditRemote(parsing: $0) }
+        settings.auditRemoteBackoff = .milliseconds(100)
+        settings.auditRemoteLongestBackoff = .milliseconds(400)
+        return settings
+    }
+
+    /// A bare repository to push to.
+    static func bareRepository(_ path: String) throws -> Repository {
+        try Repository.create(at: path, bare: true)
+    }
+
+    static func open(_ sandbox: ServerSandbox, _ key: String) async throws {
+        _ = try await sandbox.store.open(
+            IncidentRequest(shortDescription: "Disk almost full on \(key)", severity: "warning", labels: ["instance": key],
+                            alert: AlertKey(source: "test", key: key)),
+            actor: "alertmanager")
+    }
+
+    static func state(_ sandbox: ServerSandbox, _ name: String) -> AuditRemoteState? {
+        AuditRemoteState.all(inDataDirectory: sandbox.dataDirectory).first { $0.name == name }
+    }
+
+    /// `runbook_audit_remote_<name>{remote="…"}` as `/metrics` shows it.
+    static func metric(_ text: String, _ name: String, remote: String) -> Double? {
+        let prefix = "runbook_audit_remote_\(name){remote=\"\(remote)\"} "
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }
+    }
+
+    @Test("every batch is pushed to a git daemon; while it is down the lag shows, and it catches up when it is back")
+    func gitDaemonDownThenUp() async throws {
+        let port = try SSHHosts.freePort(on: "127.0.0.1")
+        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.1:\(port)/backup.git"]))
+        let remote = try Self.bareRepository(sandbox.path + "/remotes/backup.git")
+        try await sandbox.test { client in
+            try await Self.open(sandbox, "db1")
+            try await Self.open(sandbox, "db2")
+            // Nothing listens yet: the pushes fail, are retried, and say why.
+            #expect(try await eventually { Self.state(sandbox, "backup")?.lastError?.contains("127.0.0.1") == true })
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: sandbox.auth(.viewer)).text
+            #expect(Self.metric(metrics, "lag_commits", remote: "backup") == 2, "\(metrics)")
+            #expect(try remote.branchHead("audit") == nil)
+
+            let daemon = try await GitDaemon(root: sandbox.path + "/remotes", port: port)
+            defer { daemon.stop() }
+            let head = try #require(try sandbox.repository.branchHead("audit"))
+            #expect(try await eventually(timeout: .seconds(15)) { try remote.branchHead("audit") == head })
+            #expect(try await eventually { Self.state(sandbox, "backup")?.lastError == nil })
+            let after = try await client.execute(uri: "/metrics", method: .get, headers: sandbox.auth(.viewer)).text
+            #expect(Self.metric(after, "lag_commits", remote: "backup") == 0)
+            #expect((Self.metric(after, "last_push_timestamp_seconds", remote: "backup") ?? 0) > 0)
+
+            // The next batch follows on its own.
+            try await Self.open(sandbox, "db3")
+            let next = try #require(try sandbox.repository.branchHead("audit"))
+            #expect(try await eventually { try remote.branchHead("audit") == next })
+        }
+    }
+
+    @Test("a remote whose branch was rewritten refuses the push: reported as an incident and a gauge, never overwritten")
+    func rewrittenRemoteIsReportedNotOverwritten() async throws {
+        let port = try SSHHosts.freePort(on: "127.0.0.1")
+        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.1:\(port)/backup.git"]))
+        let remote = try Self.bareRepository(sandbox.path + "/remotes/backup.git")
+        let daemon = try await GitDaemon(root: sandbox.path + "/remotes", port: port)
+        defer { daemon.stop() }
+        try await sandbox.test { client in
+            try await Self.open(sandbox, "db1")
+            let first = try #require(try sandbox.repository.branchHead("audit"))
+            #expect(try await eventually { try remote.branchHead("audit") == first })
+            // Someone rewrites the remote's copy: one commit with the same tree and no history.
+            let forged = try remote.writeCommit(changes: [], parent: nil, author: Signature(name: "mallory", email: "m@example.com"),
+                                                message: "INC0000001: opened by nobody")
+            try remote.moveBranch("audit", to: forged, expected: first)
+
+            try await Self.open(sandbox, "db2")
+            let alerted = try await eventually(timeout: .seconds(15)) {
+                sandbox.store.incidents().contains { $0.labels["alertname"] == "AuditRemoteRejected" && $0.labels["remote"] == "backup" }
+            }
+            #expect(alerted, "the refused push opens an incident, which pages")
+            #expect(try remote.branchHead("audit") == forged, "never forced")
+            #expect(Self.state(sandbox, "backup")?.rejected == true)
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: sandbox.auth(.viewer)).text
+            #expect(Self.metric(metrics, "rejected", remote: "backup") == 1)
+
+            // `audit verify --remote backup`: the fetched copy is an anchor our history does not contain.
+            let transport = try AuditRemoteTransport(
+                remote: AuditRemote(name: "backup", url: "git://127.0.0.1:\(port)/backup.git"), gitDirectory: sandbox.repository.gitDirectory,
+                inventory: .empty, dataDirectory: sandbox.dataDirectory)
+            #expect(try await transport.fetch(branch: "audit", into: "refs/runbook/remotes/backup/audit"))
+            let fetched = try sandbox.repository.resolve("refs/runbook/remotes/backup/audit")
+            #expect(fetched == forged)
+            let report = try AuditVerifier(repository: sandbox.repository,
+                                           anchors: [AuditAnchorReading(name: "remote backup", commit: fetched, time: nil)]).verify()
+            guard case .historyRewritten(_, let anchors, _, _, _)? = report.failure?.problem else {
+                Issue.record("expected the remote's copy to disagree, got \(String(describing: report.failure))")
+                return
+            }
+            #expect(anchors == ["remote backup"])
+        }
+    }
+
+    @Test("an SSH remote is reached as an inventory host, with its pinned host key and its key from the secrets")
+    func sshRemote() async throws {
+        let sshd = try await SSHHosts(addresses: ["127.0.0.2"])
+        let inventory = "defaults: { user: \(NSUserName()), port: \(sshd.port) }\nhosts:\n  backup-host: { address: 127.0.0.2 }\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-remote-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let remote = try Self.bareRepository(path + "/backup.git")
+        let sandbox = try ServerSandbox(
+            files: [Inventory.path: inventory, Inventory.knownHostsPath: sshd.knownHosts(["backup-host"])],
+            settings: Self.settings(["backup=ssh://backup-host\(path)/backup.git", "stray=ssh://elsewhere/srv/audit.git"]))
+        try SecretStore(dataDirectory: sandbox.dataDirectory).set("ssh-key", to: Data(sshd.clientKey.utf8))
+        try await sandbox.test { _ in
+            try await Self.open(sandbox, "db1")
+            let head = try #require(try sandbox.repository.branchHead("audit"))
+            #expect(try await eventually(timeout: .seconds(20)) { try remote.branchHead("audit") == head })
+            #expect(sshd.log.contains("Accepted publickey"))
+            // A host that is not in the inventory is not reached at all: its key could not be pinned.
+            #expect(try await eventually {
+                Self.state(sandbox, "stray")?.lastError?.contains("'elsewhere' is not a host of config/inventory.yaml") == true
+            })
+        }
+    }
+}
+
+/// `git daemon` serving the bare repositories under `root`, pushes allowed; stopped by ``stop()``.
+final class GitDaemon: Sendable {
+    private let pidFile: String
+
+    init(root: String, port: Int) async throws {
+        pidFile = root + "/git-daemon.pid"
+        let started = try await SSHHosts.run("/usr/bin/git", [
+            "daemon", "--detach", "--pid-file=\(pidFile)", "--reuseaddr", "--export-all", "--enable=receive-pack", "--base-path=\(root)",
+            "--listen=127.0.0.1", "--port=\(port)", root,
+        ])
+        guard started.succeeded else { throw GitDaemonError(log: started.log) }
+        // --detach returns once the daemon listens.
+    }
+
+    func stop() {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+        }
+    }
+
+    struct GitDaemonError: Error {
+        let log: String
+    }
+}
