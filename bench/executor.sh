@@ -80,6 +80,10 @@ max=$(field first_step_ms_max < "$work/latency.log" | median)
 trigger_p50=$(field trigger_ms_p50 < "$work/latency.log" | median)
 trigger_p99=$(field trigger_ms_p99 < "$work/latency.log" | median)
 
+echo "== signing and anchoring one audit commit" >&2
+mkdir -p "$work/sign"
+signing=$("$bench" sign "$work/sign" --count 10000 | tee /dev/stderr)
+
 per_step() { calc '%.2f' "$1 * 1000 / $steps"; }
 line() { printf '%-40s %s\n' "$1" "$2"; }
 printf '\n%d steps running `true`; %d cores; median of %d runs\n' "$steps" "$(nproc)" "$runs"
@@ -94,3 +98,4 @@ line "    first step start to last step end" "$span_s s (the step processes alon
 line "    last step end to return" "$after_ms ms (audit journal drained, incident resolved)"
 line "trigger -> first step started:" "p50 $p50 ms, p99 $p99 ms, max $max ms  ($triggers triggers, median of $latency_runs)"
 line "whole trigger (open, run, resolve):" "p50 $trigger_p50 ms, p99 $trigger_p99 ms"
+line "per audit commit, in these runs:" "signature $(field sign_us <<< "$signing") us, anchor record $(field anchor_us <<< "$signing") us (per batch)"

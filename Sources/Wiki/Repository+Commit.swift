@@ -214,7 +214,7 @@ extension Repository {
         }
         guard let signer else { return ObjectID(oid) }
         let signed = try Self.signed(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.size), with: signer)
-        try signed.withUnsafeBytes { bytes in
+        _ = try signed.withUnsafeBytes { bytes in
             try check(writeRawCommit(&oid, repo, bytes), "git_odb_write")
         }
         return ObjectID(oid)

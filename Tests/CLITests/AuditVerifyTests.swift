@@ -79,7 +79,7 @@ struct AuditVerifyTests {
 
         let result = try cli.run(["audit", "verify", "--wiki", cli.path("wiki.git")])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("audit verify: \(forged.short) \(last.summary): history rewritten: \(verified.short), recorded on "))
+        #expect(result.stderr.hasPrefix("audit verify: \(forged.short) \(last.summary): history rewritten: \(verified.short), recorded by refs/runbook/verified/audit on "))
         #expect(result.stderr.contains("is no longer in the history of audit; anchors that disagree: refs/runbook/verified/audit, data directory (verified)"))
 
         // Deleting the mark, as the old message advised, hides nothing: the data directory's anchor still disagrees.
@@ -116,5 +116,34 @@ struct AuditVerifyTests {
         let bad = try cli.run(["audit", "remotes"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("config.yaml: audit remote name 'bad name'"), "\(bad.stderr)")
+    }
+
+    @Test func verifyRemoteComparesWithTheRemotesCopyAndNamesItWhenItWasRewritten() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let repository = try await wiki(cli, incidents: 2)
+        let remote = try Repository.create(at: cli.path("backup.git"), bare: true)
+        _ = try cli.git(cli.path("wiki.git"), ["push", "-q", cli.path("backup.git"), "audit:audit"])
+        try FileManager.default.createDirectory(atPath: cli.path(".runbook"), withIntermediateDirectories: true)
+        try "audit_remotes:\n  - name: backup\n    url: \(cli.path("backup.git"))\n".write(
+            toFile: cli.path(".runbook/config.yaml"), atomically: true, encoding: .utf8)
+
+        let head = try #require(try repository.branchHead("audit"))
+        let agreeing = try cli.run(["audit", "verify", "--remote", "backup", "--wiki", cli.path("wiki.git")])
+        #expect(agreeing.status == 0, "\(agreeing.stderr)")
+        #expect(agreeing.stdout.contains("remote backup: \(head.short) is in our history, 0 commits behind"), "\(agreeing.stdout)")
+
+        // The copy is rewritten: one commit with no history where ours has two.
+        let forged = try remote.writeCommit(changes: [], parent: nil, author: Signature(name: "mallory", email: "m@example.com"),
+                                            message: "INC0000001: opened by nobody")
+        try remote.moveBranch("audit", to: forged, expected: head)
+        let disagreeing = try cli.run(["audit", "verify", "--remote", "backup", "--wiki", cli.path("wiki.git")])
+        #expect(disagreeing.status == 1)
+        #expect(disagreeing.stderr.contains("history rewritten: \(forged.short)"), "\(disagreeing.stderr)")
+        #expect(disagreeing.stderr.contains("anchors that disagree: remote backup"), "\(disagreeing.stderr)")
+
+        let unknown = try cli.run(["audit", "verify", "--remote", "nowhere", "--wiki", cli.path("wiki.git")])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no audit remote 'nowhere' (known: backup)"), "\(unknown.stderr)")
     }
 }

@@ -221,7 +221,7 @@ struct AuditVerifierTests {
         let failure = try #require(report.failure)
         #expect(failure.commit == rewritten[0], "the first commit that differs from the verified history")
         #expect(failure.description.contains(
-            "history rewritten: \(verified.head!.short), recorded on 2027-01-15T08:00:00.000Z, is no longer in the history of audit; anchors that disagree: refs/runbook/verified/audit"))
+            "history rewritten: \(verified.head!.short), recorded by refs/runbook/verified/audit on 2027-01-15T08:00:00.000Z, is no longer in the history of audit; anchors that disagree: refs/runbook/verified/audit"))
         // A full run does not forgive it, and the new history alone would have passed.
         #expect(try audit.verifier().verify(full: true).failure == failure)
         try audit.git(["update-ref", "-d", "refs/runbook/verified/audit"])

@@ -5,6 +5,7 @@ import ITIL
 import Runbooks
 import RunbookServer
 import SSHTestSupport
+import TestReceivers
 import Testing
 import Wiki
 
@@ -112,6 +113,28 @@ import Wiki
                 return
             }
             #expect(anchors == ["remote backup"])
+        }
+    }
+
+    @Test("an HTTP remote gets the token of the secret audit-remote-NAME, as basic authentication, and nothing without it")
+    func httpRemoteWithAToken() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("git-http-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let remote = try Self.bareRepository(root + "/backup.git")
+        let expected = "Basic " + Data("runbook:s3cret".utf8).base64EncodedString()
+        let server = try await ScriptServer.start(script: gitHTTPBackendScript, arguments: [expected, root])
+        defer { server.stop() }
+        let sandbox = try ServerSandbox(settings: Self.settings(["vault=http://127.0.0.1:\(server.port)/backup.git"]))
+        try await sandbox.test { _ in
+            try await Self.open(sandbox, "db1")
+            // No secret yet: refused, and git does not wait for a password.
+            #expect(try await eventually { Self.state(sandbox, "vault")?.lastError?.contains("set the secret audit-remote-vault") == true },
+                    "\(String(describing: Self.state(sandbox, "vault")?.lastError))")
+            try SecretStore(dataDirectory: sandbox.dataDirectory).set("audit-remote-vault", to: Data("s3cret\n".utf8))
+            let head = try #require(try sandbox.repository.branchHead("audit"))
+            #expect(try await eventually(timeout: .seconds(15)) { try remote.branchHead("audit") == head })
+            let sent = try String(contentsOf: server.directory.appendingPathComponent("authorizations.txt"), encoding: .utf8)
+            #expect(sent.contains(expected))
         }
     }
 

@@ -272,6 +272,7 @@ do {
     case "steps": try await steps(invocation)
     case "scripts": try scripts(invocation)
     case "latency": try await latency(invocation)
+    case "sign": try signing(invocation)
     default: throw UsageError("unknown mode \(invocation.mode)")
     }
 } catch let error as UsageError {
@@ -280,4 +281,24 @@ do {
 } catch {
     FileHandle.standardError.write(Data("ExecutorBench: \(error)\n".utf8))
     exit(1)
+}
+
+/// What signing and anchoring cost one audit commit: `count` signatures of a commit of a typical size, and as many
+/// anchor records, each timed as a whole.
+func signing(_ invocation: Invocation) throws {
+    let count = invocation.count
+    let key = SSHSigningKey(comment: "bench")
+    let commit = Array(repeating: UInt8(ascii: "x"), count: 700)
+    let clock = ContinuousClock()
+    let signed = try clock.measure {
+        for _ in 0..<count { _ = try commit.withUnsafeBytes { try key.signCommit($0) } }
+    }
+    let repository = try Repository.create(at: invocation.directory + "/anchor.git", bare: true)
+    let anchor = AuditAnchor(dataDirectory: invocation.directory + "/data", repository: repository, branch: "audit")
+    let id = ObjectID(hex: String(repeating: "a", count: 40))!
+    let anchored = try clock.measure {
+        for _ in 0..<count { try anchor.record(id, as: .written) }
+    }
+    let micros = { (duration: Duration) in Double(duration.components.attoseconds) / 1e12 / Double(count) + Double(duration.components.seconds) * 1e6 / Double(count) }
+    print(String(format: "sign_us %.1f anchor_us %.1f count %d", micros(signed), micros(anchored), count))
 }

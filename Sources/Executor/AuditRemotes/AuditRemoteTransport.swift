@@ -78,7 +78,18 @@ public struct AuditRemoteTransport: Sendable {
         if let refused = lines.first(where: { $0.hasPrefix("!\t") && $0.contains("[rejected]") }) {
             return .rejected(refused.split(separator: "\t").last.map(String.init) ?? refused)
         }
-        return .failed(Self.summary(lines, outcome: outcome))
+        return .failed(credentialsProblem(lines) ?? Self.summary(lines, outcome: outcome))
+    }
+
+    /// What to do when git's failure is about credentials, which git words as if it could have asked someone.
+    private func credentialsProblem(_ lines: [String]) -> String? {
+        if lines.contains(where: { $0.contains("could not read Username") || $0.contains("could not read Password") }) {
+            return "the remote asks for credentials: set the secret \(remote.tokenSecret) to a token (`runbook secrets set \(remote.tokenSecret)`)"
+        }
+        if lines.contains(where: { $0.contains("Authentication failed") }) {
+            return "the remote refused the token of the secret \(remote.tokenSecret)"
+        }
+        return nil
     }
 
     /// Fetches the remote's `branch` into `reference` (a reference of our own, overwritten); false when the remote has
@@ -90,7 +101,8 @@ public struct AuditRemoteTransport: Sendable {
         if outcome.succeeded { return true }
         let lines = Self.lines(outcome.log)
         if lines.contains(where: { $0.contains("couldn't find remote ref") }) { return false }
-        throw AuditRemoteError.invalid("cannot fetch \(branch) from audit remote \(remote.name) (\(remote.displayURL)): \(Self.summary(lines, outcome: outcome))")
+        let why = credentialsProblem(lines) ?? Self.summary(lines, outcome: outcome)
+        throw AuditRemoteError.invalid("cannot fetch \(branch) from audit remote \(remote.name) (\(remote.displayURL)): \(why)")
     }
 
     private func git(_ arguments: [String]) async throws -> StepOutcome {

@@ -90,7 +90,8 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
         case .unknownIncident(let number, let event):
             "records '\(event)' for \(number), which was never opened"
         case .historyRewritten(let branch, let anchors, let verified, let verifiedAt, let movedBack):
-            "history rewritten: \(verified.short), recorded \(Self.on(verifiedAt)), is no longer in the history of \(branch)"
+            "history rewritten: \(verified.short), recorded by \(anchors.first ?? "an anchor")\(verifiedAt.map { " on \(Timestamp.format($0))" } ?? ""), "
+                + "is no longer in the history of \(branch)"
                 + (movedBack ? " (the branch was moved back)" : "")
                 + "; anchors that disagree: \(anchors.joined(separator: ", ")). Nothing was changed: compare with a remote copy "
                 + "(`runbook audit verify --remote NAME`) and see docs/audit.md, \"After a rewrite\""

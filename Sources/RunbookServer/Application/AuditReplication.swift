@@ -102,7 +102,7 @@ final class AuditReplication: Service, Sendable {
         let outcome: AuditRemoteTransport.PushOutcome
         do {
             let inventory = try await offThePool { [wiki] in
-                try Inventory.load(from: wiki, at: wiki.resolve("HEAD")).inventory
+                try (try? wiki.resolve("HEAD")).map { try Inventory.load(from: wiki, at: $0).inventory } ?? .empty
             }
             let transport = try AuditRemoteTransport(remote: remote, gitDirectory: store.auditLog.repository.gitDirectory,
                                                      inventory: inventory, dataDirectory: dataDirectory)

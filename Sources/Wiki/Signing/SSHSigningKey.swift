@@ -4,8 +4,8 @@ import Foundation
 /// The audit writer's private key: Ed25519, kept in an unencrypted OpenSSH key file (mode 0600) in the data
 /// directory, so `ssh-keygen -y -f FILE` prints its public half and `ssh-keygen -Y sign` could sign with it.
 public struct SSHSigningKey: Sendable, CommitSigner {
-    /// The private key's 32-byte seed (Crypto's key type is not `Sendable`).
-    private let seed: [UInt8]
+    /// The private key, made once: deriving it from its seed for every commit would double a signature's cost.
+    private let key: Immutable
     /// The public half, as published in the wiki's `config/audit-signers`.
     public let publicKey: SSHPublicKey
     /// The key file's comment (who holds the key).
@@ -20,7 +20,7 @@ public struct SSHSigningKey: Sendable, CommitSigner {
     }
 
     private init(key: Curve25519.Signing.PrivateKey, comment: String) {
-        seed = Array(key.rawRepresentation)
+        self.key = Immutable(value: key)
         // 32 bytes by construction.
         publicKey = try! SSHPublicKey(raw: Array(key.publicKey.rawRepresentation))
         self.comment = comment
@@ -62,7 +62,7 @@ public struct SSHSigningKey: Sendable, CommitSigner {
         secret.uint32(check)
         secret.string(SSHPublicKey.type)
         secret.string(publicKey.raw)
-        secret.string(seed + publicKey.raw)
+        secret.string(Array(key.value.rawRepresentation) + publicKey.raw)
         secret.string(comment)
         var pad: UInt8 = 1
         while secret.bytes.count % 8 != 0 {
@@ -80,11 +80,17 @@ public struct SSHSigningKey: Sendable, CommitSigner {
 
     /// Signs `message` for `namespace`.
     public func sign(_ message: some DataProtocol, namespace: String) throws -> SSHSignature {
-        try SSHSignature.sign(message, with: Curve25519.Signing.PrivateKey(rawRepresentation: seed), namespace: namespace)
+        try SSHSignature.sign(message, with: key.value, namespace: namespace)
     }
 
     /// Signs a commit's content for git (namespace `git`), armoured as git stores it.
     public func signCommit(_ content: UnsafeRawBufferPointer) throws -> String {
         try sign(content, namespace: "git").armored
     }
+}
+
+/// Crypto's private key, which is not declared `Sendable` though it is an immutable value (its bytes are copied in
+/// and never changed), so one can be shared by the writers of an audit log.
+private struct Immutable: @unchecked Sendable {
+    let value: Curve25519.Signing.PrivateKey
 }

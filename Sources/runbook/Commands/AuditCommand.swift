@@ -169,7 +169,8 @@ struct AuditCommand: ParsableCommand {
                 let names = Set(known.map(\.name) + recorded.map(\.name)).sorted()
                 throw CLIError("no audit remote '\(name)' (known: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
             }
-            let inventory = try Inventory.load(from: repository, at: repository.resolve("HEAD")).inventory
+            // SSH remotes are inventory hosts; a wiki with no commit yet has none.
+            let inventory = try (try? repository.resolve("HEAD")).map { try Inventory.load(from: repository, at: $0).inventory } ?? .empty
             let transport = try AuditRemoteTransport(remote: remote, gitDirectory: repository.gitDirectory, inventory: inventory,
                                                      dataDirectory: data.path)
             let reference = "refs/runbook/remotes/\(name)/\(branch)"
