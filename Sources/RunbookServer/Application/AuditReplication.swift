@@ -129,7 +129,7 @@ final class AuditReplication: Service, Sendable {
             return state
         }
         do {
-            try state.save(inDataDirectory: dataDirectory)
+            try await offThePool { [dataDirectory] in try state.save(inDataDirectory: dataDirectory) }
         } catch {
             logger.error("cannot record where an audit remote stands", metadata: ["remote": "\(remote.name)", "error": "\(error)"])
         }
