@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The append-only writer of the audit branch: every event one commit, made durable in groups.
 ///
@@ -24,6 +25,8 @@ public final class AuditLog: Sendable {
     public let signer: (any CommitSigner)?
     /// Where the head is recorded outside the repository after every batch; nil records it nowhere.
     public let anchor: AuditAnchor?
+    /// The head this log last wrote, so the anchor is read only when someone else moved the branch since.
+    private let lastWritten = Mutex<ObjectID?>(nil)
 
     /// How long to keep retrying while a branch's lock file is held before reporting it.
     static let lockedRetryLimit: Duration = .seconds(10)
@@ -60,6 +63,7 @@ public final class AuditLog: Sendable {
         try lock.withLock {
             while true {
                 let head = try self.head()
+                try checkAnchor(head)
                 let (entries, planned) = try plan(head)
                 guard !entries.isEmpty else { return ([], planned) }
                 let commits: [ObjectID]
@@ -79,8 +83,22 @@ public final class AuditLog: Sendable {
                 // The batch is durable whatever happens to the anchor: one left behind still names a commit of this
                 // history, which is all a later check needs, so a failure to write it does not fail the batch.
                 try? anchor?.record(commits.last!, as: .written)
+                lastWritten.withLock { $0 = commits.last }
                 return (commits, planned)
             }
+        }
+    }
+
+    /// Refuses to write on a branch whose history no longer holds the head this data directory's writers last
+    /// recorded: a writer that went on would sign events on top of a rewritten history and move the anchor onto
+    /// it, hiding the rewrite it should report.
+    ///
+    /// - Throws: ``WikiError/historyRewritten(branch:missing:)``.
+    private func checkAnchor(_ head: ObjectID?) throws {
+        guard let anchor, head == nil || head != lastWritten.withLock({ $0 }) else { return }
+        guard let recorded = try anchor.head(.written)?.commit, recorded != head else { return }
+        guard let head, try repository.isAncestor(recorded, of: head) else {
+            throw WikiError.historyRewritten(branch: branch, missing: recorded)
         }
     }
 

@@ -8,13 +8,16 @@ enum AuditSigning {
     static let principal = "runbook-audit"
 
     /// The signing key, created (with a note saying where to publish it) when the data directory has none.
-    static func key(in data: DataDirectory = .current) throws -> SSHSigningKey {
+    /// `seeding`: the caller publishes it in the wiki it is creating, so the note says so instead.
+    static func key(in data: DataDirectory = .current, seeding: Bool = false) throws -> SSHSigningKey {
         let path = SSHSigningKey.path(inDataDirectory: data.path)
         let host = ProcessInfo.processInfo.hostName
         let (key, created) = try SSHSigningKey.loadOrCreate(at: path, comment: "\(principal)@\(host)")
         if created {
-            Console.note("created the audit signing key \(path) (\(key.publicKey.fingerprint)); "
-                + "publish it in the wiki's \(AllowedSigners.path): `runbook audit key >> \(AllowedSigners.path)`")
+            let publish = seeding
+                ? "published in the new wiki's \(AllowedSigners.path)"
+                : "publish it in the wiki's \(AllowedSigners.path): `runbook audit key >> \(AllowedSigners.path)`"
+            Console.note("created the audit signing key \(path) (\(key.publicKey.fingerprint)); \(publish)")
         }
         return key
     }

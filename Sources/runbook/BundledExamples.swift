@@ -29,7 +29,7 @@ enum BundledExamples {
         """
         # The keys that sign the audit branch, in OpenSSH's allowed-signers format (docs/audit.md).
         # When the key is replaced, keep the old line with valid-before="YYYYMMDD" so the commits it signed still verify.
-        \(AuditSigning.signersLine(for: try AuditSigning.key()))
+        \(AuditSigning.signersLine(for: try AuditSigning.key(seeding: true)))
 
         """
     }

@@ -21,7 +21,7 @@ import Wiki
     @Test func aFilterBranchRewriteWithTheMarkDeletedIsCaughtByTheDataDirectoryAnchors() async throws {
         let (audit, head) = try await verifiedHistory()
         // The probe: the approver changed in every commit, the mark deleted as the old error message advised.
-        let rewrite = try audit.git(["filter-branch", "-f", "--msg-filter", "sed s/alice/mallory/", "--", "audit"])
+        let rewrite = try audit.git(["filter-branch", "-f", "-d", audit.path + "-rewrite", "--msg-filter", "sed s/alice/mallory/", "--", "audit"])
         #expect(rewrite.status == 0, "\(rewrite.output)")
         try audit.git(["update-ref", "-d", AuditVerifier.markReference(for: "audit")])
         #expect(try audit.repository.branchHead("audit") != head)
@@ -140,5 +140,55 @@ import Wiki
         let report = try audit.verifier().verify(full: true)
         #expect(report.failure == nil, "\(String(describing: report.failure))")
         #expect(report.unsignedBeforeSigning == 1 && report.signed == 1)
+    }
+
+    @Test func aRotatedKeyStillVerifiesWhatItSignedBeforeItsValidBeforeAndNothingAfter() async throws {
+        let audit = try TemporaryAudit()
+        let old = SSHSigningKey(comment: "old")
+        let new = SSHSigningKey(comment: "new")
+        let rotation = Date(timeIntervalSince1970: 1_796_083_200)  // 2026-12-01T00:00:00Z
+        let signers = try AllowedSigners(text: """
+            runbook-audit namespaces="git",valid-before="20261201Z" \(old.publicKey.line)
+            runbook-audit namespaces="git",valid-after="20261201Z" \(new.publicKey.line)
+            """)
+        var number = 0
+        func append(_ key: SSHSigningKey, at time: Date) throws -> ObjectID {
+            number += 1
+            let log = try AuditLog(repository: Repository.open(audit.path), signer: key)
+            let entry = try audit.openEntry(number: number, at: time)
+            return try log.append { _ in ([entry], ()) }.commits[0]
+        }
+        _ = try append(old, at: rotation - 3600)
+        _ = try append(new, at: rotation + 3600)
+        let verifier = AuditVerifier(repository: audit.repository, signers: signers)
+        let report = try verifier.verify(full: true)
+        #expect(report.failure == nil, "\(String(describing: report.failure))")
+        #expect(report.signed == 2)
+
+        // The old key, used again after its valid-before (a stolen predecessor), is not trusted.
+        let late = try append(old, at: rotation + 7200)
+        let failure = try #require(try AuditVerifier(repository: audit.repository, signers: signers).verify().failure)
+        #expect(failure.commit == late)
+        #expect(failure.problem == .untrustedSigner(fingerprint: old.publicKey.fingerprint))
+    }
+
+    @Test func aWriterRefusesToBuildOnAHistoryThatNoLongerHoldsItsAnchor() async throws {
+        let (audit, head) = try await verifiedHistory()
+        let rewrite = try audit.git(["filter-branch", "-f", "-d", audit.path + "-rewrite", "--msg-filter", "sed s/alice/mallory/", "--", "audit"])
+        #expect(rewrite.status == 0, "\(rewrite.output)")
+        let forged = try #require(try audit.repository.branchHead("audit"))
+        // A restarted writer, with the same data directory: it reads the forged history, and must not sign on top of it.
+        let log = try AuditLog(repository: Repository.open(audit.path), signer: audit.signingKey, anchor: audit.anchor)
+        let store = try IncidentStore(auditLog: log)
+        await #expect(throws: WikiError.historyRewritten(branch: "audit", missing: head)) {
+            _ = try await store.open(IncidentRequest(shortDescription: "After the rewrite"), actor: "alertmanager")
+        }
+        #expect(try audit.repository.branchHead("audit") == forged, "nothing was written")
+        #expect(try audit.anchor?.head(.written)?.commit == head, "the anchor still names the true head")
+        // Deleting the branch is refused the same way: a writer would otherwise start a new history.
+        try audit.git(["update-ref", "-d", "refs/heads/audit"])
+        await #expect(throws: WikiError.historyRewritten(branch: "audit", missing: head)) {
+            _ = try await IncidentStore(auditLog: log).open(IncidentRequest(shortDescription: "On a new branch"), actor: "alertmanager")
+        }
     }
 }

@@ -309,12 +309,12 @@ extension TemporaryAudit {
         return AuditRecord.entry(for: incident, event: event, actor: "alice", subject: "note", at: Date())
     }
 
-    /// A well-formed `opened` entry for `number`, whatever numbers exist.
-    func openEntry(number: Int) throws -> AuditEntry {
+    /// A well-formed `opened` entry for `number`, whatever numbers exist, made at `time`.
+    func openEntry(number: Int, at time: Date = Date()) throws -> AuditEntry {
         let opening = IncidentOpening(
             number: IncidentNumber(number)!, shortDescription: "Forged", slaTargets: SLAPolicy.standard.targets(for: .moderate))
-        let incident = try Incident(opening: opening, at: Date(), actor: "mallory")
-        return AuditRecord.entry(for: incident, event: .opened(opening), actor: "mallory", subject: "opened", at: Date())
+        let incident = try Incident(opening: opening, at: time, actor: "mallory")
+        return AuditRecord.entry(for: incident, event: .opened(opening), actor: "mallory", subject: "opened", at: time)
     }
 
     /// Commits `entry` on the audit branch as the audit log does, bypassing the store's checks.

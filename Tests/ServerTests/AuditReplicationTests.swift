@@ -108,11 +108,9 @@ import Wiki
             #expect(fetched == forged)
             let report = try AuditVerifier(repository: sandbox.repository,
                                            anchors: [AuditAnchorReading(name: "remote backup", commit: fetched, time: nil)]).verify()
-            guard case .historyRewritten(_, let anchors, _, _, _)? = report.failure?.problem else {
-                Issue.record("expected the remote's copy to disagree, got \(String(describing: report.failure))")
-                return
-            }
-            #expect(anchors == ["remote backup"])
+            #expect(report.failure?.problem == .copyDiffers(branch: "audit", anchors: ["remote backup"], head: forged),
+                    "\(String(describing: report.failure))")
+            #expect(report.failure?.commit == nil, "no commit here is the bad one")
         }
     }
 

@@ -61,6 +61,12 @@ public struct AuditRemoteState: Sendable, Equatable, Codable {
         return state
     }
 
+    /// Deletes the state of the remote `name`; false when there is none.
+    public static func forget(_ name: String, inDataDirectory data: String) -> Bool {
+        guard (try? AuditRemote(name: name, url: "/")) != nil else { return false }
+        return unlink((folder(inDataDirectory: data) as NSString).appendingPathComponent("\(name).json")) == 0
+    }
+
     /// Writes the state atomically.
     public func save(inDataDirectory data: String) throws {
         let folder = Self.folder(inDataDirectory: data)

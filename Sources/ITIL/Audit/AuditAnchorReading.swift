@@ -11,6 +11,9 @@ public struct AuditAnchorReading: Sendable, Equatable {
     /// When it was recorded, if known.
     public let time: Date?
 
+    /// Whether it is a copy on another server (a remote's head), rather than a record kept here.
+    public var isRemote: Bool { name.hasPrefix("remote ") }
+
     public init(name: String, commit: ObjectID, time: Date?) {
         self.name = name
         self.commit = commit

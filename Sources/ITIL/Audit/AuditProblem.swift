@@ -40,6 +40,9 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     /// the branch now points at an older commit of that history (events were dropped from its end); `anchors` names
     /// every anchor that disagrees, the first of which recorded `verified`.
     case historyRewritten(branch: String, anchors: [String], verified: ObjectID, verifiedAt: Date?, movedBack: Bool)
+    /// A copy on another server (`anchors`, whose first holds `head`) has commits this branch does not, while every
+    /// record kept here agrees with the branch: the copy was rewritten, or another server writes to it.
+    case copyDiffers(branch: String, anchors: [String], head: ObjectID)
     /// The branch no longer exists, though an anchor recorded a head of it.
     case branchDeleted(branch: String, anchors: [String], verified: ObjectID, verifiedAt: Date?)
     /// An unsigned commit after signed ones: once the writer signs, every commit must be signed.
@@ -95,6 +98,10 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
                 + (movedBack ? " (the branch was moved back)" : "")
                 + "; anchors that disagree: \(anchors.joined(separator: ", ")). Nothing was changed: compare with a remote copy "
                 + "(`runbook audit verify --remote NAME`) and see docs/audit.md, \"After a rewrite\""
+        case .copyDiffers(let branch, let anchors, let head):
+            "the copy on \(anchors.joined(separator: ", ")) (\(head.short)) is not in the history of \(branch) here, while the records "
+                + "kept here agree with it: that copy was rewritten, or another server writes to it. `git log \(branch)..\(head.short)` "
+                + "shows what only the copy has; see docs/audit.md, \"After a rewrite\""
         case .branchDeleted(let branch, let anchors, let verified, let verifiedAt):
             "the \(branch) branch is gone, though \(anchors.joined(separator: ", ")) recorded its head \(verified.short) \(Self.on(verifiedAt))"
         case .unsigned:

@@ -135,6 +135,11 @@ public struct AuditVerifier: Sendable {
     private func rewrite(of readings: [AuditAnchorReading], head: ObjectID) throws -> AuditFailure? {
         let disagreeing = try readings.filter { try !repository.isAncestor($0.commit, of: head) }
         guard let first = disagreeing.first else { return nil }
+        // Only copies elsewhere disagree, and every record here agrees: no commit of this branch is the bad one.
+        if disagreeing.allSatisfy(\.isRemote) {
+            return AuditFailure(commit: nil, subject: "", problem: .copyDiffers(
+                branch: branch, anchors: disagreeing.map(\.name), head: first.commit))
+        }
         let base = try repository.mergeBase(first.commit, head)
         let movedBack = base == head
         var diverging: Commit?

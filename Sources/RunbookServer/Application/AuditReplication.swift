@@ -120,7 +120,7 @@ final class AuditReplication: Service, Sendable {
                 state.lastError = nil
                 state.rejected = false
             case .rejected(let reason):
-                state.lastError = "rejected: \(reason)"
+                state.lastError = reason
                 state.rejected = true
             case .failed(let reason):
                 state.lastError = reason

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import RunbookAPI
+import Wiki
 
 /// Turns every error into the API's JSON error body: ``APIError`` as it is, the domain's refusals as
 /// their 4xx, Hummingbird's `HTTPError` (unknown route, body too large) with a code, a known path
@@ -41,6 +42,12 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as ExecutorError: return APIError(error)
         case let refusal as RunRefusal: return APIError(refusal)
         case let error as HTTPError: return translate(error, request: request, routes: routes())
+        case WikiError.historyRewritten(let branch, let missing):
+            context.logger.critical("the audit branch was rewritten: nothing is written on it until it is put right",
+                                    metadata: ["branch": "\(branch)", "missing": "\(missing)"])
+            return APIError(503, code: "audit_history_rewritten",
+                            "the \(branch) branch no longer holds \(missing.short), which this server recorded; nothing is written until "
+                                + "it is put right (`runbook audit verify`, docs/audit.md)")
         case is NIOTooManyBytesError:
             return APIError(413, code: "body_too_large", "the request body is larger than this endpoint accepts").closingConnection()
         case let error as HTTPParserError:

@@ -30,14 +30,21 @@ struct AuditCommand: ParsableCommand {
         @Flag(help: "Print the remotes as JSON.")
         var json = false
 
+        @Option(help: ArgumentHelp("Remove a remote's recorded state (one no server copies to any more).", valueName: "name"))
+        var forget: String?
+
         struct Row: Encodable {
             let name: String
             let url: String
             let pushed: String?
-            let pushedAt: Date?
+            /// ISO 8601 times, as elsewhere in the CLI's JSON.
+            let pushedAt: String?
+            let lastAttemptAt: String?
             let lagCommits: Int?
             let lastError: String?
             let rejected: Bool
+            /// Whether the data directory's config.yaml names it (else only a server's --audit-remote did).
+            let configured: Bool
         }
 
         /// One row of the table.
@@ -52,15 +59,22 @@ struct AuditCommand: ParsableCommand {
             }
             let pushed = row.pushed.map { String($0.prefix(7)) } ?? "-"
             let lag = row.lagCommits.map { String($0) } ?? "?"
-            let when = row.pushedAt.map { Timestamp.format($0) } ?? "never"
-            return [row.name, row.url, pushed, lag, when, status]
+            let when = row.pushedAt ?? "never"
+            return [row.name + (row.configured ? "" : " *"), row.url, pushed, lag, when, status]
         }
 
         func run() throws {
             let (repository, branch) = (try audit.openRepository(), audit.branch)
             let data = DataDirectory.current
+            if let forget {
+                guard AuditRemoteState.forget(forget, inDataDirectory: data.path) else {
+                    throw CLIError("no recorded state of an audit remote '\(forget)' in \(AuditRemoteState.folder(inDataDirectory: data.path))")
+                }
+                return Console.note("forgot the audit remote \(forget)'s state")
+            }
+            let configured = try data.auditRemotes()
             var states = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
-            for remote in try data.auditRemotes() where !states.contains(where: { $0.name == remote.name }) {
+            for remote in configured where !states.contains(where: { $0.name == remote.name }) {
                 states.append(AuditRemoteState(remote: remote, repository: repository.gitDirectory, branch: branch))
             }
             guard !states.isEmpty else {
@@ -69,13 +83,18 @@ struct AuditCommand: ParsableCommand {
             }
             let head = try repository.branchHead(branch)
             let rows = states.sorted { $0.name < $1.name }.map { state in
-                Row(name: state.name, url: state.url, pushed: state.pushed?.hex, pushedAt: state.pushedAt,
+                Row(name: state.name, url: state.url, pushed: state.pushed?.hex, pushedAt: state.pushedAt.map(Timestamp.format),
+                    lastAttemptAt: state.lastAttemptAt.map(Timestamp.format),
                     lagCommits: head.flatMap { try? repository.commitsAhead(of: state.pushed, to: $0) }, lastError: state.lastError,
-                    rejected: state.rejected)
+                    rejected: state.rejected, configured: configured.contains { $0.name == state.name })
             }
             if json { return try Console.json(rows) }
             let header = ["NAME", "URL", "PUSHED", "LAG", "LAST PUSH", "STATUS"]
             Console.out(TextTable.columns([header] + rows.map(Self.cells)))
+            if rows.contains(where: { !$0.configured }) {
+                Console.note("* not in \(data.configPath): last copied to by a server started with --audit-remote "
+                    + "(`runbook audit remotes --forget NAME` drops one no server uses)")
+            }
         }
     }
 
@@ -117,8 +136,8 @@ struct AuditCommand: ParsableCommand {
         @Flag(help: "Check every commit from the root, not only those after the last verified head.")
         var full = false
 
-        @Option(help: ArgumentHelp("Also fetch this audit remote's copy and check that its head is in our history (repeatable).",
-                                   valueName: "name"))
+        @Option(help: ArgumentHelp("Also fetch this audit remote's copy and check that its head is in our history (repeatable): a name "
+                                   + "of config.yaml or of a server's --audit-remote, or NAME=URL.", valueName: "name"))
         var remote: [String] = []
 
         @Flag(help: "Print the report as JSON.")
@@ -164,10 +183,14 @@ struct AuditCommand: ParsableCommand {
         static func fetch(_ name: String, of repository: Repository, branch: String, data: DataDirectory) async throws -> AuditAnchorReading {
             let known = try data.auditRemotes()
             let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
-            guard let remote = try known.first(where: { $0.name == name })
+            // NAME=URL: a copy no config names, compared from anywhere.
+            let given = name.contains("=") ? try AuditRemote(parsing: name) : nil
+            let name = given?.name ?? name
+            guard let remote = try given ?? known.first(where: { $0.name == name })
                     ?? recorded.first(where: { $0.name == name }).map({ try AuditRemote(name: $0.name, url: $0.url) }) else {
                 let names = Set(known.map(\.name) + recorded.map(\.name)).sorted()
-                throw CLIError("no audit remote '\(name)' (known: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+                throw CLIError("no audit remote '\(name)' (known: \(names.isEmpty ? "none" : names.joined(separator: ", "))); "
+                    + "name one of \(data.configPath), or give NAME=URL")
             }
             // SSH remotes are inventory hosts; a wiki with no commit yet has none.
             let inventory = try (try? repository.resolve("HEAD")).map { try Inventory.load(from: repository, at: $0).inventory } ?? .empty
@@ -196,6 +219,7 @@ struct AuditCommand: ParsableCommand {
             guard report.signaturesChecked else {
                 return "signatures: not checked (no \(AllowedSigners.path) in the wiki and no signing key in the data directory)"
             }
+            if report.commitsChecked == 0 { return "signatures: no new commits to check" }
             let before = report.unsignedBeforeSigning == 0 ? "" : " (\(report.unsignedBeforeSigning) unsigned from before signing began)"
             return "signatures: \(report.signed) signed by trusted keys\(before)"
         }

@@ -4,6 +4,7 @@ import Foundation
 import ITIL
 import Logging
 import RunbookServer
+import Runbooks
 
 /// `runbook serve`: the HTTP server on the wiki, with intake, the REST API and the runs.
 struct ServeCommand: AsyncParsableCommand {
@@ -111,7 +112,15 @@ struct ServeCommand: AsyncParsableCommand {
         let wikiRepository = try store.wikiOptions.openRepository()
         // Says so on stderr when the signing key is not published in the wiki yet.
         _ = try? AuditSigning.trustedSigners(in: wikiRepository, at: try? wikiRepository.resolve("HEAD"))
+        // A remote that cannot be reached as configured (an SSH host not in the inventory) is a mistake to say now.
+        let inventory = try (try? wikiRepository.resolve("HEAD")).map { try Inventory.load(from: wikiRepository, at: $0).inventory } ?? .empty
         for remote in settings.auditRemotes {
+            do {
+                _ = try AuditRemoteTransport(remote: remote, gitDirectory: incidents.auditLog.repository.gitDirectory, inventory: inventory,
+                                             dataDirectory: DataDirectory.current.path)
+            } catch {
+                throw ValidationError("\(error)")
+            }
             logger.info("copying the audit branch to a remote", metadata: ["remote": "\(remote.name)", "url": "\(remote.displayURL)"])
         }
         let onCall = try OnCallSetup.load(dataDirectory: DataDirectory.current.path, publicURL: try publicAddress(settings, environment))
