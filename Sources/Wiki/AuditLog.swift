@@ -93,12 +93,12 @@ public final class AuditLog: Sendable {
     /// recorded: a writer that went on would sign events on top of a rewritten history and move the anchor onto
     /// it, hiding the rewrite it should report.
     ///
-    /// - Throws: ``WikiError/historyRewritten(branch:missing:)``.
+    /// - Throws: ``WikiError/anchorNotInHistory(branch:missing:anchor:)``.
     private func checkAnchor(_ head: ObjectID?) throws {
         guard let anchor, head == nil || head != lastWritten.withLock({ $0 }) else { return }
         guard let recorded = try anchor.head(.written)?.commit, recorded != head else { return }
         guard let head, try repository.isAncestor(recorded, of: head) else {
-            throw WikiError.historyRewritten(branch: branch, missing: recorded)
+            throw WikiError.anchorNotInHistory(branch: branch, missing: recorded, anchor: anchor.path(.written))
         }
     }
 

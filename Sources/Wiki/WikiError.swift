@@ -30,6 +30,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case packWriteFailed(reason: String)
     /// An anchor file (``AuditAnchor``) cannot be read or written.
     case unreadableAnchor(path: String, reason: String)
+    /// The branch no longer holds the head recorded in the anchor file `anchor` (or is gone): a writer refuses it.
+    case anchorNotInHistory(branch: String, missing: ObjectID, anchor: String)
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {
@@ -62,6 +64,10 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write a pack of the audit log's objects: \(reason)"
         case .unreadableAnchor(let path, let reason):
             return "audit anchor \(path): \(reason)"
+        case .anchorNotInHistory(let branch, let missing, let anchor):
+            return "the \(branch) branch no longer holds \(missing.short), the head recorded in \(anchor): its history was rewritten, "
+                + "or the repository was replaced or the branch deleted; nothing is written on it. Run `runbook audit verify`; "
+                + "if the repository was replaced on purpose, remove \(anchor) (docs/audit.md, \"After a rewrite\")"
         }
     }
 

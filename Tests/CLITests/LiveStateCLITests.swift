@@ -135,10 +135,17 @@ struct LiveStateCLITests {
         defer { cli.cleanUp() }
         var server = try await Self.runAwaitingApproval(cli)
         let token = server.token
-        for _ in 1...3 {
+        for round in 1...3 {
             server.kill9()
             server = try cli.serve(token: token)
             try await Self.waitAwaiting(server)
+            // The run reads as awaiting approval before the new server has committed its takeover (it resumes the run
+            // in a task of its own); killing it then would test nothing, so wait for the commit.
+            let deadline = Date().addingTimeInterval(30)
+            while try cli.git(cli.path(".runbook/wiki"), ["log", "--format=%s", "audit"]).components(separatedBy: "taken over by").count - 1 < round,
+                  Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
         defer { server.stop() }
         let history = try cli.git(cli.path(".runbook/wiki"), ["log", "--format=%s", "audit"])

@@ -180,14 +180,14 @@ import Wiki
         // A restarted writer, with the same data directory: it reads the forged history, and must not sign on top of it.
         let log = try AuditLog(repository: Repository.open(audit.path), signer: audit.signingKey, anchor: audit.anchor)
         let store = try IncidentStore(auditLog: log)
-        await #expect(throws: WikiError.historyRewritten(branch: "audit", missing: head)) {
+        await #expect(throws: WikiError.anchorNotInHistory(branch: "audit", missing: head, anchor: audit.anchor!.path(.written))) {
             _ = try await store.open(IncidentRequest(shortDescription: "After the rewrite"), actor: "alertmanager")
         }
         #expect(try audit.repository.branchHead("audit") == forged, "nothing was written")
         #expect(try audit.anchor?.head(.written)?.commit == head, "the anchor still names the true head")
         // Deleting the branch is refused the same way: a writer would otherwise start a new history.
         try audit.git(["update-ref", "-d", "refs/heads/audit"])
-        await #expect(throws: WikiError.historyRewritten(branch: "audit", missing: head)) {
+        await #expect(throws: WikiError.anchorNotInHistory(branch: "audit", missing: head, anchor: audit.anchor!.path(.written))) {
             _ = try await IncidentStore(auditLog: log).open(IncidentRequest(shortDescription: "On a new branch"), actor: "alertmanager")
         }
     }

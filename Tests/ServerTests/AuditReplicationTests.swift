@@ -45,19 +45,20 @@ import Wiki
 
     @Test("every batch is pushed to a git daemon; while it is down the lag shows, and it catches up when it is back")
     func gitDaemonDownThenUp() async throws {
-        let port = try SSHHosts.freePort(on: "127.0.0.1")
-        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.1:\(port)/backup.git"]))
+        // Each test's daemon on an address of its own: a port found free here may be another test's by the time it binds.
+        let port = try SSHHosts.freePort(on: "127.0.0.11")
+        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.11:\(port)/backup.git"]))
         let remote = try Self.bareRepository(sandbox.path + "/remotes/backup.git")
         try await sandbox.test { client in
             try await Self.open(sandbox, "db1")
             try await Self.open(sandbox, "db2")
             // Nothing listens yet: the pushes fail, are retried, and say why.
-            #expect(try await eventually { Self.state(sandbox, "backup")?.lastError?.contains("127.0.0.1") == true })
+            #expect(try await eventually { Self.state(sandbox, "backup")?.lastError?.contains("127.0.0.11") == true })
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: sandbox.auth(.viewer)).text
             #expect(Self.metric(metrics, "lag_commits", remote: "backup") == 2, "\(metrics)")
             #expect(try remote.branchHead("audit") == nil)
 
-            let daemon = try await GitDaemon(root: sandbox.path + "/remotes", port: port)
+            let daemon = try await GitDaemon(root: sandbox.path + "/remotes", address: "127.0.0.11", port: port)
             defer { daemon.stop() }
             let head = try #require(try sandbox.repository.branchHead("audit"))
             #expect(try await eventually(timeout: .seconds(15)) { try remote.branchHead("audit") == head })
@@ -75,10 +76,10 @@ import Wiki
 
     @Test("a remote whose branch was rewritten refuses the push: reported as an incident and a gauge, never overwritten")
     func rewrittenRemoteIsReportedNotOverwritten() async throws {
-        let port = try SSHHosts.freePort(on: "127.0.0.1")
-        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.1:\(port)/backup.git"]))
+        let port = try SSHHosts.freePort(on: "127.0.0.12")
+        let sandbox = try ServerSandbox(settings: Self.settings(["backup=git://127.0.0.12:\(port)/backup.git"]))
         let remote = try Self.bareRepository(sandbox.path + "/remotes/backup.git")
-        let daemon = try await GitDaemon(root: sandbox.path + "/remotes", port: port)
+        let daemon = try await GitDaemon(root: sandbox.path + "/remotes", address: "127.0.0.12", port: port)
         defer { daemon.stop() }
         try await sandbox.test { client in
             try await Self.open(sandbox, "db1")
@@ -101,7 +102,7 @@ import Wiki
 
             // `audit verify --remote backup`: the fetched copy is an anchor our history does not contain.
             let transport = try AuditRemoteTransport(
-                remote: AuditRemote(name: "backup", url: "git://127.0.0.1:\(port)/backup.git"), gitDirectory: sandbox.repository.gitDirectory,
+                remote: AuditRemote(name: "backup", url: "git://127.0.0.12:\(port)/backup.git"), gitDirectory: sandbox.repository.gitDirectory,
                 inventory: .empty, dataDirectory: sandbox.dataDirectory)
             #expect(try await transport.fetch(branch: "audit", into: "refs/runbook/remotes/backup/audit"))
             let fetched = try sandbox.repository.resolve("refs/runbook/remotes/backup/audit")
@@ -111,6 +112,14 @@ import Wiki
             #expect(report.failure?.problem == .copyDiffers(branch: "audit", anchors: ["remote backup"], head: forged),
                     "\(String(describing: report.failure))")
             #expect(report.failure?.commit == nil, "no commit here is the bad one")
+
+            // Someone puts the copy right: the next push (at the longest backoff) is taken, and the incident says so.
+            try remote.moveBranch("audit", to: first, expected: forged)
+            let incident = try #require(sandbox.store.incidents().first { $0.labels["alertname"] == "AuditRemoteRejected" })
+            #expect(try await eventually(timeout: .seconds(15)) {
+                (try? sandbox.store.incident(incident.number))?.workNotes.contains { $0.text.contains("audit remote backup accepts pushes again") } == true
+            })
+            #expect(try await eventually { try remote.branchHead("audit") == sandbox.repository.branchHead("audit") })
         }
     }
 
@@ -164,11 +173,11 @@ import Wiki
 final class GitDaemon: Sendable {
     private let pidFile: String
 
-    init(root: String, port: Int) async throws {
+    init(root: String, address: String, port: Int) async throws {
         pidFile = root + "/git-daemon.pid"
         let started = try await SSHHosts.run("/usr/bin/git", [
             "daemon", "--detach", "--pid-file=\(pidFile)", "--reuseaddr", "--export-all", "--enable=receive-pack", "--base-path=\(root)",
-            "--listen=127.0.0.1", "--port=\(port)", root,
+            "--listen=\(address)", "--port=\(port)", root,
         ])
         guard started.succeeded else { throw GitDaemonError(log: started.log) }
         // --detach returns once the daemon listens.

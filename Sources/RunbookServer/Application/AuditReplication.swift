@@ -69,7 +69,8 @@ final class AuditReplication: Service, Sendable {
     /// Pushes to `remote` whenever the branch moved past what it has, until cancelled.
     private func replicate(to remote: AuditRemote) async {
         var delay = backoff.first
-        var alerted = false
+        // The incident opened for a refused push, once it is.
+        var alerted: IncidentNumber?
         while !Task.isCancelled {
             let seen = committed.generation
             guard let head = try? store.auditLog.head(), head != states.withLock({ $0[remote.name]?.pushed }) else {
@@ -80,13 +81,13 @@ final class AuditReplication: Service, Sendable {
             switch outcome {
             case .accepted:
                 delay = backoff.first
-                if alerted { logger.notice("audit remote accepts pushes again", metadata: ["remote": "\(remote.name)"]) }
-                alerted = false
+                if let incident = alerted { await noteRecovery(of: remote, at: head, on: incident) }
+                alerted = nil
                 continue
             case .rejected(let reason):
                 logger.error("audit remote refused a fast-forward push: its branch has commits ours does not (rewritten, or another writer); not forcing",
                              metadata: ["remote": "\(remote.name)", "reason": "\(reason)"])
-                if !alerted { alerted = await raiseAlert(for: remote, reason: reason) }
+                if alerted == nil { alerted = await raiseAlert(for: remote, reason: reason) }
                 delay = backoff.longest
             case .failed(let reason):
                 logger.warning("cannot push the audit branch; retrying", metadata: [
@@ -136,8 +137,19 @@ final class AuditReplication: Service, Sendable {
         return outcome
     }
 
-    /// Opens (or repeats) the incident that says `remote` refused our history; false when it could not be opened.
-    private func raiseAlert(for remote: AuditRemote, reason: String) async -> Bool {
+    /// Says on the incident of a refused push that `remote` took our history again, up to `head`: someone put it right.
+    private func noteRecovery(of remote: AuditRemote, at head: ObjectID, on incident: IncidentNumber) async {
+        logger.notice("audit remote accepts pushes again", metadata: ["remote": "\(remote.name)", "incident": "\(incident)"])
+        do {
+            _ = try await store.apply(.noteAdded("audit remote \(remote.name) accepts pushes again: it has our history up to \(head.short)"),
+                                      to: incident, actor: Self.actor)
+        } catch {
+            logger.warning("cannot note the audit remote's recovery on its incident", metadata: ["incident": "\(incident)", "error": "\(error)"])
+        }
+    }
+
+    /// Opens (or repeats) the incident that says `remote` refused our history; nil when it could not be opened.
+    private func raiseAlert(for remote: AuditRemote, reason: String) async -> IncidentNumber? {
         var request = IncidentRequest(
             shortDescription: "Audit remote \(remote.name) refused our audit history: its branch was rewritten, or another server writes it",
             description: "Pushing the audit branch to \(remote.displayURL) was refused as not a fast-forward (\(reason)): the remote's "
@@ -148,11 +160,10 @@ final class AuditReplication: Service, Sendable {
             alert: AlertKey(source: Self.actor, key: remote.name))
         request.annotations = ["summary": "audit remote \(remote.name) refused a fast-forward push"]
         do {
-            _ = try await store.open(request, actor: Self.actor)
-            return true
+            return try await store.open(request, actor: Self.actor).0.number
         } catch {
             logger.error("cannot open the incident for a refused audit push", metadata: ["remote": "\(remote.name)", "error": "\(error)"])
-            return false
+            return nil
         }
     }
 }

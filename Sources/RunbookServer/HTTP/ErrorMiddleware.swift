@@ -42,12 +42,10 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as ExecutorError: return APIError(error)
         case let refusal as RunRefusal: return APIError(refusal)
         case let error as HTTPError: return translate(error, request: request, routes: routes())
-        case WikiError.historyRewritten(let branch, let missing):
-            context.logger.critical("the audit branch was rewritten: nothing is written on it until it is put right",
-                                    metadata: ["branch": "\(branch)", "missing": "\(missing)"])
-            return APIError(503, code: "audit_history_rewritten",
-                            "the \(branch) branch no longer holds \(missing.short), which this server recorded; nothing is written until "
-                                + "it is put right (`runbook audit verify`, docs/audit.md)")
+        case WikiError.anchorNotInHistory(let branch, let missing, let anchor):
+            let error = WikiError.anchorNotInHistory(branch: branch, missing: missing, anchor: anchor)
+            context.logger.critical("the audit branch lost its recorded head: nothing is written on it", metadata: ["error": "\(error)"])
+            return APIError(503, code: "audit_history_rewritten", error.description)
         case is NIOTooManyBytesError:
             return APIError(413, code: "body_too_large", "the request body is larger than this endpoint accepts").closingConnection()
         case let error as HTTPParserError:
