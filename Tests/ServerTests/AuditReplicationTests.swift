@@ -61,7 +61,7 @@ import Wiki
             let daemon = try await GitDaemon(root: sandbox.path + "/remotes", address: "127.0.0.11", port: port)
             defer { daemon.stop() }
             let head = try #require(try sandbox.repository.branchHead("audit"))
-            #expect(try await eventually(timeout: .seconds(15)) { try remote.branchHead("audit") == head })
+            #expect(try await eventually(timeout: .seconds(30)) { try remote.branchHead("audit") == head })
             #expect(try await eventually { Self.state(sandbox, "backup")?.lastError == nil })
             let after = try await client.execute(uri: "/metrics", method: .get, headers: sandbox.auth(.viewer)).text
             #expect(Self.metric(after, "lag_commits", remote: "backup") == 0)
@@ -70,7 +70,7 @@ import Wiki
             // The next batch follows on its own.
             try await Self.open(sandbox, "db3")
             let next = try #require(try sandbox.repository.branchHead("audit"))
-            #expect(try await eventually { try remote.branchHead("audit") == next })
+            #expect(try await eventually(timeout: .seconds(30)) { try remote.branchHead("audit") == next })
         }
     }
 
@@ -84,14 +84,14 @@ import Wiki
         try await sandbox.test { client in
             try await Self.open(sandbox, "db1")
             let first = try #require(try sandbox.repository.branchHead("audit"))
-            #expect(try await eventually { try remote.branchHead("audit") == first })
+            #expect(try await eventually(timeout: .seconds(30)) { try remote.branchHead("audit") == first })
             // Someone rewrites the remote's copy: one commit with the same tree and no history.
             let forged = try remote.writeCommit(changes: [], parent: nil, author: Signature(name: "mallory", email: "m@example.com"),
                                                 message: "INC0000001: opened by nobody")
             try remote.moveBranch("audit", to: forged, expected: first)
 
             try await Self.open(sandbox, "db2")
-            let alerted = try await eventually(timeout: .seconds(15)) {
+            let alerted = try await eventually(timeout: .seconds(30)) {
                 sandbox.store.incidents().contains { $0.labels["alertname"] == "AuditRemoteRejected" && $0.labels["remote"] == "backup" }
             }
             #expect(alerted, "the refused push opens an incident, which pages")
@@ -116,10 +116,10 @@ import Wiki
             // Someone puts the copy right: the next push (at the longest backoff) is taken, and the incident says so.
             try remote.moveBranch("audit", to: first, expected: forged)
             let incident = try #require(sandbox.store.incidents().first { $0.labels["alertname"] == "AuditRemoteRejected" })
-            #expect(try await eventually(timeout: .seconds(15)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 (try? sandbox.store.incident(incident.number))?.workNotes.contains { $0.text.contains("audit remote backup accepts pushes again") } == true
             })
-            #expect(try await eventually { try remote.branchHead("audit") == sandbox.repository.branchHead("audit") })
+            #expect(try await eventually(timeout: .seconds(30)) { try remote.branchHead("audit") == sandbox.repository.branchHead("audit") })
         }
     }
 
@@ -139,7 +139,7 @@ import Wiki
                     "\(String(describing: Self.state(sandbox, "vault")?.lastError))")
             try SecretStore(dataDirectory: sandbox.dataDirectory).set("audit-remote-vault", to: Data("s3cret\n".utf8))
             let head = try #require(try sandbox.repository.branchHead("audit"))
-            #expect(try await eventually(timeout: .seconds(15)) { try remote.branchHead("audit") == head })
+            #expect(try await eventually(timeout: .seconds(30)) { try remote.branchHead("audit") == head })
             let sent = try String(contentsOf: server.directory.appendingPathComponent("authorizations.txt"), encoding: .utf8)
             #expect(sent.contains(expected))
         }
@@ -180,7 +180,25 @@ final class GitDaemon: Sendable {
             "--listen=\(address)", "--port=\(port)", root,
         ])
         guard started.succeeded else { throw GitDaemonError(log: started.log) }
-        // --detach returns once the daemon listens.
+        // --detach returns before the daemon listens: wait until it accepts connections.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !Self.accepts(address: address, port: port) {
+            guard ContinuousClock.now < deadline else { throw GitDaemonError(log: "git daemon did not listen on \(address):\(port)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Whether something accepts TCP connections at `address`:`port`.
+    private static func accepts(address: String, port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = UInt16(port).bigEndian
+        socketAddress.sin_addr.s_addr = inet_addr(address)
+        return withUnsafePointer(to: &socketAddress) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     func stop() {
