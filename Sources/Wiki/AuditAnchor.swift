@@ -33,7 +33,7 @@ public struct AuditAnchor: Sendable {
     /// The anchor of `branch` in `repository` kept in `dataDirectory`.
     public init(dataDirectory: String, repository: Repository, branch: String) {
         folder = (dataDirectory as NSString).appendingPathComponent("audit/anchors")
-        let path = URL(fileURLWithPath: repository.gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+        let path = repository.canonicalGitDirectory
         self.repository = path
         self.branch = branch
         let digest = SHA256.hash(data: Data("\(path)\n\(branch)".utf8))
@@ -50,14 +50,14 @@ public struct AuditAnchor: Sendable {
     /// - Throws: ``WikiError/unreadableAnchor(path:reason:)`` when the file exists but does not hold a head.
     public func head(_ kind: Kind) throws -> Head? {
         let path = path(kind)
-        // A read that met a write half done sees a line that does not parse: the next read sees it whole.
-        for attempt in 0..<3 {
+        // A read that met a write half done sees a line that does not parse; the write takes microseconds, so the
+        // next read sees it whole.
+        for _ in 0..<3 {
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
             if fields.count >= 2, let commit = ObjectID(hex: String(fields[0])), let seconds = TimeInterval(fields[1]) {
                 return Head(commit: commit, time: Date(timeIntervalSince1970: seconds))
             }
-            if attempt < 2 { usleep(1000) }
         }
         throw WikiError.unreadableAnchor(path: path, reason: "expected 'COMMIT SECONDS …'")
     }

@@ -31,6 +31,11 @@ public final class Repository: @unchecked Sendable {
 
     /// The git directory (`…/.git` for a work tree, the repository itself when bare), without trailing slash.
     public let gitDirectory: String
+
+    /// ``gitDirectory`` with symbolic links resolved: one name per repository, for records kept about it elsewhere.
+    public var canonicalGitDirectory: String {
+        URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+    }
     /// The work tree's directory without trailing slash, or nil for a bare repository.
     public let workTree: String?
 

@@ -61,13 +61,13 @@ struct EscalationKillTests {
         // and the commit of its outcome. There a restart sends the page again under the same key, by design (a
         // receiver drops it), and this test could not tell that from a page sent twice.
         for delivered in [1, 2, 4] {
-            let outcomes = await follow(cli, served, until: { $0.count(of: " by hook: ") >= delivered })
+            let outcomes = await served.follow(cli, until: { $0.count(of: " by hook: ") >= delivered })
             #expect(outcomes, "no outcome for \(delivered) pages")
             served.kill9()
             served = try cli.serve(token: token)
         }
         defer { served.stop() }
-        let exhausted = await follow(cli, served, until: { $0.contains(" escalation-exhausted ") })
+        let exhausted = await served.follow(cli, until: { $0.contains(" escalation-exhausted ") })
         #expect(exhausted)
         let keys = try receiver.recordedRequests().compactMap { $0.header("Idempotency-Key") }
         #expect(keys.sorted() == [
@@ -100,27 +100,8 @@ struct EscalationKillTests {
     }
 }
 
-extension EscalationKillTests {
-    /// Whether the incident's event stream on `served` (replayed from the start, so events before the follower
-    /// connected count) comes to satisfy `done` within 30 s; the stream's lines so far are what `done` sees.
-    func follow(_ cli: CLI, _ served: Served, until done: @escaping @Sendable (String) -> Bool) async -> Bool {
-        guard let follower = try? cli.start(served.args(["events", "--incident", "INC0000001", "--after", "-", "--no-output"]))
-        else { return false }
-        let timeout = Task {
-            try await Task.sleep(for: .seconds(30))
-            follower.process.terminate()
-        }
-        defer {
-            timeout.cancel()
-            follower.process.terminate()
-        }
-        let seen = LinesSeen()
-        return await follower.firstLine { seen.add($0, done) } != nil
-    }
-}
-
 /// The lines a follower has read so far, for a condition over all of them.
-private final class LinesSeen: @unchecked Sendable {
+final class LinesSeen: @unchecked Sendable {
     private var text = ""
     private let lock = NSLock()
 

@@ -140,12 +140,8 @@ struct LiveStateCLITests {
             server = try cli.serve(token: token)
             try await Self.waitAwaiting(server)
             // The run reads as awaiting approval before the new server has committed its takeover (it resumes the run
-            // in a task of its own); killing it then would test nothing, so wait for the commit.
-            let deadline = Date().addingTimeInterval(30)
-            while try cli.git(cli.path(".runbook/wiki"), ["log", "--format=%s", "audit"]).components(separatedBy: "taken over by").count - 1 < round,
-                  Date() < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            // in a task of its own); killing it then would test nothing, so wait for that event.
+            #expect(await server.follow(cli) { $0.count(of: " run-resumed ") >= round }, "takeover \(round) is committed")
         }
         defer { server.stop() }
         let history = try cli.git(cli.path(".runbook/wiki"), ["log", "--format=%s", "audit"])

@@ -22,6 +22,22 @@ struct Served {
         return clean
     }
 
+    /// Whether INC0000001's event stream on this server (replayed from the start, so events before the follower
+    /// connected count) comes to satisfy `done` within 30 s; the stream's lines so far are what `done` sees.
+    func follow(_ cli: CLI, until done: @escaping @Sendable (String) -> Bool) async -> Bool {
+        guard let follower = try? cli.start(args(["events", "--incident", "INC0000001", "--after", "-", "--no-output"])) else { return false }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(30))
+            follower.process.terminate()
+        }
+        defer {
+            timeout.cancel()
+            follower.process.terminate()
+        }
+        let seen = LinesSeen()
+        return await follower.firstLine { seen.add($0, done) } != nil
+    }
+
     /// kill -9: no shutdown at all.
     func kill9() {
         kill(running.process.processIdentifier, SIGKILL)

@@ -18,10 +18,10 @@ public struct AuditRemoteState: Sendable, Equatable, Codable {
     /// Whether the remote refused a fast-forward: its branch holds commits that ours does not.
     public var rejected: Bool
 
-    public init(remote: AuditRemote, repository: String, branch: String) {
+    public init(remote: AuditRemote, repository: Repository, branch: String) {
         name = remote.name
         url = remote.displayURL
-        self.repository = repository
+        self.repository = repository.canonicalGitDirectory
         self.branch = branch
         rejected = false
     }
@@ -31,15 +31,10 @@ public struct AuditRemoteState: Sendable, Equatable, Codable {
         (data as NSString).appendingPathComponent("audit/remotes")
     }
 
-    /// The states of the copies of `branch` of the repository at `gitDirectory`.
-    public static func all(inDataDirectory data: String, repository gitDirectory: String, branch: String) -> [AuditRemoteState] {
-        let path = canonical(gitDirectory)
+    /// The states of the copies of `branch` of `repository`.
+    public static func all(inDataDirectory data: String, repository: Repository, branch: String) -> [AuditRemoteState] {
+        let path = repository.canonicalGitDirectory
         return all(inDataDirectory: data).filter { $0.repository == path && $0.branch == branch }
-    }
-
-    /// A repository's path as states record it.
-    public static func canonical(_ gitDirectory: String) -> String {
-        URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
     }
 
     /// Every state recorded in the data directory, by name.
@@ -52,13 +47,11 @@ public struct AuditRemoteState: Sendable, Equatable, Codable {
         }
     }
 
-    /// The state of `remote`'s copy of `branch` of the repository at `gitDirectory`, or a fresh one.
-    public static func load(_ remote: AuditRemote, inDataDirectory data: String, repository gitDirectory: String, branch: String) -> AuditRemoteState {
-        let fresh = AuditRemoteState(remote: remote, repository: canonical(gitDirectory), branch: branch)
-        guard var state = all(inDataDirectory: data, repository: gitDirectory, branch: branch).first(where: { $0.name == remote.name }),
-              state.url == remote.displayURL else { return fresh }
-        state.url = remote.displayURL
-        return state
+    /// The state of `remote`'s copy of `branch` of `repository`, or a fresh one.
+    public static func load(_ remote: AuditRemote, inDataDirectory data: String, repository: Repository, branch: String) -> AuditRemoteState {
+        let recorded = all(inDataDirectory: data, repository: repository, branch: branch).first { $0.name == remote.name }
+        guard let recorded, recorded.url == remote.displayURL else { return AuditRemoteState(remote: remote, repository: repository, branch: branch) }
+        return recorded
     }
 
     /// Deletes the state of the remote `name`; false when there is none.

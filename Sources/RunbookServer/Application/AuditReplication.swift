@@ -40,9 +40,9 @@ final class AuditReplication: Service, Sendable {
         self.dataDirectory = dataDirectory
         self.backoff = backoff
         self.logger = logger
-        let (gitDirectory, branch) = (store.auditLog.repository.gitDirectory, store.auditLog.branch)
+        let (repository, branch) = (store.auditLog.repository, store.auditLog.branch)
         states = Mutex(Dictionary(uniqueKeysWithValues: remotes.map { remote in
-            (remote.name, AuditRemoteState.load(remote, inDataDirectory: dataDirectory, repository: gitDirectory, branch: branch))
+            (remote.name, AuditRemoteState.load(remote, inDataDirectory: dataDirectory, repository: repository, branch: branch))
         }))
         store.feed.observe { [committed] _ in committed.fire() }
     }
@@ -103,7 +103,7 @@ final class AuditReplication: Service, Sendable {
         let outcome: AuditRemoteTransport.PushOutcome
         do {
             let inventory = try await offThePool { [wiki] in
-                try (try? wiki.resolve("HEAD")).map { try Inventory.load(from: wiki, at: $0).inventory } ?? .empty
+                try Inventory.atHead(of: wiki)
             }
             let transport = try AuditRemoteTransport(remote: remote, gitDirectory: store.auditLog.repository.gitDirectory,
                                                      inventory: inventory, dataDirectory: dataDirectory)

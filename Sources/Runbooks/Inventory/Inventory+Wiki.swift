@@ -30,6 +30,12 @@ extension Inventory {
         return load(inventory: try text(path), knownHosts: try text(knownHostsPath))
     }
 
+    /// The inventory at the commit the repository's HEAD names; empty when there is no commit there yet.
+    public static func atHead(of repository: Repository) throws -> Inventory {
+        guard let head = try? repository.resolve("HEAD") else { return .empty }
+        return try load(from: repository, at: head).inventory
+    }
+
     /// Reads the inventory from a wiki's work tree: what is about to be committed.
     public static func load(workTree root: URL) -> (inventory: Inventory, diagnostics: [Diagnostic]) {
         func text(_ path: String) -> String? { try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }

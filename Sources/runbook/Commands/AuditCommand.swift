@@ -73,9 +73,9 @@ struct AuditCommand: ParsableCommand {
                 return Console.note("forgot the audit remote \(forget)'s state")
             }
             let configured = try data.auditRemotes()
-            var states = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+            var states = AuditRemoteState.all(inDataDirectory: data.path, repository: repository, branch: branch)
             for remote in configured where !states.contains(where: { $0.name == remote.name }) {
-                states.append(AuditRemoteState(remote: remote, repository: repository.gitDirectory, branch: branch))
+                states.append(AuditRemoteState(remote: remote, repository: repository, branch: branch))
             }
             guard !states.isEmpty else {
                 Console.note("no audit remotes: add them with `runbook serve --audit-remote NAME=URL` or audit_remotes: in \(data.configPath)")
@@ -149,7 +149,7 @@ struct AuditCommand: ParsableCommand {
         func run() async throws {
             let (repository, branch) = (try audit.openRepository(), audit.branch)
             let data = DataDirectory.current
-            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository, branch: branch)
                 .compactMap { state in
                     state.pushed.map { AuditAnchorReading(name: "remote \(state.name) (last push)", commit: $0, time: state.pushedAt) }
                 }
@@ -182,7 +182,7 @@ struct AuditCommand: ParsableCommand {
         /// Fetches remote `name`'s copy of `branch` into `refs/runbook/remotes/NAME/BRANCH`, as an anchor to compare with.
         static func fetch(_ name: String, of repository: Repository, branch: String, data: DataDirectory) async throws -> AuditAnchorReading {
             let known = try data.auditRemotes()
-            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository.gitDirectory, branch: branch)
+            let recorded = AuditRemoteState.all(inDataDirectory: data.path, repository: repository, branch: branch)
             // NAME=URL: a copy no config names, compared from anywhere.
             let given = name.contains("=") ? try AuditRemote(parsing: name) : nil
             let name = given?.name ?? name
@@ -193,7 +193,7 @@ struct AuditCommand: ParsableCommand {
                     + "name one of \(data.configPath), or give NAME=URL")
             }
             // SSH remotes are inventory hosts; a wiki with no commit yet has none.
-            let inventory = try (try? repository.resolve("HEAD")).map { try Inventory.load(from: repository, at: $0).inventory } ?? .empty
+            let inventory = try Inventory.atHead(of: repository)
             let transport = try AuditRemoteTransport(remote: remote, gitDirectory: repository.gitDirectory, inventory: inventory,
                                                      dataDirectory: data.path)
             let reference = "refs/runbook/remotes/\(name)/\(branch)"

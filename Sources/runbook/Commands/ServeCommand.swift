@@ -113,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Says so on stderr when the signing key is not published in the wiki yet.
         _ = try? AuditSigning.trustedSigners(in: wikiRepository, at: try? wikiRepository.resolve("HEAD"))
         // A remote that cannot be reached as configured (an SSH host not in the inventory) is a mistake to say now.
-        let inventory = try (try? wikiRepository.resolve("HEAD")).map { try Inventory.load(from: wikiRepository, at: $0).inventory } ?? .empty
+        let inventory = try Inventory.atHead(of: wikiRepository)
         for remote in settings.auditRemotes {
             do {
                 _ = try AuditRemoteTransport(remote: remote, gitDirectory: incidents.auditLog.repository.gitDirectory, inventory: inventory,
