@@ -51,6 +51,34 @@ struct PackFolder {
         return try PackIndex.objectIDs(in: [UInt8](data))
     }
 
+    /// The packs in the folder, with their object counts: those with an index and no `.keep` file (git's mark for a
+    /// pack not to be repacked).
+    func packsOnDisk() throws -> [PackShelf.Pack] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        let present = Set(names)
+        return names.compactMap { file -> PackShelf.Pack? in
+            guard file.hasPrefix("pack-"), file.hasSuffix(".idx") else { return nil }
+            let name = String(file.dropFirst(5).dropLast(4))
+            guard present.contains("pack-\(name).pack"), !present.contains("pack-\(name).keep"),
+                  let handle = FileHandle(forReadingAtPath: path + "/" + file) else { return nil }
+            defer { try? handle.close() }
+            let header = (try? handle.read(upToCount: PackIndex.headerSize)) ?? Data()
+            return PackShelf.Pack(name: name, objectCount: PackIndex.objectCount(in: [UInt8](header)))
+        }
+    }
+
+    /// Removes what writers killed half-way left behind (`tmp_pack_…`, `tmp_idx_…`, `tmp_index_…/`), once older than
+    /// `age`: a younger one may be another process's write in progress.
+    func removeAbandoned(olderThan age: TimeInterval) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where name.hasPrefix("tmp_pack_") || name.hasPrefix("tmp_idx_") || name.hasPrefix("tmp_index_") {
+            let file = path + "/" + name
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+                  Date().timeIntervalSince(modified) > age else { continue }
+            try? FileManager.default.removeItem(atPath: file)
+        }
+    }
+
     /// Deletes the packs `names`, each index before its pack, so no reader finds an index without its pack.
     func delete(_ names: [String]) throws {
         for name in names {

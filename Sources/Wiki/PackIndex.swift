@@ -12,7 +12,7 @@ enum PackIndex {
     }
 
     private static let magic: [UInt8] = [0xFF, 0x74, 0x4F, 0x63]
-    private static let headerSize = 8 + 256 * 4
+    static let headerSize = 8 + 256 * 4
 
     /// The index of a pack holding `entries`, whose own checksum is `packChecksum`.
     static func encode(_ entries: [Entry], packChecksum: [UInt8]) throws(WikiError) -> [UInt8] {

@@ -1,10 +1,11 @@
-/// The packs one handle wrote, and which of them to merge next.
+/// The packs one handle wrote (and, for a long-running writer, those it found on disk), and which of them to merge
+/// next.
 ///
 /// Every batch of the audit log is a pack of its own, and a lookup that misses searches each pack,
 /// so packs are merged as they pile up: once there are ``fanIn`` packs of the same size class
 /// (objects 1-7, 8-63, 64-511 ...), they become one pack of the next class. That keeps the count
-/// to a few dozen, and each object is rewritten once per class it climbs. Only packs this handle
-/// wrote are merged: a pack someone pushed has deltas that merging would undo.
+/// to a few dozen, and each object is rewritten once per class it climbs. Packs from 4,096 objects up are merged
+/// with deltas, so a large pack someone pushed keeps its deltas; a small one's objects are stored whole.
 struct PackShelf {
     /// How many packs of one size class are merged into one.
     static let fanIn = 8
@@ -19,6 +20,9 @@ struct PackShelf {
     }
 
     private var packs: [Pack] = []
+
+    /// The names of the packs it holds.
+    var names: Set<String> { Set(packs.map(\.name)) }
 
     mutating func add(_ name: String, objects: Int) {
         packs.append(Pack(name: name, objectCount: objects))

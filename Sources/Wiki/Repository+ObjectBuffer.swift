@@ -47,6 +47,23 @@ extension Repository {
         }
     }
 
+    /// Takes the packs already on disk into the merges of this handle's packs (see ``PackShelf``): those an earlier
+    /// process wrote before it was killed, or before it stopped with fewer than a merge's worth of a size class,
+    /// would otherwise stay as they are for good, and each restart would add more. Also removes the temporary files
+    /// a killed writer left, once they are an hour old. For a long-running writer: a short one would start merges
+    /// that its exit cuts short.
+    public func mergePacksOnDisk() throws {
+        try withHandle { repo in
+            let folder = packFolder
+            folder.removeAbandoned(olderThan: 3600)
+            let known = packShelf.names.union(mergesInFlight)
+            for pack in try folder.packsOnDisk() where !known.contains(pack.name) {
+                packShelf.add(pack.name, objects: pack.objectCount)
+            }
+            if bufferedObjects.isEmpty { finishMerges(in: repo) }
+        }
+    }
+
     /// Drops the objects buffered since the last write, as if they had never been written.
     public func discardBufferedObjects() throws {
         try withHandle { _ in

@@ -136,4 +136,50 @@ import Testing
         let text = try log.repository.readFile("runs/4/7-149.log", at: try #require(last))
         #expect(text == Data(String(repeating: "step 149 of batch 7 ok\n", count: 20).utf8))
     }
+
+    /// Writers that stopped (or were killed) before their packs were merged leave them behind; a long-running writer
+    /// merges what it finds on disk, so restarts do not pile packs up. A `.keep` pack is left alone, and a killed
+    /// writer's old temporary file is removed.
+    @Test func packsLeftByEarlierWritersAreMerged() throws {
+        try #require(GitCLI.isAvailable)
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let packFolder = repository.gitDirectory + "/objects/pack"
+        var commits: [ObjectID] = []
+        // Four writers, five batches each: fewer than a merge's worth of packs per writer.
+        for writer in 0..<4 {
+            let log = try AuditLog(repository: repository)
+            for batch in 0..<5 {
+                commits += try log.append { _ in
+                    ([AuditEntry(changes: [.write(path: "events/\(writer)/\(batch).md", contents: Data("event \(writer).\(batch)\n".utf8))],
+                                 message: "Event \(writer).\(batch)", author: People.alice)], ())
+                }.commits
+            }
+        }
+        let indexes = { try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".idx") } }
+        #expect(try indexes().count == 20)
+        let kept = try #require(try indexes().first).dropFirst(5).dropLast(4)
+        FileManager.default.createFile(atPath: packFolder + "/pack-\(kept).keep", contents: Data())
+        let abandoned = packFolder + "/tmp_pack_0123"
+        FileManager.default.createFile(atPath: abandoned, contents: Data("half a pack".utf8))
+        try FileManager.default.setAttributes([.modificationDate: Date() - 7200], ofItemAtPath: abandoned)
+
+        let server = try AuditLog(repository: repository)
+        try server.repository.mergePacksOnDisk()
+        var names: [String] = []
+        for _ in 0..<200 {
+            names = try FileManager.default.contentsOfDirectory(atPath: packFolder)
+            if names.filter({ $0.hasSuffix(".idx") }).count <= 6, !names.contains(where: { $0.hasPrefix("tmp_") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let left = names.filter { $0.hasSuffix(".idx") }
+        // 19 small packs: two merges of eight, three too few for a third, and the kept one.
+        #expect(left.count == 6, "19 packs of earlier writers merged eight at a time, the kept one left: \(left)")
+        #expect(left.contains("pack-\(kept).idx"))
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        try GitCLI.run(["fsck", "--strict", "--no-dangling"], in: repository.gitDirectory)
+        for (index, commit) in commits.enumerated() {
+            #expect(try server.repository.readFile("events/\(index / 5)/\(index % 5).md", at: commit) == Data("event \(index / 5).\(index % 5)\n".utf8))
+        }
+    }
 }

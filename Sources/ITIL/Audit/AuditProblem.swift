@@ -56,6 +56,12 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
     /// git would show other objects than the stored ones (`git replace`, grafts): what people read is not what
     /// was checked, so nothing is checked until they are gone.
     case replacedObjects([String])
+    /// A commit of several events (``AuditBatch``) whose message does not say them as the writer does.
+    case malformedBatch(String)
+    /// Two events of one commit write in the same place (``AuditEventScope``): each event must be its own change.
+    case sharedScope(String)
+    /// A commit of several events changes files no event of it may write.
+    case unclaimedFiles([String])
 
     /// A sentence for the CLI: what is wrong and, for the branch-wide problems, what to do about it.
     public var description: String {
@@ -116,6 +122,12 @@ public enum AuditProblem: Sendable, Equatable, CustomStringConvertible {
         case .replacedObjects(let names):
             "git would show replaced objects (\(names.joined(separator: ", "))), so `git log` and `git show` do not show what is "
                 + "stored; remove them (`git replace -d`, delete info/grafts) and verify again"
+        case .malformedBatch(let reason):
+            "a commit of several events whose message does not list them: \(reason)"
+        case .sharedScope(let path):
+            "two events of one commit both write \(path); each event must be its own change"
+        case .unclaimedFiles(let paths):
+            "changes \(paths.joined(separator: ", ")), which none of its events may write"
         }
     }
 

@@ -25,6 +25,8 @@ public enum AuditTrailer: String, Sendable, CaseIterable {
     case duration = "Duration"
     /// On a job a schedule started: the instant it runs for (UTC), which no second job may claim.
     case scheduledFor = "Scheduled-For"
+    /// The only trailer of a commit that carries several events (``AuditBatch``): how many it carries.
+    case events = "Events"
 
     /// The trailers every event commit on an incident carries.
     public static let required: [AuditTrailer] = [.incident, .event, .actor, .state, .priority]

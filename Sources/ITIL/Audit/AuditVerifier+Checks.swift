@@ -3,12 +3,52 @@ import Wiki
 
 /// The checks of one commit.
 extension AuditVerifier {
-    /// Checks `commit`, whose parent passed, and moves `highest` to the number it opens, if any.
+    /// Checks every event `commit` carries (one, or several for a batch's commit, see ``AuditBatch``), whose parent
+    /// passed, and moves `highest` to the last number it opens, if any.
     ///
-    /// - Throws: ``AuditFailure`` naming the commit at its first problem; a repository error when it cannot be read.
+    /// An event of a batch's commit is checked as if it were a commit of its own: its paragraph's subject and
+    /// trailers, the commit's changes inside its incident's folder (``AuditEventScope``). The commit's author is their
+    /// actor when they share one; no two of them are about the same incident, and every change belongs to one of them.
+    ///
+    /// - Throws: ``AuditFailure`` naming the commit (and the event's subject) at its first problem; a repository error
+    ///   when it cannot be read.
     func check(_ commit: Commit, highest: inout IncidentNumber?, highestJob: inout IncidentNumber?) throws {
         guard commit.parents.count <= 1 else { throw AuditFailure(commit, .mergeCommit(parents: commit.parents.count)) }
-        if Self.isJobEvent(commit) { return try checkJob(commit, highest: &highestJob) }
+        let events: [AuditBatch.Event]
+        do {
+            events = try AuditBatch.events(of: commit)
+        } catch {
+            throw AuditFailure(commit, .malformedBatch(error.description))
+        }
+        let changes = try changedFiles(commit)
+        guard events.count > 1 else {
+            return try check(commit, changes: changes, alone: true, highest: &highest, highestJob: &highestJob)
+        }
+        let actors = Set(events.map { $0.trailers.value(of: .actor) ?? "" })
+        try Self.checkAuthor(of: commit, actor: actors.count == 1 ? actors.first! : AuditBatch.mixedActors)
+        var scopes: Set<AuditEventScope> = []
+        var claimed = 0
+        for event in events {
+            let view = Commit(id: commit.id, tree: commit.tree, parents: commit.parents, author: commit.author, committer: commit.committer,
+                              message: commit.message, summary: event.subject, trailers: event.trailers)
+            let scope = AuditEventScope(trailers: event.trailers)
+            if let scope, !scopes.insert(scope).inserted { throw AuditFailure(view, .sharedScope(scope.folder)) }
+            let own = scope.map { scope in changes.filter { scope.contains($0.path) } } ?? []
+            claimed += own.count
+            try check(view, changes: own, alone: false, highest: &highest, highestJob: &highestJob)
+        }
+        guard claimed == changes.count else {
+            let stray = changes.map(\.path).filter { path in !scopes.contains { $0.contains(path) } }
+            throw AuditFailure(commit, .unclaimedFiles(stray))
+        }
+    }
+
+    /// Checks one event: `commit` is its commit (for a batch's, with the event's subject and trailers), `changes` the
+    /// files it wrote; `alone` when the commit carries only it, whose author is then its actor.
+    private func check(
+        _ commit: Commit, changes: [ChangedFile], alone: Bool, highest: inout IncidentNumber?, highestJob: inout IncidentNumber?
+    ) throws {
+        if Self.isJobEvent(commit) { return try checkJob(commit, changes: changes, alone: alone, highest: &highestJob) }
         let trailers = try Self.trailers(of: commit)
         let number = try Self.incidentNumber(trailers[.incident]!, in: commit)
         guard let event = AuditEventName(rawValue: trailers[.event]!) else { throw AuditFailure(commit, .unknownEvent(trailers[.event]!)) }
@@ -18,16 +58,17 @@ extension AuditVerifier {
         }
         if run != nil { try Self.checkRunState(of: commit, event: event) }
         let blob = try event.isEscalation && run == nil
-            ? recordBlob(inFolder: EscalationFolder.path(of: number) + "/", at: commit, for: number)
-            : run.map { try recordBlob(ofRun: $0, at: commit, for: number) } ?? recordBlob(changedBy: commit, for: number)
+            ? recordBlob(inFolder: EscalationFolder.path(of: number) + "/", changes: changes, at: commit, for: number)
+            : run.map { try recordBlob(ofRun: $0, changes: changes, at: commit, for: number) }
+                ?? recordBlob(changes: changes, of: commit, for: number)
         let prefix = "\(number): "
         guard commit.summary.hasPrefix(prefix) else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: prefix)) }
         try Self.checkSequence(event: event, number: number, highest: highest, in: commit)
         let record = try parseRecord(blob, path: IncidentRecordFile.path(for: number), in: commit)
         try Self.checkAgreement(trailers, with: record, in: commit)
-        try Self.checkAuthor(of: commit, actor: trailers[.actor]!)
+        if alone { try Self.checkAuthor(of: commit, actor: trailers[.actor]!) }
         if event.changesRecord { try Self.checkActor(trailers[.actor]!, of: event, in: record, commit: commit) }
-        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(trailers[.actor]!, in: commit) }
+        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(trailers[.actor]!, changes: changes, in: commit) }
         if event == .opened { highest = number }
     }
 
@@ -52,8 +93,8 @@ extension AuditVerifier {
     }
 
     /// A decision (approval, denial, cancel request) names who decided, who must be the actor.
-    func checkDecider(_ actor: String, in commit: Commit) throws {
-        for change in try changedFiles(commit) {
+    func checkDecider(_ actor: String, changes: [ChangedFile], in commit: Commit) throws {
+        for change in changes {
             guard let blob = change.blob, change.path.hasSuffix(".json") else { continue }
             let object = try? JSONSerialization.jsonObject(with: repository.readBlob(blob)) as? [String: Any]
             guard let by = object?["by"] as? String else { continue }
@@ -80,10 +121,9 @@ extension AuditVerifier {
         return number
     }
 
-    /// The blob of the record `commit` writes, after checking that it changes that record and nothing else.
-    private func recordBlob(changedBy commit: Commit, for number: IncidentNumber) throws -> ObjectID {
+    /// The blob of the record the event writes, after checking that `changes` are that record and nothing else.
+    private func recordBlob(changes: [ChangedFile], of commit: Commit, for number: IncidentNumber) throws -> ObjectID {
         let expected = IncidentRecordFile.path(for: number)
-        let changes = try changedFiles(commit)
         guard changes.count == 1, changes[0].path == expected else {
             throw AuditFailure(commit, .unexpectedFiles(expected: expected, changed: changes.map(\.path)))
         }
@@ -100,17 +140,16 @@ extension AuditVerifier {
 
     /// For an event of a run: checks that it changes only files of that run, and returns the blob of the
     /// incident's record as it stands at the commit, for the trailers to agree with.
-    private func recordBlob(ofRun run: String, at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
+    private func recordBlob(ofRun run: String, changes: [ChangedFile], at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
         guard let id = RunID(parsing: run), id.incident == number else {
             throw AuditFailure(commit, .invalidRunTrailer(run, incident: number))
         }
-        return try recordBlob(inFolder: RunFolder.path(of: id) + "/", at: commit, for: number)
+        return try recordBlob(inFolder: RunFolder.path(of: id) + "/", changes: changes, at: commit, for: number)
     }
 
     /// For an event that writes files in one folder of the incident (a run's, the escalation's): checks that it
     /// changes only files there, and returns the blob of the incident's record as it stands at the commit.
-    private func recordBlob(inFolder folder: String, at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
-        let changes = try changedFiles(commit)
+    private func recordBlob(inFolder folder: String, changes: [ChangedFile], at commit: Commit, for number: IncidentNumber) throws -> ObjectID {
         guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
             throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
         }

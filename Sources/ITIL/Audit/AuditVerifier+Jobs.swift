@@ -9,7 +9,7 @@ extension AuditVerifier {
     }
 
     /// Checks a job's commit, whose parent passed, and moves `highest` to the job it creates, if any.
-    func checkJob(_ commit: Commit, highest: inout IncidentNumber?) throws {
+    func checkJob(_ commit: Commit, changes: [ChangedFile], alone: Bool, highest: inout IncidentNumber?) throws {
         let values = try Self.trailers(of: commit, required: AuditTrailer.requiredOnJobs)
         // A commit names one owner: an incident's trailers on a job's event say two things at once.
         if let incident = commit.trailers.first(where: { $0.key == AuditTrailer.incident.rawValue }) {
@@ -20,9 +20,8 @@ extension AuditVerifier {
         }
         guard let event = AuditEventName(rawValue: values[.event]!) else { throw AuditFailure(commit, .unknownEvent(values[.event]!)) }
         guard commit.summary.hasPrefix("\(number): ") else { throw AuditFailure(commit, .subjectMismatch(expectedPrefix: "\(number): ")) }
-        try Self.checkAuthor(of: commit, actor: values[.actor]!)
+        if alone { try Self.checkAuthor(of: commit, actor: values[.actor]!) }
         let next = highest?.next ?? .firstJob
-        let changes = try changedFiles(commit)
         if event == .jobCreated {
             let expected = JobRecord.path(for: number)
             guard changes.count == 1, changes[0].path == expected, let blob = changes[0].blob else {
@@ -56,7 +55,7 @@ extension AuditVerifier {
         guard !changes.isEmpty, changes.allSatisfy({ $0.path.hasPrefix(folder) }) else {
             throw AuditFailure(commit, .unexpectedFiles(expected: folder + "…", changed: changes.map(\.path)))
         }
-        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(values[.actor]!, in: commit) }
+        if [.approvalGiven, .denialGiven, .cancelRequested].contains(event) { try checkDecider(values[.actor]!, changes: changes, in: commit) }
     }
 
     /// The highest job number at a verified commit, from its paths.

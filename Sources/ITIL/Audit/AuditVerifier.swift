@@ -3,9 +3,10 @@ import Wiki
 
 /// Checks that the audit branch is an intact record of incident events, from its root commit to its head.
 ///
-/// Every commit must be one event of one incident: the trailers `Incident`, `Event`, `Actor`, `State` and `Priority`,
+/// Every event must be one event of one incident: the trailers `Incident`, `Event`, `Actor`, `State` and `Priority`,
 /// exactly one changed file (that incident's record), a record that parses and agrees with the trailers (the actor
-/// included), an author who is the actor, and a subject that starts with the number. `opened` events take the numbers
+/// included), an author who is the actor, and a subject that starts with the number. A commit carries one event, or
+/// several of different incidents (``AuditBatch``), each checked against the changes in its incident's folder. `opened` events take the numbers
 /// 1, 2, 3 … in order; other events change an incident opened before. With trusted signers, every commit from the
 /// first signed one on must carry a valid signature by one of them. The run stops at the first bad commit.
 ///

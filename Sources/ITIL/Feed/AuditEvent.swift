@@ -7,8 +7,10 @@ import Wiki
 /// replayed from history reads exactly like the live one. What this process wrote also carries the
 /// values it already had in memory (``record``, ``attachment``), which saves subscribers a git read.
 public struct AuditEvent: Sendable {
-    /// The commit: the event's id in the event stream.
+    /// The commit that carries it.
     public let commit: ObjectID
+    /// Its place among its commit's events (``AuditBatch``); nil when the commit carries it alone.
+    public let index: Int?
     public let name: AuditEventName
     /// The incident, or for a job's events the job (``IncidentNumber/isJob``).
     public let incident: IncidentNumber
@@ -24,12 +26,13 @@ public struct AuditEvent: Sendable {
 
     /// The event of a commit with these trailers; nil when they do not name an incident and a known event
     /// (a commit someone made by hand).
-    public init?(commit: ObjectID, subject: String, trailers: [Trailer], time: Date, record: Incident? = nil,
+    public init?(commit: ObjectID, index: Int? = nil, subject: String, trailers: [Trailer], time: Date, record: Incident? = nil,
                  attachment: (any Sendable)? = nil) {
         let owner = trailers.value(of: .incident) ?? trailers.value(of: .job).flatMap { IncidentNumber(parsing: $0)?.isJob == true ? $0 : nil }
         guard let incident = owner.flatMap({ IncidentNumber(parsing: $0) }),
               let name = trailers.value(of: .event).flatMap(AuditEventName.init(rawValue:)) else { return nil }
         self.commit = commit
+        self.index = index
         self.name = name
         self.incident = incident
         self.actor = trailers.value(of: .actor) ?? "unknown"
@@ -40,10 +43,17 @@ public struct AuditEvent: Sendable {
         self.attachment = attachment
     }
 
-    /// The event of a commit read from the repository.
-    public init?(_ commit: Commit) {
-        self.init(commit: commit.id, subject: commit.summary, trailers: commit.trailers, time: commit.author.time)
+    /// The events of a commit read from the repository, in order: one, or several for a batch's commit; none for a
+    /// commit that names no incident and event, or a batch's whose message does not parse.
+    public static func events(of commit: Commit) -> [AuditEvent] {
+        guard let events = try? AuditBatch.events(of: commit) else { return [] }
+        return events.compactMap { event in
+            AuditEvent(commit: commit.id, index: event.index, subject: event.subject, trailers: event.trailers, time: commit.author.time)
+        }
     }
+
+    /// Its id in the event stream: the commit, and its place there when the commit carries several events.
+    public var position: FeedPosition { FeedPosition(commit: commit, event: index, output: nil) }
 
     /// The run the event is about, for a run's events.
     public var run: RunID? { trailers.value(of: .run).flatMap { RunID(parsing: $0) } }

@@ -20,7 +20,7 @@ public final class AuditFeed: Sendable {
         /// Its id in the event stream: the commit, or for output the commit before it and a counter.
         public var id: FeedPosition {
             switch self {
-            case .committed(let event): FeedPosition(commit: event.commit, output: nil)
+            case .committed(let event): event.position
             case .output(let line): line.position
             }
         }
@@ -105,7 +105,11 @@ public final class AuditFeed: Sendable {
     public func recent(after position: FeedPosition, before sequence: UInt64) -> [Item]? {
         state.withLock { state in
             let start: Int
-            if let index = state.recent.lastIndex(where: { if case .committed(let event) = $0.item { event.commit == position.commit } else { false } }) {
+            // A commit's id alone stands after the last of its events; with an index, after that one.
+            if let index = state.recent.lastIndex(where: { entry in
+                guard case .committed(let event) = entry.item, event.commit == position.commit else { return false }
+                return position.event == nil || event.index == position.event
+            }) {
                 start = index + 1
             } else if case .some(let origin) = state.origin, origin == position.commit {
                 start = 0

@@ -7,8 +7,9 @@ import Wiki
 /// The audit branch is the source of truth: the store rebuilds its state from the branch at
 /// start-up and catches up with commits other processes made before each write, and whenever
 /// ``refresh()`` is called (see ``AuditFollower``). Writes queue up while a batch is being committed
-/// and go out together in the next one (group commit: one sync per batch, still one commit per
-/// event). A batch is all or nothing, so incident numbers never skip: a number is used only by an
+/// and go out together in the next one (group commit: one sync per batch, and as few commits as the
+/// events' scopes allow, see ``AuditBatch``; each event is still its own record change with its own
+/// trailers). A batch is all or nothing, so incident numbers never skip: a number is used only by an
 /// open that was committed.
 ///
 /// Reads never wait for the writer: they come from the book as of the last durable batch, which the
@@ -183,8 +184,8 @@ public actor IncidentStore {
     /// - Parameters:
     ///   - countingRepeats: false for sources that deliver the same alert again and again while it
     ///     fires (Alertmanager's repeat interval): a repeat then changes nothing and commits nothing.
-    ///   - then: events applied to a new incident in the same write (a work note saying no runbook
-    ///     matches), so opening it stays one durable write.
+    ///   - then: events applied to a new incident as part of its opening (a work note saying no runbook
+    ///     matches): one event, one record change, in the same durable write.
     /// - Returns: the incident, and whether it was created.
     public func open(
         _ request: IncidentRequest, actor: String, countingRepeats: Bool = true, then followUp: [IncidentEvent] = []
@@ -201,12 +202,11 @@ public actor IncidentStore {
                 return (existing, false)
             }
             let opening = self.opening(for: request, number: draft.nextNumber)
-            let incident = try Incident(opening: opening, at: draft.now, actor: actor)
-            let steps = try Self.steps(followUp, on: incident, at: draft.now, actor: actor)
+            var incident = try Incident(opening: opening, at: draft.now, actor: actor)
+            for event in followUp { try incident.apply(event, at: draft.now, actor: actor) }
             draft.record(incident, event: .opened(opening), actor: actor,
                          subject: "opened (P\(incident.priority.rawValue)): \(incident.shortDescription)")
-            for (snapshot, event, subject) in steps { draft.record(snapshot, event: event, actor: actor, subject: subject) }
-            return (steps.last?.0 ?? incident, true)
+            return (incident, true)
         }
     }
 
@@ -215,7 +215,7 @@ public actor IncidentStore {
         try await apply([event], to: number, actor: actor)
     }
 
-    /// Applies several events to the incident `number` in one write, one commit each, all or none.
+    /// Applies several events to the incident `number` in one write, each its own event, all or none.
     public func apply(_ events: [IncidentEvent], to number: IncidentNumber, actor: String) async throws -> Incident {
         try await write { draft in
             guard let incident = draft.incident(number) else { throw IncidentStoreError.unknownIncident(number) }
@@ -299,7 +299,7 @@ public actor IncidentStore {
         try await appendEvents([event], to: number)
     }
 
-    /// Commits several such events in order, one commit each, in one write: what a run's journal
+    /// Commits several such events in order, each its own event, in one write: what a run's journal
     /// does with the events that piled up while the last batch was being written.
     public func appendEvents(_ events: [FolderEvent], to number: IncidentNumber) async throws {
         try await append(events.map { .files($0) }, to: number)
@@ -315,7 +315,7 @@ public actor IncidentStore {
         case change(actor: String, decide: @Sendable (Incident) -> [IncidentEvent])
     }
 
-    /// Commits `entries` in order, one commit per event, in one write. A run's last events and the
+    /// Commits `entries` in order, each its own event, in one write. A run's last events and the
     /// incident's resolution go out together this way: one sync instead of two at the end of every run.
     public func append(_ entries: [JournalEntry], to number: IncidentNumber) async throws {
         let folder = IncidentRecordFile.folder(for: number) + "/"
@@ -435,14 +435,15 @@ public actor IncidentStore {
         pending = []
         defer { publishCaughtUp() }
         do {
-            let (commits, (changed, answers, entries, payloads, jobs)) = try auditLog.append { head in
+            let (commits, (changed, answers, entries, placements, payloads, jobs)) = try auditLog.append { head in
                 try catchUp(to: head)
                 var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
                 let answers = batch.map { $0.run(&draft) }
                 // Only the changes leave this closure: the draft holds a reference to the book's
                 // storage, and keeping it alive would make the first store below copy the whole book.
                 let entries = draft.auditEntries()
-                return (entries, (draft.changed, answers, entries, draft.payloads(), draft.jobs))
+                let (grouped, placements) = AuditBatch.group(entries)
+                return (grouped, (draft.changed, answers, entries, placements, draft.payloads(), draft.jobs))
             }
             shared.withLock { book in
                 for incident in changed.values { book.store(incident) }
@@ -451,9 +452,9 @@ public actor IncidentStore {
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
             publishCaughtUp()
-            feed.publish(zip(commits, zip(entries, payloads)).compactMap { commit, pair in
-                AuditEvent(commit: commit, subject: pair.0.message.prefix { $0 != "\n" }.description, trailers: pair.0.trailers,
-                           time: pair.0.author.time, record: pair.1.record, attachment: pair.1.attachment)
+            feed.publish(zip(placements, zip(entries, payloads)).compactMap { placement, pair in
+                AuditEvent(commit: commits[placement.commit], index: placement.index, subject: pair.0.message.prefix { $0 != "\n" }.description,
+                           trailers: pair.0.trailers, time: pair.0.author.time, record: pair.1.record, attachment: pair.1.attachment)
             })
             answers.forEach { $0(.success(())) }
         } catch {
@@ -494,7 +495,7 @@ public actor IncidentStore {
         // Each commit is an event; a history someone rewrote has none to tell, only the records as they are now.
         var events: [AuditEvent] = []
         try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
-            if let event = AuditEvent(commit) { events.append(event) }
+            events += AuditEvent.events(of: commit)
             return true
         }
         shared.withLock { book in

@@ -44,8 +44,17 @@ public actor EventCursor {
         guard let position = query.after else { return }
         if let recent = store.feed.recent(after: position, before: subscription.sequence) {
             replay = recent.filter(query.wants)[...]
-        } else if position.commit != subscription.after {
-            history = try await Self.commits(after: position, upTo: subscription.after, in: reader)[...]
+        } else {
+            if position.commit != subscription.after {
+                history = try await Self.commits(after: position, upTo: subscription.after, in: reader)[...]
+            }
+            // After one event of a commit of several: the rest of that commit comes first.
+            if let commit = position.commit, let event = position.event {
+                let rest = try await offThePool { [reader] in
+                    AuditEvent.events(of: try reader.commit(commit)).filter { ($0.index ?? 0) > event }
+                }
+                replay = rest.map(AuditFeed.Item.committed).filter(query.wants)[...]
+            }
         }
     }
 
@@ -94,7 +103,7 @@ public actor EventCursor {
         history = history.dropFirst(chunk.count)
         let reader = reader
         let commits = try await offThePool { try chunk.map { try reader.commit($0) } }
-        replay = commits.compactMap(AuditEvent.init).map(AuditFeed.Item.committed).filter(query.wants)[...]
+        replay = commits.flatMap(AuditEvent.events(of:)).map(AuditFeed.Item.committed).filter(query.wants)[...]
     }
 
     /// The commits after `position` up to `tip`, oldest first.

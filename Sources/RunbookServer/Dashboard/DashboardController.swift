@@ -94,7 +94,7 @@ struct DashboardController: Sendable {
         let timeline = try await timeline(of: incident)
         var page = IncidentDetailPage(incident: incident, escalation: await onCall?.engine.state(of: number), runs: runs,
                                       timeline: timeline, viewer: viewer,
-                                      replayAfter: Self.replayStart(runs: runs, timeline: timeline, tip: tip)?.hex, now: Date())
+                                      replayAfter: Self.replayStart(runs: runs, timeline: timeline, tip: tip)?.description, now: Date())
         if let newest = runs.last { page.outputs[newest.id] = await Self.outputs(of: newest, client) }
         return try Self.respond(request, page: { page.page(try Self.layout(number.description, .incidents, context)) }, live: { page.live })
     }
@@ -120,24 +120,29 @@ struct DashboardController: Sendable {
     /// lines) would otherwise show only with the next event, or never. So the stream replays from the audit tip read
     /// before the incident; and while a run is active, from the incident's commit before that run's first, because
     /// the page holds none of the running step's output and a step prints before its start is committed.
-    static func replayStart(runs: [Run], timeline: [Commit], tip: ObjectID?) -> ObjectID? {
+    static func replayStart(runs: [Run], timeline: [AuditEvent], tip: ObjectID?) -> FeedPosition? {
         let active = Set(runs.filter { !$0.state.isFinal }.map(\.id.description))
         guard !active.isEmpty,
-              let first = timeline.lastIndex(where: { $0.trailers.value(of: .run).map(active.contains) ?? false }) else { return tip }
-        return timeline[min(first + 1, timeline.count - 1)].id
+              let first = timeline.lastIndex(where: { $0.trailers.value(of: .run).map(active.contains) ?? false }) else {
+            return tip.map { FeedPosition(commit: $0, output: nil) }
+        }
+        return timeline[min(first + 1, timeline.count - 1)].position
     }
 
     /// The incident's audit commits, newest first (at most 1,000): from the index, or, while it loads, from a walk
     /// of the commits made since the incident opened that mention it.
-    private func timeline(of incident: Incident) async throws -> [Commit] {
+    private func timeline(of incident: Incident) async throws -> [AuditEvent] {
         let reader = registry.store.reader
-        if let ids = timelines.commits(of: incident.number) {
-            return try await offThePool { try ids.suffix(1000).reversed().map { try reader.commit($0) } }
+        let number = incident.number
+        // A batch's commit carries other incidents' events too: only this one's are its timeline.
+        let own = { @Sendable (commits: [Commit]) in commits.flatMap(AuditEvent.events(of:)).filter { $0.incident == number } }
+        if let ids = timelines.commits(of: number) {
+            return try await offThePool { own(try ids.suffix(1000).reversed().map { try reader.commit($0) }) }
         }
-        let (number, since) = (incident.number, incident.openedAt - 2)
+        let since = incident.openedAt - 2
         return try await offThePool {
-            try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since,
-                               grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000)
+            own(try reader.history("audit", path: IncidentRecordFile.folder(for: number), since: since,
+                                   grep: "\(AuditTrailer.incident.rawValue): \(number)", limit: 1000))
         }
     }
 

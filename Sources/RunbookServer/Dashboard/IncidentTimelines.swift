@@ -10,7 +10,7 @@ import Wiki
 /// Walking the audit branch back to an incident's opening cost about 23 µs a commit (230 ms for an incident 10,000
 /// commits old). The index reads the branch once, in the background after the server starts, from the `Incident:`
 /// trailers of each commit, and follows the store's feed from then on (it observes the feed before reading, so no
-/// commit falls between). Until it has read the branch, ``commits(of:)`` answers nil and the page walks git.
+/// commit falls between). A commit of several events (``AuditBatch``) is listed under each of their incidents. Until it has read the branch, ``commits(of:)`` answers nil and the page walks git.
 ///
 /// A commit id is kept as 20 bytes, not its 40-character hex: about 60 bytes an incident at one commit each.
 final class IncidentTimelines: Service, Sendable {
@@ -68,11 +68,9 @@ final class IncidentTimelines: Service, Sendable {
         var commits: [IncidentNumber: [PackedCommitID]] = [:]
         try reader.walk(tip.hex) { commit in
             let id = PackedCommitID(commit.id)
-            // A batch commit names every incident it changed.
-            for trailer in commit.trailers where trailer.key == AuditTrailer.incident.rawValue {
-                if let number = IncidentNumber(parsing: trailer.value), commits[number]?.last != id {
-                    commits[number, default: []].append(id)
-                }
+            // A batch's commit carries events of several incidents.
+            for event in AuditEvent.events(of: commit) where !event.incident.isJob && commits[event.incident]?.last != id {
+                commits[event.incident, default: []].append(id)
             }
             return true
         }

@@ -109,6 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let incidents = try store.openStore()
+        // Packs earlier servers wrote and never merged (one killed mid-storm leaves dozens) join this one's merges.
+        do { try incidents.auditLog.repository.mergePacksOnDisk() } catch { Console.note("packs on disk are not merged: \(error)") }
         let wikiRepository = try store.wikiOptions.openRepository()
         // Says so on stderr when the signing key is not published in the wiki yet.
         _ = try? AuditSigning.trustedSigners(in: wikiRepository, at: try? wikiRepository.resolve("HEAD"))

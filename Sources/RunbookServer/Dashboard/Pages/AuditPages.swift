@@ -21,7 +21,7 @@ struct AuditListPage {
         let incident = commit.trailers.value(of: .incident)
         return """
             <tr><td>\(TimeText.plain(commit.author.time))</td><td><a href="/audit/\(commit.id.hex)"><code>\(commit.id.short)</code></a></td>
-            <td>\(incident.map { "<a href=\"/incidents/\($0)\">\($0)</a>" as HTML } ?? .empty)</td><td>\(commit.trailers.value(of: .event) ?? "")</td>
+            <td>\(incident.map { "<a href=\"/incidents/\($0)\">\($0)</a>" as HTML } ?? .empty)</td><td>\(commit.trailers.value(of: .event) ?? commit.trailers.value(of: .events).map { "\($0) events" } ?? "")</td>
             <td>\(commit.trailers.value(of: .actor) ?? commit.author.name)</td><td>\(IncidentListPage.clipped(commit.summary, to: 300))</td></tr>
             """
     }

@@ -16,7 +16,7 @@ struct IncidentDetailPage {
     /// no more logs than one run has steps).
     var outputs: [RunID: [String: String]] = [:]
     /// The incident's audit commits, newest first.
-    let timeline: [Commit]
+    let timeline: [AuditEvent]
     let viewer: Viewer
     /// The event the script's stream starts after (``DashboardController/replayStart(runs:timeline:tip:)``).
     let replayAfter: String?
@@ -192,10 +192,10 @@ struct IncidentDetailPage {
         """
         <section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>
         <table class="timeline"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">By</th><th scope="col">What</th><th scope="col">Commit</th></tr></thead>
-        <tbody>\(timeline.map { commit -> HTML in
+        <tbody>\(timeline.map { event -> HTML in
             """
-            <tr><td>\(TimeText.plain(commit.author.time))</td><td>\(commit.trailers.value(of: .event) ?? "")</td><td>\(commit.trailers.value(of: .actor) ?? commit.author.name)</td>
-            <td>\(IncidentListPage.clipped(commit.summary, to: 300))</td><td><a href="/audit/\(commit.id.hex)"><code>\(commit.id.short)</code></a></td></tr>
+            <tr><td>\(TimeText.plain(event.time))</td><td>\(event.name.rawValue)</td><td>\(event.actor)</td>
+            <td>\(IncidentListPage.clipped(event.subject, to: 300))</td><td><a href="/audit/\(event.commit.hex)"><code>\(event.commit.short)</code></a></td></tr>
             """ })</tbody></table></section>
         """
     }
