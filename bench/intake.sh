@@ -13,7 +13,10 @@
 # records; Alertmanager answers 200 to every request and GET /api/v2/alerts lists COUNT alerts afterwards.
 # The generator's own ceiling is measured against GET /healthz (ours) and GET /-/healthy (Alertmanager).
 #
-# Target: ours / Alertmanager throughput >= 1.0 at both batch sizes.
+# Also in the same run: PostgreSQL 15 (fsync=on, synchronous_commit=on) inserting the same alerts through pgbench with
+# the same concurrency (one transaction per request), as the durable reference; and our CPU-seconds per 1,000 alerts.
+#
+# Targets (issue 16): ours / Alertmanager >= 1.0 at 100 alerts per request; >= 0.5 with p99 <= 20 ms at 1 per request.
 # Usage: bench/intake.sh     (COUNT=10000 BATCHES="1 100" CONNECTIONS=8 RUNS=1 to change the sizes;
 #                             COUNT=2000 is a quick run; ALERTMANAGER=path picks the binary; TMPDIR=... picks the
 #                             file system the repositories go on; PROFILE=1 records `perf record -g` of our server
@@ -112,8 +115,12 @@ for batch in $batches; do
                 local perf_pid=$!
                 sleep 0.5
             fi
+            local cpu_before cpu_after
+            cpu_before=$(awk '{ print $14 + $15 }' "/proc/$ours_pid/stat")
             "$bench" webhook --port "$ours_port" --token "$token" --count "$count" --batch "$batch" --connections "$connections" \
                 | sed 's/^/ours /' | tee -a "$work/ours-$batch.log" >&2
+            cpu_after=$(awk '{ print $14 + $15 }' "/proc/$ours_pid/stat")
+            calc '%.3f\n' "($cpu_after - $cpu_before) / $(getconf CLK_TCK) * 1000 / $count" >> "$work/cpu-$batch.log"
             if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
         }
         drive_am() {
@@ -141,6 +148,49 @@ for batch in $batches; do
     done
 done
 
+# The durable reference: PostgreSQL 15 (fsync=on, synchronous_commit=on) inserting the same alerts through pgbench
+# with the same concurrency: one transaction per request, each durable (one WAL append + fdatasync shared by the
+# transactions waiting then) before the client hears of it. As the postgres user: initdb refuses root.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -x "$pg_bin/initdb" ] && command -v pgbench >/dev/null && id postgres >/dev/null 2>&1; then
+    pg_dir="$work/pg"
+    mkdir -p "$pg_dir" && chown postgres "$pg_dir" && chmod 755 "$work"
+    pg_port=$(free_port)
+    runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres > "$work/pg-init.log" 2>&1
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+        -o "-p $pg_port -k $pg_dir -c fsync=on -c synchronous_commit=on -c wal_sync_method=fdatasync -c max_connections=$((connections + 10))" \
+        start > /dev/null
+    psql_pg() { runuser -u postgres -- psql -h "$pg_dir" -p "$pg_port" -U postgres -q "$@"; }
+    psql_pg -c "create table alerts (id bigserial primary key, fingerprint text not null, labels jsonb not null,
+                annotations jsonb, starts_at timestamptz, received_at timestamptz default now());"
+    cat > "$pg_dir/b1.sql" <<'EOF2'
+\set n random(1, 1000000000)
+INSERT INTO alerts(fingerprint, labels, annotations, starts_at) VALUES (:n::text,
+  jsonb_build_object('alertname','BenchAlert','instance','host-'||:n,'job','node','severity','warning'), '{"summary":"bench alert"}', now());
+EOF2
+    cat > "$pg_dir/b100.sql" <<'EOF2'
+\set n random(1, 1000000000)
+INSERT INTO alerts(fingerprint, labels, annotations, starts_at) SELECT (:n + g)::text, jsonb_build_object('alertname',
+  'BenchAlert','instance','host-'||(:n + g),'job','node','severity','warning'), '{"summary":"bench alert"}', now()
+  FROM generate_series(1,100) g;
+EOF2
+    chmod 644 "$pg_dir"/*.sql
+    for batch in $batches; do
+        script="$pg_dir/b$batch.sql"
+        [ -f "$script" ] || continue
+        transactions=$(( (count / batch + connections - 1) / connections ))
+        runuser -u postgres -- pgbench -n -h "$pg_dir" -p "$pg_port" -U postgres -c "$connections" -j 2 -t "$transactions" -f "$script" postgres \
+            > "$work/pg-$batch.log" 2>&1 || { cat "$work/pg-$batch.log" >&2; }
+        tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pg-$batch.log" | head -n 1)
+        latency=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$work/pg-$batch.log")
+        echo "postgres batch $batch: tps $tps, latency average $latency ms" >&2
+        echo "$tps $latency" > "$work/pg-result-$batch"
+    done
+    rows=$(psql_pg -At -c "select count(*) from alerts")
+    echo "verified: PostgreSQL holds $rows alerts" >&2
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop > /dev/null
+fi
+
 echo "== load after: $(uptime)" >&2
 load_after=$(uptime | sed 's/.*load average: //')
 
@@ -158,6 +208,12 @@ for batch in $batches; do
     printf '%-8s %-44s %12.1f %10.1f %10s %10s\n' "$batch" "ours POST /api/v1/alerts/alertmanager (git)" "$ours" \
         "$(field requests_per_second < "$work/ours-$batch.log" | median)" \
         "$(field p50_ms < "$work/ours-$batch.log" | median)" "$(field p99_ms < "$work/ours-$batch.log" | median)"
+    if [ -f "$work/pg-result-$batch" ]; then
+        read -r tps latency < "$work/pg-result-$batch"
+        printf '%-8s %-44s %12.1f %10.1f %10s %10s\n' "$batch" "PostgreSQL INSERT via pgbench (durable)" \
+            "$(calc '%.1f' "$tps * $batch")" "$tps" "$latency(avg)" "-"
+    fi
+    printf '%-8s %-44s %12s\n' "$batch" "ours: CPU-seconds per 1,000 alerts" "$(median < "$work/cpu-$batch.log")"
     read -r records commits sum n < <(tail -n 1 "$work/verify-$batch.log")
     printf '%-8s %-44s %12sx   (target >= 1.0; %s incidents in git, %s commits, %s ms mean admit-to-durable)\n' "$batch" \
         "ratio ours / Alertmanager (throughput)" "$(calc '%.3f' "$ours / $am")" "$records" "$commits" "$(calc '%.2f' "$sum * 1000 / $n")"

@@ -131,6 +131,7 @@ struct PackFolder {
     }
 
     private static func failure(_ action: String, _ path: String) -> WikiError {
-        .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
+        if errno == ENOSPC || errno == EDQUOT { return .noSpace(path: path) }
+        return .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
     }
 }

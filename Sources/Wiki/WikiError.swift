@@ -28,6 +28,8 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case syncFailed(path: String, reason: String)
     /// A pack of buffered objects could not be built.
     case packWriteFailed(reason: String)
+    /// The file system holding `path` is full (or the user's quota is spent): the write did not happen.
+    case noSpace(path: String)
     /// An anchor file (``AuditAnchor``) cannot be read or written.
     case unreadableAnchor(path: String, reason: String)
     /// The branch no longer holds the head recorded in the anchor file `anchor` (or is gone): a writer refuses it.
@@ -62,6 +64,9 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot sync \(path) to disk: \(reason)"
         case .packWriteFailed(let reason):
             return "cannot write a pack of the audit log's objects: \(reason)"
+        case .noSpace(let path):
+            return "no space left on the file system of \(path): nothing of this write was recorded (what was acknowledged "
+                + "before is intact); free space and send it again"
         case .unreadableAnchor(let path, let reason):
             return "audit anchor \(path): \(reason)"
         case .anchorNotInHistory(let branch, let missing, let anchor):

@@ -57,6 +57,8 @@ extension CLI {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
+        // A server that exited says why on stderr.
+        if !running.process.isRunning { text += String(decoding: running.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let token = try known ?? #require(lines.firstIndex { $0.hasPrefix("created the admin token") }.map { lines[$0 + 1] }, "\(text)")
         let listening = try #require(lines.first { $0.hasPrefix("listening on ") }, "\(text)")

@@ -166,6 +166,17 @@ public actor IncidentStore {
         shared.withLock { book in book.openByAlert[alert].flatMap { book.incidents[$0] } }
     }
 
+    /// The earliest time `time` gives for any incident (nil: none), in one pass over the book: nothing is copied or
+    /// sorted, which the SLA sweeper's look after every change would otherwise pay for every incident.
+    public nonisolated func earliest(_ time: (Incident) -> Date?) -> Date? {
+        let book = shared.withLock { $0 }
+        var earliest: Date?
+        for incident in book.incidents.values {
+            if let due = time(incident), earliest.map({ due < $0 }) ?? true { earliest = due }
+        }
+        return earliest
+    }
+
     /// How many incidents there are, and how many are open: cheap, for metrics.
     public nonisolated var counts: (all: Int, open: Int) {
         shared.withLock { ($0.incidents.count, $0.openCount) }

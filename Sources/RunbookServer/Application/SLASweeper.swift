@@ -47,6 +47,6 @@ struct SLASweeper: Service {
 
     /// The soonest deadline among the incidents.
     private func nextDeadline() -> Date? {
-        store.incidents { $0.state.isOpen || $0.state == .resolved }.compactMap(store.policy.nextDeadline).min()
+        store.earliest(store.policy.nextDeadline(of:))
     }
 }

@@ -46,6 +46,13 @@ struct ErrorMiddleware: RouterMiddleware {
             let error = WikiError.anchorNotInHistory(branch: branch, missing: missing, anchor: anchor)
             context.logger.critical("the audit branch lost its recorded head: nothing is written on it", metadata: ["error": "\(error)"])
             return APIError(503, code: "audit_history_rewritten", error.description)
+        case WikiError.noSpace(let path):
+            context.logger.critical("the audit repository's file system is full: writes are refused", metadata: ["path": "\(path)"])
+            return APIError(503, code: "storage_full", WikiError.noSpace(path: path).description)
+        case let error as GitError where error.message.contains(String(cString: strerror(ENOSPC))):
+            context.logger.critical("the audit repository's file system is full: writes are refused", metadata: ["error": "\(error)"])
+            return APIError(503, code: "storage_full", "no space left on the audit repository's file system: nothing of this write "
+                            + "was recorded (what was acknowledged before is intact); free space and send it again (\(error.message))")
         case is NIOTooManyBytesError:
             return APIError(413, code: "body_too_large", "the request body is larger than this endpoint accepts").closingConnection()
         case let error as HTTPParserError:
