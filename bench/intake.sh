@@ -17,6 +17,8 @@
 # the same concurrency (one transaction per request), as the durable reference; and our CPU-seconds per 1,000 alerts.
 #
 # Targets (issue 16): ours / Alertmanager >= 1.0 at 100 alerts per request; >= 0.5 with p99 <= 20 ms at 1 per request.
+# The server's wiki pages nobody (its escalation policy removed), as Alertmanager's null receiver notifies nobody;
+# PAGING=1 keeps the bundled one, which pages the example on-call person for every alert.
 # Usage: bench/intake.sh     (COUNT=10000 BATCHES="1 100" CONNECTIONS=8 RUNS=1 to change the sizes;
 #                             COUNT=2000 is a quick run; ALERTMANAGER=path picks the binary; TMPDIR=... picks the
 #                             file system the repositories go on; PROFILE=1 records `perf record -g` of our server
@@ -62,6 +64,7 @@ EOF
 start_ours() { # NAME: starts the server on a fresh RUNBOOK_HOME; sets ours_port, ours_pid, token, home
     home="$work/$1/home"
     mkdir -p "$home"
+    quiet_wiki "$runbook" "$home"
     token=$(RUNBOOK_HOME="$home" "$runbook" tokens add bench --role responder --token-file "$home/tokens")
     RUNBOOK_HOME="$home" RUNBOOK_PORT=0 RUNBOOK_TOKEN_FILE="$home/tokens" "$runbook" serve > "$work/$1/ours.out" 2> "$work/$1/ours.err" &
     ours_pid=$!
@@ -215,6 +218,7 @@ for batch in $batches; do
     fi
     printf '%-8s %-44s %12s\n' "$batch" "ours: CPU-seconds per 1,000 alerts" "$(median < "$work/cpu-$batch.log")"
     read -r records commits sum n < <(tail -n 1 "$work/verify-$batch.log")
-    printf '%-8s %-44s %12sx   (target >= 1.0; %s incidents in git, %s commits, %s ms mean admit-to-durable)\n' "$batch" \
-        "ratio ours / Alertmanager (throughput)" "$(calc '%.3f' "$ours / $am")" "$records" "$commits" "$(calc '%.2f' "$sum * 1000 / $n")"
+    target=$([ "$batch" = 1 ] && echo ">= 0.5 with p99 <= 20 ms" || echo ">= 1.0")
+    printf '%-8s %-44s %12sx   (target %s; %s incidents in git, %s commits, %s ms mean admit-to-durable)\n' "$batch" \
+        "ratio ours / Alertmanager (throughput)" "$(calc '%.3f' "$ours / $am")" "$target" "$records" "$commits" "$(calc '%.2f' "$sum * 1000 / $n")"
 done

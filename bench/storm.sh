@@ -5,6 +5,7 @@
 # memory, the repository's size and pack count, so a rate that falls as history grows, or memory that grows with it,
 # shows. At the end: the incident records on the audit branch (must be TOTAL) and `git fsck --strict`.
 #
+# The wiki pages nobody unless PAGING=1 (see bench/servers.sh).
 # Usage: bench/storm.sh      (TOTAL=1000000 CHUNK=10000 BATCH=100 CONNECTIONS=8; TMPDIR=... picks the file system)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ bin="$(swift build -c release --show-bin-path)"
 
 home="$work/home"
 mkdir -p "$home"
+quiet_wiki "$bin/runbook" "$home"
 token=$(RUNBOOK_HOME="$home" "$bin/runbook" tokens add bench --role responder --token-file "$home/tokens")
 RUNBOOK_HOME="$home" RUNBOOK_PORT=0 RUNBOOK_TOKEN_FILE="$home/tokens" "$bin/runbook" serve > "$work/ours.out" 2> "$work/ours.err" &
 pid=$!
@@ -48,8 +50,9 @@ while [ "$sent" -lt "$total" ]; do
     rate=$(echo "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "alerts_per_second") print $(i + 1) }')
     p99=$(echo "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "p99_ms") print $(i + 1) }')
     rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
-    size=$(du -sm "$git_dir" | cut -f1)
-    packs=$(find "$git_dir/objects/pack" -name '*.idx' | wc -l)
+    # A merge may delete a temporary file while du reads the folder.
+    size=$(du -sm "$git_dir" 2>/dev/null | cut -f1 || true)
+    packs=$(find "$git_dir/objects/pack" -name '*.idx' 2>/dev/null | wc -l || true)
     printf '%10d %12s %10s %10s %10s %8s\n' "$sent" "$rate" "$p99" "$rss" "$size" "$packs"
 done
 elapsed=$(echo "$(date +%s.%N) - $started" | bc)

@@ -9,6 +9,8 @@
 struct PackShelf {
     /// How many packs of one size class are merged into one.
     static let fanIn = 8
+    /// A merge of fewer objects than this is quick, and may run beside two large ones.
+    static let smallMerge = 512
     /// From this many objects up, a merge stores objects as deltas of each other (about a tenth of
     /// the bytes for an audit log's trees and records) at the cost of libgit2's delta search.
     static let deltasFrom = 4096
@@ -20,6 +22,11 @@ struct PackShelf {
     }
 
     private var packs: [Pack] = []
+
+    /// How many objects the packs `names` hold.
+    func objectCount(of names: [String]) -> Int {
+        packs.filter { names.contains($0.name) }.reduce(0) { $0 + $1.objectCount }
+    }
 
     /// The names of the packs it holds.
     var names: Set<String> { Set(packs.map(\.name)) }

@@ -136,14 +136,22 @@ extension Repository {
         // Libgit2 keeps deleted packs listed, and reading from one fails: list the folder afresh.
         // Should even that fail, the next read of a merged object reports it.
         if !finished.isEmpty { try? reopenObjects(in: repo) }
-        // Two at a time: a large merge takes seconds, and small packs must not pile up meanwhile.
-        while mergesInFlight.count < 2 * PackShelf.fanIn, let packs = packShelf.nextMerge(excluding: mergesInFlight) {
+        // Two at a time, and two more of small packs: a large merge takes seconds, and small packs must not pile up
+        // behind it meanwhile.
+        while let packs = packShelf.nextMerge(excluding: mergesInFlight) {
+            let small = packShelf.objectCount(of: packs) < PackShelf.smallMerge
+            guard mergesInFlight.count < (small ? 4 : 2) * PackShelf.fanIn else { break }
             mergesInFlight.formUnion(packs)
             startMerge(packs)
         }
     }
 
     /// Merges `packs` on a thread of its own, at the lowest priority: it competes with nothing that waits for it.
+    ///
+    /// A writer that keeps both cores busy starves it, and packs pile up until the storm ends (378 after 300,000 alerts
+    /// in a storm). Merging at normal priority once packs piled up kept them under about 120 for most of such a storm,
+    /// but its delta searches took the writer's CPU and the storm's rate fell from 3,660 to 2,178 alerts/s
+    /// (docs/benchmarks.md): lookups in a few hundred packs cost less than that.
     private func startMerge(_ packs: [String]) {
         let gitDirectory = gitDirectory
         let folder = packFolder

@@ -171,21 +171,42 @@ import Wiki
 
 /// `git daemon` serving the bare repositories under `root`, pushes allowed; stopped by ``stop()``.
 final class GitDaemon: Sendable {
-    private let pidFile: String
+    private let process: Process
 
+    /// A daemon as a child process (not `--detach`, whose errors go to syslog), its log in `root/git-daemon.log`.
+    ///
+    /// One that exits before it listens (its port briefly taken) is started again until the deadline.
     init(root: String, address: String, port: Int) async throws {
-        pidFile = root + "/git-daemon.pid"
-        let started = try await SSHHosts.run("/usr/bin/git", [
-            "daemon", "--detach", "--pid-file=\(pidFile)", "--reuseaddr", "--export-all", "--enable=receive-pack", "--base-path=\(root)",
-            "--listen=\(address)", "--port=\(port)", root,
-        ])
-        guard started.succeeded else { throw GitDaemonError(log: started.log) }
-        // --detach returns before the daemon listens: wait until it accepts connections.
+        let log = root + "/git-daemon.log"
         let deadline = ContinuousClock.now + .seconds(20)
+        var process = try Self.start(root: root, address: address, port: port, log: log)
         while !Self.accepts(address: address, port: port) {
-            guard ContinuousClock.now < deadline else { throw GitDaemonError(log: "git daemon did not listen on \(address):\(port)") }
+            guard ContinuousClock.now < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                throw GitDaemonError(log: "git daemon did not listen on \(address):\(port) in 20 s; its log: \(text)")
+            }
             try await Task.sleep(for: .milliseconds(20))
+            if !process.isRunning { process = try Self.start(root: root, address: address, port: port, log: log) }
         }
+        self.process = process
+    }
+
+    private static func start(root: String, address: String, port: Int, log: String) throws -> Process {
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        output.seekToEndOfFile()
+        let process = Process()
+        // git-daemon itself, not `git daemon`: the `git` wrapper would stay behind when the daemon is killed.
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+        process.arguments = [
+            "--reuseaddr", "--export-all", "--enable=receive-pack", "--base-path=\(root)", "--listen=\(address)", "--port=\(port)",
+            "--verbose", root,
+        ]
+        process.standardError = output
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Whether something accepts TCP connections at `address`:`port`.
@@ -201,10 +222,10 @@ final class GitDaemon: Sendable {
         }
     }
 
+    /// SIGKILL: started from the test process, the daemon did not stop on SIGTERM (Foundation's `Process` passes on the
+    /// spawning thread's blocked signals), and the waiting test hung.
     func stop() {
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            kill(pid, SIGTERM)
-        }
+        kill(process.processIdentifier, SIGKILL)
     }
 
     struct GitDaemonError: Error {
