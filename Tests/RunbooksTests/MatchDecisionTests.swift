@@ -15,6 +15,8 @@ import Runbooks
             try runbook("runbooks/manual.md", []),
         ])
         #expect(decision.chosen?.path == "runbooks/disk-full.md")
+        #expect(MatchDecision.chosen(labels: labels, runbooks: decision.candidates.map(\.runbook).reversed())?.path == "runbooks/disk-full.md",
+                "the server's one-pass choice agrees, in any order")
         #expect(decision.candidates.map(\.runbook.id) == ["disk-full", "generic", "critical", "manual"])
         #expect(decision.candidates.map(\.matches) == [true, true, false, false])
         #expect(decision.candidates[0].reason == "matches (3 matchers)")
@@ -28,12 +30,14 @@ import Runbooks
         let rules = [#"alertname="X""#]
         let decision = MatchDecision(labels: ["alertname": "X"], runbooks: [try runbook("runbooks/b.md", rules), try runbook("runbooks/a.md", rules)])
         #expect(decision.chosen?.id == "a")
+        #expect(MatchDecision.chosen(labels: ["alertname": "X"], runbooks: decision.candidates.map(\.runbook).reversed())?.id == "a")
         #expect(decision.candidates[1].reason == "also matches with as many matchers, but a comes first by path")
     }
 
     @Test func runbooksWithoutMatchersNeverMatch() throws {
         let decision = MatchDecision(labels: [:], runbooks: [try runbook("runbooks/manual.md", [])])
         #expect(decision.chosen == nil)
+        #expect(MatchDecision.chosen(labels: [:], runbooks: decision.candidates.map(\.runbook)) == nil)
         let missing = MatchDecision(labels: [:], runbooks: [try runbook("runbooks/p.md", [#"env="prod""#])])
         #expect(missing.candidates[0].reason == #"env="prod" does not hold: env is not set"#)
     }

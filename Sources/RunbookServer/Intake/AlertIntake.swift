@@ -92,7 +92,7 @@ struct AlertIntake: Sendable {
            let page = try? await offThePool({ try repository.readFile(run.runbookPath, at: run.runbookCommit) }) {
             return RunbookParser.parse(page, path: run.runbookPath).runbook
         }
-        return MatchDecision(labels: incident.labels, runbooks: await wiki.library.runbooks).chosen
+        return MatchDecision.chosen(labels: incident.labels, runbooks: await wiki.library.runbooks)
     }
 
     /// Someone acknowledged the alert `key` at its source: that is the response to its open incident (a New one moves

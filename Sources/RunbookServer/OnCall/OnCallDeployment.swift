@@ -46,7 +46,7 @@ public final class OnCallDeployment: Sendable {
             if let scheduled = incident.alerts.first(where: { $0.alertKey.source == RunLauncher.scheduleActor })?.alertKey.key {
                 return runbooks.first { $0.id == scheduled }?.escalation
             }
-            return MatchDecision(labels: incident.labels, runbooks: runbooks).chosen?.escalation
+            return MatchDecision.chosen(labels: incident.labels, runbooks: runbooks)?.escalation
         }
     }
 
