@@ -168,13 +168,18 @@ public actor IncidentStore {
 
     /// The earliest time `time` gives for any incident (nil: none), in one pass over the book: nothing is copied or
     /// sorted, which the SLA sweeper's look after every change would otherwise pay for every incident.
+    ///
+    /// The pass holds the lock: on a copy taken out of it, the writer's next store found the book's storage shared and
+    /// copied all of it, once per batch while the sweeper looked (in a storm of 600,000 alerts, 18% of the server's
+    /// time, and the rate fell as the book grew).
     public nonisolated func earliest(_ time: (Incident) -> Date?) -> Date? {
-        let book = shared.withLock { $0 }
-        var earliest: Date?
-        for incident in book.incidents.values {
-            if let due = time(incident), earliest.map({ due < $0 }) ?? true { earliest = due }
+        shared.withLock { book in
+            var earliest: Date?
+            for incident in book.incidents.values {
+                if let due = time(incident), earliest.map({ due < $0 }) ?? true { earliest = due }
+            }
+            return earliest
         }
-        return earliest
     }
 
     /// How many incidents there are, and how many are open: cheap, for metrics.
