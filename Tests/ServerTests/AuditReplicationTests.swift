@@ -195,6 +195,7 @@ final class GitDaemon: Sendable {
     private static func start(root: String, address: String, port: Int, log: String) throws -> Process {
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? output.close() }  // the daemon keeps its own copy
         output.seekToEndOfFile()
         let process = Process()
         // git-daemon itself, not `git daemon`: the `git` wrapper would stay behind when the daemon is killed.

@@ -170,7 +170,7 @@ public actor IncidentStore {
     /// sorted, which the SLA sweeper's look after every change would otherwise pay for every incident.
     ///
     /// The pass holds the lock: on a copy taken out of it, the writer's next store found the book's storage shared and
-    /// copied all of it, once per batch while the sweeper looked (in a storm of 600,000 alerts, 18% of the server's
+    /// copied all of it, once per batch while the sweeper looked (late in a storm of 600,000 alerts, 24% of the server's
     /// time, and the rate fell as the book grew).
     public nonisolated func earliest(_ time: (Incident) -> Date?) -> Date? {
         shared.withLock { book in
