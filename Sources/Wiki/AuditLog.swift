@@ -20,7 +20,16 @@ public final class AuditLog: Sendable {
     /// The branch appended to (an orphan branch: its first commit has no parent).
     public let branch: String
     /// Serialises appenders across processes.
-    private let lock: WriterLock
+    let lock: WriterLock
+    /// The intake journal and the lock a server holds while it has entries there (see ``journal(_:)``).
+    let journalSession: Mutex<JournalSession>
+    /// The intake journal's folder, `<gitdir>/runbook-<branch>.journal`.
+    public let journalFolder: String
+    /// Turns the entries of a commit cycle, or of a recovered journal, into commits (several events in one commit
+    /// say how many in an ``eventsTrailer`` trailer); by default one commit each.
+    public let grouping: @Sendable ([AuditEntry]) -> [AuditEntry]
+    /// The trailer of a commit that carries several events: how many.
+    public static let eventsTrailer = "Events"
     /// Signs every commit; nil writes unsigned commits.
     public let signer: (any CommitSigner)?
     /// Where the head is recorded outside the repository after every batch; nil records it nowhere.
@@ -36,7 +45,8 @@ public final class AuditLog: Sendable {
     /// It opens a handle of its own on the repository, whose object writes are buffered in memory
     /// and written as one pack per batch (see ``Repository/bufferObjectsInMemory()``). With a `signer`, every
     /// commit is signed; with an `anchor`, the head is recorded there after every batch.
-    public init(repository: Repository, branch: String = "audit", signer: (any CommitSigner)? = nil, anchor: AuditAnchor? = nil) throws {
+    public init(repository: Repository, branch: String = "audit", signer: (any CommitSigner)? = nil, anchor: AuditAnchor? = nil,
+                grouping: @escaping @Sendable ([AuditEntry]) -> [AuditEntry] = { $0 }) throws {
         _ = try Repository.branchReference(branch)
         self.signer = signer
         self.anchor = anchor
@@ -45,6 +55,9 @@ public final class AuditLog: Sendable {
         self.branch = branch
         let name = branch.replacingOccurrences(of: "/", with: "-")
         lock = WriterLock(path: repository.gitDirectory + "/runbook-\(name).lock")
+        self.grouping = grouping
+        journalFolder = repository.gitDirectory + "/runbook-\(name).journal"
+        journalSession = Mutex(JournalSession(journal: AuditJournal(folder: journalFolder)))
     }
 
     /// The branch's current head; nil before the first entry.
@@ -61,32 +74,43 @@ public final class AuditLog: Sendable {
     /// in between, `plan` runs again on the new head.
     public func append<Plan>(_ plan: (ObjectID?) throws -> (entries: [AuditEntry], plan: Plan)) throws -> (commits: [ObjectID], plan: Plan) {
         try lock.withLock {
+            // A server killed with entries still in its journal: they were acknowledged, so they go first.
+            try recoverJournal()
             while true {
                 let head = try self.head()
                 try checkAnchor(head)
                 let (entries, planned) = try plan(head)
                 guard !entries.isEmpty else { return ([], planned) }
-                let commits: [ObjectID]
                 do {
-                    commits = try writeChain(entries, onto: head)
-                    try repository.writeBufferedObjects()
-                } catch {
-                    try? repository.discardBufferedObjects()
-                    throw error
-                }
-                do {
-                    try moveBranchRetryingLocks(to: commits.last!, expected: head)
+                    return (try writeDurably(entries, onto: head), planned)
                 } catch WikiError.branchMoved {
                     continue
                 }
-                try repository.syncBranch(branch)
-                // The batch is durable whatever happens to the anchor: one left behind still names a commit of this
-                // history, which is all a later check needs, so a failure to write it does not fail the batch.
-                try? anchor?.record(commits.last!, as: .written)
-                lastWritten.withLock { $0 = commits.last }
-                return (commits, planned)
             }
         }
+    }
+
+    /// Writes `entries` as a chain of commits on `head`, syncs them, moves the branch and syncs it, and records the
+    /// anchor. The caller holds the lock.
+    ///
+    /// - Throws: ``WikiError/branchMoved(branch:expected:actual:)`` when a writer that ignores the lock moved the branch
+    ///   meanwhile (nothing is written then), or the failure of a write.
+    func writeDurably(_ entries: [AuditEntry], onto head: ObjectID?) throws -> [ObjectID] {
+        let commits: [ObjectID]
+        do {
+            commits = try writeChain(entries, onto: head)
+            try repository.writeBufferedObjects()
+        } catch {
+            try? repository.discardBufferedObjects()
+            throw error
+        }
+        try moveBranchRetryingLocks(to: commits.last!, expected: head)
+        try repository.syncBranch(branch)
+        // The batch is durable whatever happens to the anchor: one left behind still names a commit of this
+        // history, which is all a later check needs, so a failure to write it does not fail the batch.
+        try? anchor?.record(commits.last!, as: .written)
+        lastWritten.withLock { $0 = commits.last }
+        return commits
     }
 
     /// Refuses to write on a branch whose history no longer holds the head this data directory's writers last
@@ -94,7 +118,7 @@ public final class AuditLog: Sendable {
     /// it, hiding the rewrite it should report.
     ///
     /// - Throws: ``WikiError/anchorNotInHistory(branch:missing:anchor:)``.
-    private func checkAnchor(_ head: ObjectID?) throws {
+    func checkAnchor(_ head: ObjectID?) throws {
         guard let anchor, head == nil || head != lastWritten.withLock({ $0 }) else { return }
         guard let recorded = try anchor.head(.written)?.commit, recorded != head else { return }
         guard let head, try repository.isAncestor(recorded, of: head) else {

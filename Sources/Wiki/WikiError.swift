@@ -34,6 +34,9 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableAnchor(path: String, reason: String)
     /// The branch no longer holds the head recorded in the anchor file `anchor` (or is gone): a writer refuses it.
     case anchorNotInHistory(branch: String, missing: ObjectID, anchor: String)
+    /// The intake journal at `path` cannot be committed as it is (``AuditJournal``): nothing is written until a person
+    /// looks, since its entries were acknowledged.
+    case journalDamaged(path: String, reason: String)
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {
@@ -73,6 +76,9 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(branch) branch no longer holds \(missing.short), the head recorded in \(anchor): its history was rewritten, "
                 + "or the repository was replaced or the branch deleted; nothing is written on it. Run `runbook audit verify`; "
                 + "if the repository was replaced on purpose, remove \(anchor) (docs/audit.md, \"After a rewrite\")"
+        case .journalDamaged(let path, let reason):
+            return "the audit journal \(path) cannot be committed: \(reason); its entries were acknowledged, so nothing is written "
+                + "until it is looked at (docs/audit.md, \"The intake journal\")"
         }
     }
 

@@ -26,4 +26,25 @@ final class WriterLock: Sendable {
         defer { flock(descriptor, LOCK_UN) }
         return try body()
     }
+
+    /// Takes the lock and keeps it until ``release(_:)``, across calls and threads (a server holds it while its
+    /// journal has entries not yet committed); returns the descriptor that holds it.
+    func acquire() throws -> Int32 {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WikiError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw WikiError.lockFailed(path: path, reason: reason)
+            }
+        }
+        return descriptor
+    }
+
+    /// Releases what ``acquire()`` took.
+    func release(_ descriptor: Int32) {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
 }

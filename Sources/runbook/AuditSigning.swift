@@ -1,4 +1,5 @@
 import Foundation
+import ITIL
 import Wiki
 
 /// The data directory's part in the audit branch's evidence: the key every audit commit is signed with
@@ -67,6 +68,7 @@ enum AuditSigning {
     /// The audit log of `branch` in `repository`, signing with the data directory's key and anchoring there.
     static func auditLog(repository: Repository, branch: String, data: DataDirectory = .current) throws -> AuditLog {
         try AuditLog(repository: repository, branch: branch, signer: key(in: data),
-                     anchor: AuditAnchor(dataDirectory: data.path, repository: repository, branch: branch))
+                     anchor: AuditAnchor(dataDirectory: data.path, repository: repository, branch: branch),
+                     grouping: AuditBatch.commits(for:))
     }
 }

@@ -14,12 +14,13 @@ struct StoreOptions: ParsableArguments {
     @Flag(help: "Start even if some incident records on the audit branch are corrupt (they are skipped and listed).")
     var skipCorrupt = false
 
-    /// The incident store on the chosen wiki, with `config/sla.yaml` from the wiki's revision.
-    func openStore() throws -> IncidentStore {
+    /// The incident store on the chosen wiki, with `config/sla.yaml` from the wiki's revision; `journaling` for a
+    /// server, which acknowledges a write once it is in the intake journal (``IncidentStore/journaling``).
+    func openStore(journaling: Bool = false) throws -> IncidentStore {
         let repository = try wikiOptions.openRepository()
         let store = try IncidentStore(
             auditLog: AuditSigning.auditLog(repository: repository, branch: auditBranch), policy: slaPolicy(in: repository),
-            skippingCorrupt: skipCorrupt)
+            skippingCorrupt: skipCorrupt, journaling: journaling)
         for problem in store.skipped { Console.note("skipped: \(problem)") }
         return store
     }

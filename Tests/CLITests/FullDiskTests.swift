@@ -72,6 +72,7 @@ struct FullDiskTests {
         let after = try await LoopbackHTTP.request(endpoint, method: "POST", token: served.token, body: Self.alert("after"))
         #expect(after.status == 200, "\(after.text)")
         let wiki = cli.path(".runbook/wiki")
+        #expect(try served.auditCommitted(cli, wiki: wiki), "the journal was committed once space returned")
         let records = try cli.git(wiki, ["ls-tree", "-r", "--name-only", "audit", "incidents"]).split(separator: "\n")
             .filter { $0.hasSuffix("/record.md") }
         let numbers = records.compactMap { $0.split(separator: "/").dropLast().last.flatMap { Int($0.dropFirst(3)) } }.sorted()

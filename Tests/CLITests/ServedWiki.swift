@@ -38,6 +38,21 @@ struct Served {
         return await follower.firstLine { seen.add($0, done) } != nil
     }
 
+    /// Waits until everything the server acknowledged is on the audit branch of `wiki`: its intake journal holds no
+    /// segment (commit cycles run a few times a second; one after a full disk waits a second to try again).
+    /// False when that takes longer than `limit`.
+    func auditCommitted(_ cli: CLI, wiki: String, within limit: TimeInterval = 5) throws -> Bool {
+        let gitDirectory = try cli.git(wiki, ["rev-parse", "--absolute-git-dir"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let journal = gitDirectory + "/runbook-audit.journal"
+        let deadline = Date().addingTimeInterval(limit)
+        while Date() < deadline {
+            let segments = ((try? FileManager.default.contentsOfDirectory(atPath: journal)) ?? []).filter { Int($0) != nil }
+            if segments.isEmpty { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
     /// kill -9: no shutdown at all.
     func kill9() {
         kill(running.process.processIdentifier, SIGKILL)

@@ -100,6 +100,8 @@ struct ServerCLITests {
         #expect(note.stdout == "note added to INC0000001\n", "\(note.stderr)")
         let close = try cli.run(server.args(["incidents", "transition", "INC0000001", "--to", "closed"]))
         #expect(close.stdout == "INC0000001 is now Closed\n", "\(close.stderr)")
+        // A command reading the branch itself sees the server's writes once a commit cycle put them there.
+        #expect(try server.auditCommitted(cli, wiki: cli.path(".runbook/wiki")))
         let shown = try cli.run(["incidents", "show", "INC0000001"]).stdout
         #expect(shown.contains("checked the disk"))
         let refused = try cli.run(server.args(["incidents", "transition", "INC0000001", "--to", "on-hold", "--reason", "nope"]))
@@ -149,6 +151,7 @@ struct ServerCLITests {
         #expect(lines.contains { $0.hasPrefix("<== [1] s1: ok in ") })
         #expect(lines.last == "INC0000001 is Resolved")
         // Approving again answers as before and records nothing; denying what was approved is refused.
+        #expect(try server.auditCommitted(cli, wiki: cli.path(".runbook/wiki")))
         let head = try cli.git(cli.path(".runbook/wiki"), ["rev-parse", "audit"])
         let again = try cli.run(server.args(["runs", "approve", "INC0000001-1"]))
         #expect(again.status == 0, "\(again.stderr)")

@@ -71,6 +71,11 @@ public enum AuditBatch {
         return (groups.map(combined), placements)
     }
 
+    /// The commits that carry `entries`, for ``AuditLog/grouping`` (recovering a journal groups as a server does).
+    public static func commits(for entries: [AuditEntry]) -> [AuditEntry] {
+        group(entries).commits
+    }
+
     /// One entry for the commit of `events`: the event itself when it is alone.
     private static func combined(_ events: [AuditEntry]) -> AuditEntry {
         guard events.count > 1 else { return events[0] }

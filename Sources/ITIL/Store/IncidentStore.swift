@@ -37,6 +37,18 @@ public actor IncidentStore {
     private var flushScheduled = false
     /// Events of other writers' commits read by a catch-up, published with the batch that follows it.
     private var caughtUp: [AuditEvent] = []
+    /// Whether a write is acknowledged once it is synced to the intake journal, with git commits following in commit
+    /// cycles of their own (a server), rather than once its commit is synced (see ``AuditLog/journal(_:)``).
+    public nonisolated let journaling: Bool
+    /// Journaled events not yet on the branch, oldest first, with what they carry for the feed.
+    private var journaled: [(entry: AuditEntry, payload: Payload)] = []
+    /// Whether a commit cycle is running (``JournalCommitter``).
+    private var cycleRunning = false
+    /// Callers of ``drainJournal()``.
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The last failure to commit journaled events, cleared by the next success.
+    public private(set) var commitFailure: (any Error)?
+    private nonisolated let committer = JournalCommitter()
     /// The store's own thread: its writes block on the disk (see ``DedicatedThreadExecutor``).
     private nonisolated let executor = DedicatedThreadExecutor(name: "incident-store")
 
@@ -54,12 +66,16 @@ public actor IncidentStore {
     ///     instead of refusing to start.
     ///   - feedMemory: how many recent events the ``feed`` keeps for subscribers that reconnect (older ones
     ///     are replayed from the audit history).
+    ///   - journaling: acknowledge writes once journaled (see ``journaling``); a journal a process that died left is
+    ///     committed first.
     /// - Throws: ``IncidentStoreError/corruptRecord(path:commit:problem:)`` for a record that does not parse.
     public init(auditLog: AuditLog, policy: SLAPolicy = .standard, skippingCorrupt: Bool = false, feedMemory: Int = 16_384,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                journaling: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.auditLog = auditLog
         self.policy = policy
         self.clock = clock
+        self.journaling = journaling
+        if journaling { try auditLog.commitJournalLeftBehind() }
         let head = try auditLog.head()
         var book = IncidentBook()
         var skipped: [IncidentStoreError] = []
@@ -189,6 +205,9 @@ public actor IncidentStore {
 
     /// Reads what other processes committed since this store last looked, and publishes it.
     public func refresh() throws {
+        // While this store holds the branch for its journal nobody else writes, and what moved it is a commit cycle
+        // of this store's own events, which the book already has (and newer ones on top).
+        guard !auditLog.holdsJournal else { return }
         defer { publishCaughtUp() }
         try catchUp(to: auditLog.head())
     }
@@ -444,42 +463,155 @@ public actor IncidentStore {
         }
     }
 
-    /// Commits every queued write as one batch, then tells the feed what happened.
+    /// Makes every queued write durable as one batch, then answers them.
     private func flush() {
         flushScheduled = false
         let batch = pending
         pending = []
         defer { publishCaughtUp() }
+        if journaling { journal(batch) } else { commit(batch) }
+    }
+
+    /// What one batch of writes changed, and how to answer each write.
+    private struct Planned {
+        let changed: [IncidentNumber: Incident]
+        let answers: [(Result<Void, Error>) -> Void]
+        let entries: [AuditEntry]
+        let payloads: [Payload]
+        let jobs: [JobRecord]
+    }
+
+    /// What an event carries for subscribers in this process (see ``AuditEvent``).
+    typealias Payload = (record: Incident?, attachment: (any Sendable)?)
+
+    /// Runs `batch` against a draft of the book. Only the changes leave: the draft holds a reference to the book's
+    /// storage, and keeping it alive would make the first store into the book copy all of it.
+    private func plan(_ batch: [PendingWrite]) -> Planned {
+        var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
+        let answers = batch.map { $0.run(&draft) }
+        return Planned(changed: draft.changed, answers: answers, entries: draft.auditEntries(), payloads: draft.payloads(), jobs: draft.jobs)
+    }
+
+    /// Commits `batch` and answers once the commits are synced.
+    private func commit(_ batch: [PendingWrite]) {
         do {
-            let (commits, (changed, answers, entries, placements, payloads, jobs)) = try auditLog.append { head in
+            let (commits, (planned, placements)) = try auditLog.append { head in
                 try catchUp(to: head)
-                var draft = IncidentDraft(book: shared.withLock { $0 }, now: clock())
-                let answers = batch.map { $0.run(&draft) }
-                // Only the changes leave this closure: the draft holds a reference to the book's
-                // storage, and keeping it alive would make the first store below copy the whole book.
-                let entries = draft.auditEntries()
-                let (grouped, placements) = AuditBatch.group(entries)
-                return (grouped, (draft.changed, answers, entries, placements, draft.payloads(), draft.jobs))
+                let planned = plan(batch)
+                let (grouped, placements) = AuditBatch.group(planned.entries)
+                return (grouped, (planned, placements))
             }
-            shared.withLock { book in
-                for incident in changed.values { book.store(incident) }
-                for job in jobs { book.note(job) }
-            }
+            keep(planned)
             // Our last commit, not the branch head: another writer may have appended since, unseen.
             if let last = commits.last { tip = last }
             publishCaughtUp()
-            feed.publish(zip(placements, zip(entries, payloads)).compactMap { placement, pair in
-                AuditEvent(commit: commits[placement.commit], index: placement.index, subject: pair.0.message.prefix { $0 != "\n" }.description,
-                           trailers: pair.0.trailers, time: pair.0.author.time, record: pair.1.record, attachment: pair.1.attachment)
-            })
-            answers.forEach { $0(.success(())) }
+            feed.publish(Self.events(planned.entries, payloads: planned.payloads, commits: commits, placements: placements))
+            planned.answers.forEach { $0(.success(())) }
         } catch {
-            // Nothing of the batch is visible: fail every write in it, validation failures included.
-            for write in batch {
-                var scratch = IncidentDraft(book: shared.withLock { $0 }, now: clock())
-                write.run(&scratch)(.failure(error))
-            }
+            fail(batch, error)
         }
+    }
+
+    /// Appends `batch` to the intake journal and answers once it is synced there; a commit cycle puts it on the branch.
+    private func journal(_ batch: [PendingWrite]) {
+        let planned: Planned
+        do {
+            let hold = try auditLog.holdForJournal()
+            if hold.acquired { try catchUp(to: hold.head) }
+            planned = plan(batch)
+        } catch {
+            auditLog.releaseJournalIfDrained()
+            return fail(batch, error)
+        }
+        do {
+            try auditLog.journal(planned.entries)
+        } catch {
+            auditLog.releaseJournalIfDrained()
+            return planned.answers.forEach { $0(.failure(error)) }
+        }
+        keep(planned)
+        journaled += zip(planned.entries, planned.payloads).map { ($0, $1) }
+        planned.answers.forEach { $0(.success(())) }
+        guard !planned.entries.isEmpty else {
+            auditLog.releaseJournalIfDrained()
+            return
+        }
+        if !cycleRunning {
+            cycleRunning = true
+            Task { await committer.run(for: self) }
+        }
+    }
+
+    /// Stores a durable batch's changes in the book.
+    private func keep(_ planned: Planned) {
+        shared.withLock { book in
+            for incident in planned.changed.values { book.store(incident) }
+            for job in planned.jobs { book.note(job) }
+        }
+    }
+
+    /// Fails every write of `batch`: nothing of it is visible, validation failures included.
+    private func fail(_ batch: [PendingWrite], _ error: any Error) {
+        for write in batch {
+            var scratch = IncidentDraft(book: shared.withLock { $0 }, now: clock())
+            write.run(&scratch)(.failure(error))
+        }
+    }
+
+    /// The feed's events for `entries`, placed in `commits` as `placements` say.
+    private static func events(
+        _ entries: [AuditEntry], payloads: [Payload], commits: [ObjectID], placements: [AuditBatch.Placement]
+    ) -> [AuditEvent] {
+        zip(placements, zip(entries, payloads)).compactMap { placement, pair in
+            let entry = pair.0
+            return AuditEvent(commit: commits[placement.commit], index: placement.index, subject: entry.message.prefix { $0 != "\n" }.description,
+                              trailers: entry.trailers, time: entry.author.time, record: pair.1.record, attachment: pair.1.attachment)
+        }
+    }
+
+    // MARK: - Commit cycles
+
+    /// For the committer: every journaled event not yet on the branch, oldest first (the journal is sealed, so
+    /// later ones go to the next cycle); nil when there are none, which ends the cycles.
+    func takeJournaled() -> [AuditEntry]? {
+        guard !journaled.isEmpty else {
+            cycleRunning = false
+            resumeDrainWaiters()
+            return nil
+        }
+        auditLog.sealJournal()
+        return journaled.map(\.entry)
+    }
+
+    /// For the committer: the first `count` journaled events are on the branch, in `commits`.
+    func committed(_ count: Int, commits: [ObjectID], placements: [AuditBatch.Placement]) {
+        let done = journaled.prefix(count)
+        journaled.removeFirst(count)
+        commitFailure = nil
+        if let last = commits.last { tip = last }
+        feed.publish(Self.events(done.map(\.entry), payloads: done.map(\.payload), commits: commits, placements: placements))
+        auditLog.retireJournal(head: tip)
+        if journaled.isEmpty { resumeDrainWaiters() }
+    }
+
+    /// For the committer: a cycle failed; its events stay journaled and the next cycle tries them again.
+    func commitFailed(_ error: any Error) {
+        commitFailure = error
+        // Shutdown does not wait for a disk that stays full: the journal is committed at the next start.
+        resumeDrainWaiters()
+    }
+
+    /// Waits until every journaled event is on the branch, or a commit cycle failed (at shutdown: what is left is
+    /// committed when the next process starts).
+    public func drainJournal() async {
+        guard !journaled.isEmpty else { return }
+        await withCheckedContinuation { drainWaiters.append($0) }
+    }
+
+    private func resumeDrainWaiters() {
+        let waiters = drainWaiters
+        drainWaiters = []
+        waiters.forEach { $0.resume() }
     }
 
     /// Publishes the events catch-ups read, oldest first.

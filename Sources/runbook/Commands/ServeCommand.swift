@@ -108,7 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
             Console.out("created the admin token (shown once, stored only as a hash in \(tokens.path)):\n  \(secret)")
         }
 
-        let incidents = try store.openStore()
+        // Alerts are acknowledged once in the intake journal; what a killed server left there is committed first.
+        let incidents = try store.openStore(journaling: true)
         // Packs earlier servers wrote and never merged (one killed mid-storm leaves dozens) join this one's merges.
         do { try incidents.auditLog.repository.mergePacksOnDisk() } catch { Console.note("packs on disk are not merged: \(error)") }
         let wikiRepository = try store.wikiOptions.openRepository()
@@ -141,6 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.out("listening on \(scheme)://\(host):\(port) (wiki \(library.commit.short), \(library.runbooks.count) runbooks)")
         }
         try await app.runService()
+        await incidents.drainJournal()
         logger.notice("stopped")
     }
 
