@@ -108,12 +108,13 @@ func makeWiki(at path: String, runbook text: String) throws -> (Repository, Runb
 }
 
 /// The executor on `repository`'s audit branch, with run work directories under `directory`; its commits are signed
-/// and anchored in a data directory there, as the server's are.
+/// and anchored in a data directory there, and its events acknowledged once in the intake journal, as the server's are.
 func makeExecutor(_ repository: Repository, directory: String, workers: Int) throws -> RunLauncher {
     let data = directory + "/data"
     let key = try SSHSigningKey.loadOrCreate(at: SSHSigningKey.path(inDataDirectory: data), comment: "bench").key
     let store = try IncidentStore(auditLog: AuditLog(
-        repository: repository, signer: key, anchor: AuditAnchor(dataDirectory: data, repository: repository, branch: "audit")))
+        repository: repository, signer: key, anchor: AuditAnchor(dataDirectory: data, repository: repository, branch: "audit"),
+        grouping: AuditBatch.commits(for:)), journaling: ProcessInfo.processInfo.environment["JOURNAL"] != "0")
     let settings = ExecutorSettings(
         workRoot: directory + "/runs", stateDirectory: repository.gitDirectory, workers: workers)
     return RunLauncher(store: store, settings: settings)
@@ -166,6 +167,7 @@ func steps(_ invocation: Invocation) async throws {
     let store = executor.store
     let (incident, _) = try await store.open(
         IncidentRequest(shortDescription: "Bench: \(invocation.steps) steps", labels: ["alertname": "BenchSteps"]), actor: "bench")
+    await store.drainJournal()
     let before = try store.auditLog.head()
 
     let timeline = Timeline()
@@ -175,6 +177,8 @@ func steps(_ invocation: Invocation) async throws {
         runbook, at: library.commit, for: incident.number, labels: ["alertname": "BenchSteps"], annotations: [:], actor: "bench",
         progress: { timeline.record($0) })
     let end = clock.now
+    // Acknowledged means journaled: the run's last events reach the branch with the next commit cycle.
+    await store.drainJournal()
 
     guard run.state == .succeeded, run.steps.count == invocation.steps, run.steps.allSatisfy({ $0.state == .succeeded }) else {
         throw UsageError("the run did not succeed: \(run.state.rawValue) \(run.outcome ?? "")")
