@@ -10,6 +10,9 @@ import Synchronization
 /// moves the branch, with compare-and-swap, so that a writer that does not take the lock (someone
 /// running git by hand) is detected and never overwritten.
 ///
+/// A server journals instead (see ``journal(_:)``): its writes are durable once in the intake journal, and it holds
+/// the lock until its commit cycles have put them on the branch.
+///
 /// Durability: a call returns only after the commits and the branch update are on disk. A batch of
 /// entries is written as one pack and costs the sync of its two files, the pack folder, the branch's
 /// reference file and its folder, however many entries it has: that is group commit, with one commit

@@ -25,6 +25,14 @@ struct IncidentBook: Sendable {
     private(set) var openCount = 0
     /// The open incidents by priority (1...5): what a "what is on fire" view lists, without reading every incident.
     private(set) var openByPriority: [Int: Set<IncidentNumber>] = [:]
+    /// Each incident's next deadline, by `deadline`.
+    private(set) var deadlines = DeadlineQueue()
+    /// When an incident is next due for the SLA sweep (``SLAPolicy/nextDeadline(of:)``).
+    let deadline: @Sendable (Incident) -> Date?
+
+    init(deadline: @escaping @Sendable (Incident) -> Date? = { _ in nil }) {
+        self.deadline = deadline
+    }
 
     /// Adds or replaces `incident`, keeping the indexes right.
     mutating func store(_ incident: Incident) {
@@ -41,5 +49,6 @@ struct IncidentBook: Sendable {
             }
         }
         if lastNumber.map({ incident.number > $0 }) ?? true { lastNumber = incident.number }
+        deadlines.set(incident.number, deadline(incident))
     }
 }

@@ -64,10 +64,10 @@ struct IncidentDraft {
         changed[number] ?? book.incidents[number]
     }
 
-    /// Every incident as this batch sees it, by number.
-    func incidents() -> [Incident] {
-        let added = changed.keys.filter { book.incidents[$0] == nil }
-        return (Array(book.incidents.keys) + added).sorted().compactMap { incident($0) }
+    /// The incidents, as this batch sees them, by number, that may be due for the SLA sweep at `now`: those whose
+    /// deadline in the book has come, and those this batch changed (their deadline may have moved).
+    func incidentsDue(by now: Date) -> [Incident] {
+        book.deadlines.due(by: now).union(changed.keys).sorted().compactMap { incident($0) }
     }
 
     /// The open incident for an alert key, as this batch sees it.

@@ -47,6 +47,6 @@ struct SLASweeper: Service {
 
     /// The soonest deadline among the incidents.
     private func nextDeadline() -> Date? {
-        store.earliest(store.policy.nextDeadline(of:))
+        store.nextDeadline
     }
 }
