@@ -133,7 +133,11 @@ for batch in $batches; do
             echo "$drained_ms" >> "$work/drain-$batch.log"
             cpu_after=$(awk '{ print $14 + $15 }' "/proc/$ours_pid/stat")
             calc '%.3f\n' "($cpu_after - $cpu_before) / $(getconf CLK_TCK) * 1000 / $count" >> "$work/cpu-$batch.log"
-            if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+            if [ -n "${perf_pid:-}" ]; then
+                # A perf that stopped early says why; the run's numbers stand either way.
+                kill -INT "$perf_pid" 2>/dev/null || { echo "perf record ended early:" >&2; cat "$work/$name/perf.err" >&2; }
+                wait "$perf_pid" || true
+            fi
         }
         drive_am() {
             "$bench" alertmanager --port "$am_port" --count "$count" --batch "$batch" --connections "$connections" \
