@@ -59,6 +59,16 @@ extension AuditLog {
         journalSession.withLock { $0.journal.seal() }
     }
 
+    /// How many events the branch holds after the head the last commit cycle left: 0, unless a cycle failed after it
+    /// moved the branch (its sync failed), and then the next cycle must not commit those events again.
+    ///
+    /// - Returns: that count, and the branch head.
+    public func committedSinceLastCycle() throws -> (events: Int, head: ObjectID?) {
+        let committed = journalSession.withLock { $0.committed }
+        let head = try self.head()
+        return (try events(after: committed, upTo: head), head)
+    }
+
     /// Commits a cycle's entries (grouped by the caller) on the branch and syncs them. Runs on the committing
     /// thread, beside appends to the journal.
     public func commitJournaled(_ entries: [AuditEntry]) throws -> [ObjectID] {

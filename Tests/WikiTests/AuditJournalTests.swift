@@ -75,6 +75,22 @@ import Testing
         #expect(try events(cli) == ["one", "two"])
     }
 
+    @Test func aCycleThatMovedTheBranchAndThenFailedIsNotCommittedTwice() throws {
+        let scratch = try Scratch()
+        let repository = try Repository.create(at: scratch.path("wiki"), bare: true)
+        let server = try AuditLog(repository: repository)
+        _ = try server.holdForJournal()
+        try server.journal([entry("one"), entry("two")])
+        server.sealJournal()
+        #expect(try server.committedSinceLastCycle().events == 0)
+        // The cycle's commits land, and its caller hears of a failure (a sync after the branch moved): no retire.
+        let commits = try server.commitJournaled([entry("one"), entry("two")])
+        let landed = try server.committedSinceLastCycle()
+        #expect(landed.events == 2 && landed.head == commits.last, "the next cycle skips both")
+        server.retireJournal(head: landed.head)
+        #expect(try server.committedSinceLastCycle().events == 0)
+    }
+
     @Test func aSegmentThatIsNotAJournalStopsWritersWithItsPath() throws {
         let scratch = try Scratch()
         let repository = try Repository.create(at: scratch.path("wiki"), bare: true)

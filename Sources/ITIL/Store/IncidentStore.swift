@@ -575,13 +575,26 @@ public actor IncidentStore {
         return journaled.map(\.entry)
     }
 
-    /// For the committer: the first `count` journaled events are on the branch, in `commits`.
-    func committed(_ count: Int, commits: [ObjectID], placements: [AuditBatch.Placement]) {
+    /// For the committer: the first `count` journaled events are on the branch, the last of them in `commits`.
+    ///
+    /// - Parameter landedEarlier: the head up to which a failed cycle had already put the first of them on the branch
+    ///   (its sync failed after the branch moved); they are published as read from there.
+    func committed(_ count: Int, landedEarlier: ObjectID?, commits: [ObjectID], placements: [AuditBatch.Placement]) {
         let done = journaled.prefix(count)
         journaled.removeFirst(count)
         commitFailure = nil
+        if let landedEarlier {
+            var events: [AuditEvent] = []
+            try? auditLog.repository.walkForward(after: tip, upTo: landedEarlier) { commit in
+                events += AuditEvent.events(of: commit)
+                return true
+            }
+            feed.publish(events)
+            tip = landedEarlier
+        }
         if let last = commits.last { tip = last }
-        feed.publish(Self.events(done.map(\.entry), payloads: done.map(\.payload), commits: commits, placements: placements))
+        let fresh = done.suffix(placements.count)
+        feed.publish(Self.events(fresh.map(\.entry), payloads: fresh.map(\.payload), commits: commits, placements: placements))
         auditLog.retireJournal(head: tip)
         if journaled.isEmpty { resumeDrainWaiters() }
     }

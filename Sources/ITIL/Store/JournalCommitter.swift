@@ -27,9 +27,16 @@ actor JournalCommitter {
         while let entries = await store.takeJournaled() {
             let started = clock.now
             do {
-                let (commits, placements) = AuditBatch.group(entries)
-                let ids = try store.auditLog.commitJournaled(commits)
-                await store.committed(entries.count, commits: ids, placements: placements)
+                let landed = try store.auditLog.committedSinceLastCycle()
+                guard landed.events <= entries.count else {
+                    throw WikiError.journalDamaged(
+                        path: store.auditLog.journalFolder,
+                        reason: "the branch holds \(landed.events) events the last commit cycle did not write, the journal \(entries.count)")
+                }
+                let rest = Array(entries.dropFirst(landed.events))
+                let (commits, placements) = AuditBatch.group(rest)
+                let ids = rest.isEmpty ? [] : try store.auditLog.commitJournaled(commits)
+                await store.committed(entries.count, landedEarlier: landed.events > 0 ? landed.head : nil, commits: ids, placements: placements)
             } catch {
                 await store.commitFailed(error)
                 try? await Task.sleep(for: Self.retryAfter)
