@@ -58,6 +58,7 @@ extension FrontMatterDecoder {
                 + "use labels.NAME, annotations.NAME or secret.NAME")
             return nil
         }
+        if case .annotation(let name) = source { annotationReads.append((parameter, name, line(of: node))) }
         return source
     }
 

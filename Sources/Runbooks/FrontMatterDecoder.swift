@@ -7,6 +7,8 @@ struct FrontMatterDecoder {
 
     let firstLine: Int
     var findings: Findings
+    /// Parameters that read an annotation, with the line of their `from:`, for ``checkServerAlertReads(_:)``.
+    var annotationReads: [(parameter: String, annotation: String, line: Int)] = []
 
     mutating func decode(_ root: Node, into frontMatter: inout FrontMatter) {
         guard let mapping = root.mapping else {
@@ -19,6 +21,18 @@ struct FrontMatterDecoder {
                 continue
             }
             decodeKey(key, keyNode: keyNode, value: value, into: &frontMatter)
+        }
+        checkServerAlertReads(frontMatter.matchers)
+    }
+
+    /// Warns about parameters of a runbook that matches an alert the server raises (``ServerAlert``) and read an
+    /// annotation that alert never carries: the value would always be missing.
+    private mutating func checkServerAlertReads(_ matchers: [Matcher]) {
+        guard let alert = ServerAlert.selected(by: matchers) else { return }
+        for read in annotationReads where !alert.annotations.contains(read.annotation) {
+            let hint = Suggestion.hint(for: read.annotation, in: alert.annotations.sorted())
+            findings.warning(read.line, "parameter \(read.parameter) reads annotations.\(read.annotation), which \(alert.alertname) "
+                + "alerts never carry\(hint) (they carry: \(alert.annotations.sorted().joined(separator: ", ")))")
         }
     }
 

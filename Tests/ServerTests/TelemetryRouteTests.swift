@@ -49,6 +49,12 @@ struct TelemetryRouteTests {
             #expect(incident.labels["alertname"] == "AnomalyDetected")
             #expect(incident.labels["metric"] == "cpu_usage")
             #expect(incident.labels["host"] == "web-1")
+            // Read for people: the range before the spike, rounded, which view fired, since when it was calm.
+            let summary = incident.annotations["summary"] ?? ""
+            #expect(summary.contains("cpu_usage{host=\"web-1\"}: 400 outside the expected "), "\(summary)")
+            #expect(Double(incident.annotations["expected_upper"] ?? "") ?? 400 < 30, "\(incident.annotations)")
+            #expect(summary.contains("(far from its recent level)") && summary.contains("; normal since "), "\(summary) \(incident.annotations)")
+            #expect(incident.annotations["view"] == "level" && incident.annotations["host"] == "web-1")
             let resolved = try await eventually { try sandbox.store.incident(incident.number).state == .resolved }
             #expect(resolved, "the cpu runbook ran and resolved it")
             let runs = try await sandbox.server.registry.runs()

@@ -127,6 +127,21 @@ import Testing
         #expect(batch.rejections.outOfWindow == 3)
     }
 
+    @Test func aTimestampInSecondsWithoutThePrecisionIsAnErrorWithAHintNotASilentDrop() {
+        // Telegraf and scripts often send seconds; read as nanoseconds that is January 1970, outside any window.
+        let now = IngestOptions(ingestTimeMilliseconds: 1_764_000_000_000)
+        let batch = parser.parse("cpu,host=a usage=1 1764000000\ncpu,host=a usage=2 1764000000000000000", options: now)
+        #expect(batch.count == 1, "the second line, in nanoseconds, is kept")
+        #expect(batch.rejections.malformed == 1 && batch.rejections.outOfWindow == 0)
+        #expect(batch.firstError?.description == "line 1: timestamp \"1764000000\" read as nanoseconds is 1970-01-01T00:00:01.764Z, "
+            + "outside the accepted window; it looks like seconds: add ?precision=s", "\(String(describing: batch.firstError))")
+        // Milliseconds sent as seconds are named too; a time that is old whatever its unit is still only counted.
+        let millis = LineProtocolParser(precision: .seconds).parse("cpu usage=1 1764000000000", options: now)
+        #expect(millis.firstError?.description.hasSuffix("it looks like milliseconds: add ?precision=ms") == true)
+        let old = parser.parse("cpu usage=1 1000000000", options: now)
+        #expect(old.errors.isEmpty && old.rejections.outOfWindow == 1)
+    }
+
     @Test func precisionScalesTimestampsToMilliseconds() {
         let cases: [(TimestampPrecision, String, Int64)] = [
             (.seconds, "1700000000", 1_700_000_000_000),

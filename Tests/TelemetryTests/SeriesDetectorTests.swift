@@ -134,6 +134,30 @@ import Telemetry
         #expect(results.allSatisfy { $0.lower <= $0.upper })
     }
 
+    @Test func anAnomalysExpectedRangeIsWhatTheSeriesDidBeforeItAndSaysWhichViewFired() {
+        // The report that started this: a series at 2 ± 0.2, then 35, read "35 outside the expected -31.0465 to 35".
+        var series = SyntheticSeries(seed: 14)
+        var samples = series.samples(600, noise: 0.2) { _ in 2 }
+        samples[500] = Sample(timestampMilliseconds: samples[500].timestampMilliseconds, value: 35)
+        let results = scores(samples)
+        let spike = results[500]
+        #expect(spike.isAnomaly)
+        #expect(spike.lower > 0 && spike.lower < 2 && spike.upper > 2 && spike.upper < 4, "expected \(spike.lower) to \(spike.upper)")
+        #expect(spike.view == .level)
+        #expect(spike.normalSince == samples[0].timestampMilliseconds, "normal since the first sample")
+        // Once the spike is over (the samples just after it still look odd against the spike), the series is normal
+        // again from the first ordinary sample after it.
+        let since = samples[501...505].map(\.timestampMilliseconds)
+        #expect(results[540].normalSince.map(since.contains) == true, "\(String(describing: results[540].normalSince))")
+    }
+
+    @Test func aShiftTooGradualForOneSampleIsATrend() {
+        var series = SyntheticSeries(seed: 31)
+        let results = scores(series.samples(1_200) { $0 < 600 ? 100 : 101.5 })
+        let fired = try? #require(results.firstIndex { $0.isAnomaly })
+        #expect(fired.map { results[$0].view } == .trend)
+    }
+
     @Test func perSeriesMemoryStaysSmall() {
         var series = SyntheticSeries(seed: 13)
         var detector = SeriesDetector()

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import ITIL
 import RunbookAPI
+import Runbooks
 import Telemetry
 
 /// Telemetry intake: InfluxDB line protocol, Prometheus text and OTLP/HTTP JSON. Every sample is
@@ -102,29 +103,45 @@ struct TelemetryController: Sendable {
         }
     }
 
-    /// The alert for an anomaly: the series' labels plus `alertname` and `metric`, and annotations
-    /// with the score, the value and the range the detector expected.
+    /// The alert for an anomaly: the series' labels plus `alertname` and `metric`, and the annotations of
+    /// ``ServerAlert/anomaly``: the score, the value, the range the detector expected before the sample, which view
+    /// fired, since when the series had behaved normally, and the host (the series' `host` label, as Telegraf sends
+    /// it, else its `instance`, as Prometheus labels it).
     static func alert(for anomaly: TelemetryPipeline.Anomaly) -> AlertTrigger {
         var labels: [String: String] = [:]
         for label in anomaly.series.labels { labels[label.name] = label.value }
-        labels["alertname"] = "AnomalyDetected"
+        let host = labels["host"] ?? labels["instance"]
+        labels["alertname"] = ServerAlert.anomaly.alertname
         labels["metric"] = anomaly.series.metric
         let score = anomaly.score
-        let observed = Timestamp.format(Date(timeIntervalSince1970: Double(anomaly.sample.timestampMilliseconds) / 1000))
-        let annotations = [
-            "summary": "Anomaly in \(anomaly.series): \(Self.number(score.value)) outside the expected \(Self.number(score.lower))"
-                + " to \(Self.number(score.upper))",
+        let observed = Self.time(anomaly.sample.timestampMilliseconds)
+        let normalSince = score.normalSince.map(Self.time)
+        let shown = ReadableRange(lower: score.lower, upper: score.upper)
+        var summary = "Anomaly in \(anomaly.series): \(shown.format(score.value)) outside the expected \(shown.format(score.lower)) to "
+            + "\(shown.format(score.upper))"
+        if let view = score.view { summary += " (\(view.phrase))" }
+        if let normalSince { summary += "; normal since \(normalSince)" }
+        var annotations = [
+            "summary": summary,
             "anomaly_score": String(format: "%.3f", score.score),
             "value": Self.number(score.value),
             "expected_lower": Self.number(score.lower),
             "expected_upper": Self.number(score.upper),
             "observed_at": observed,
         ]
+        annotations["view"] = score.view?.rawValue
+        annotations["normal_since"] = normalSince
+        annotations["host"] = host
+        assert(Set(annotations.keys).isSubset(of: ServerAlert.anomaly.annotations), "ServerAlert.anomaly lists every annotation")
         return AlertTrigger(labels: labels, annotations: annotations, source: "telemetry", key: anomaly.series.description)
     }
 
     private static func number(_ value: Double) -> String {
         String(format: "%.6g", value)
+    }
+
+    private static func time(_ milliseconds: Int64) -> String {
+        Timestamp.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     // MARK: - Bodies

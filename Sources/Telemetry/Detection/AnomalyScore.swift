@@ -8,12 +8,19 @@ public struct AnomalyScore: Sendable, Equatable {
     public var lower: Double
     /// Highest value the detector considered normal for this sample.
     public var upper: Double
+    /// The view that found the sample most surprising; nil when none did (warm-up, a flat series).
+    public var view: AnomalyView?
+    /// Since when (Unix milliseconds) the series had behaved normally before this sample: its first sample, or the
+    /// first unremarkable one after its last unusual stretch.
+    public var normalSince: Int64?
 
-    public init(score: Double, value: Double, lower: Double, upper: Double) {
+    public init(score: Double, value: Double, lower: Double, upper: Double, view: AnomalyView? = nil, normalSince: Int64? = nil) {
         self.score = score
         self.value = value
         self.lower = lower
         self.upper = upper
+        self.view = view
+        self.normalSince = normalSince
     }
 
     /// Whether the score pages.

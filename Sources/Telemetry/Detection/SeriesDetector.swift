@@ -47,6 +47,11 @@ public struct SeriesDetector: Sendable {
 
     private var record = Surprise()
     private var coolDownLeft = 0
+    /// Since when the series has behaved normally (Unix ms), and whether the last sample was unusual.
+    private var normalSince: Int64 = 0
+    private var unusual = false
+    /// The first sample's time: a seasonal prediction is only called one once a whole period has been seen.
+    private var startTime: Int64 = 0
 
     public init(settings: DetectorSettings = DetectorSettings()) {
         self.settings = settings
@@ -99,13 +104,35 @@ public struct SeriesDetector: Sendable {
             views.noise = max(growth - 1, 0) / (Self.noiseGrowthThreshold / sensitivity)
         }
         let evidence = views.evidence(against: record)
+        // The range the state before this sample expected: the record it had to beat, not one this sample raised.
+        let halfWidth = Self.errorThreshold / sensitivity * max(1, record.error) * best.scale
+        // Within its first period a profile's bucket holds the same stretch minutes ago, not last day's or week's.
+        let seasonal = best.period.map { sample.timestampMilliseconds - startTime >= $0 } ?? false
+        let view = Self.strongestView(views, against: record, seasonal: seasonal)
         record.absorb(views)
 
         learn(x, dx: dx, guesses: guesses, dayBucket: dayBucket, weekBucket: weekBucket, shift: shift, residual: residual)
         lastTime = sample.timestampMilliseconds
 
-        let halfWidth = Self.errorThreshold / sensitivity * max(1, record.error) * best.scale
-        return AnomalyScore(score: gate(evidence), value: x, lower: best.prediction - halfWidth, upper: best.prediction + halfWidth)
+        let since = normalSince
+        if evidence >= 1 {
+            unusual = true
+        } else if unusual {
+            unusual = false
+            normalSince = sample.timestampMilliseconds
+        }
+        return AnomalyScore(score: gate(evidence), value: x, lower: best.prediction - halfWidth, upper: best.prediction + halfWidth,
+                            view: evidence > 0 ? view : nil, normalSince: since)
+    }
+
+    /// The view with the most evidence; the error view is `seasonal` when a seasonal prediction spoke for the sample.
+    private static func strongestView(_ views: Surprise, against record: Surprise, seasonal: Bool) -> AnomalyView {
+        let error = views.error / max(1, record.error)
+        let shift = views.shift / max(1, record.shift)
+        let noise = views.noise / max(1, record.noise)
+        if shift > error, shift >= noise { return .trend }
+        if noise > error { return .noise }
+        return seasonal ? .seasonal : .level
     }
 
     // MARK: - Steps of a sample
@@ -117,7 +144,9 @@ public struct SeriesDetector: Sendable {
         fastMean = x
         slowMean = x
         lastTime = sample.timestampMilliseconds
-        return AnomalyScore(score: 0, value: x, lower: x, upper: x)
+        normalSince = sample.timestampMilliseconds
+        startTime = sample.timestampMilliseconds
+        return AnomalyScore(score: 0, value: x, lower: x, upper: x, normalSince: normalSince)
     }
 
     /// Learns the step from the first samples and then sizes the seasonal profiles once.
@@ -132,21 +161,22 @@ public struct SeriesDetector: Sendable {
     }
 
     /// The prediction whose typical error is smallest, with that error as the scale of surprise.
-    private func bestForecast(_ guesses: Guesses, floor: Double) -> (prediction: Double, scale: Double) {
-        var best = (prediction: guesses.naive, scale: Double.infinity)
-        func consider(_ prediction: Double?, _ error: Deviation) {
+    /// With the period of the seasonal profile the prediction came from, if it did.
+    private func bestForecast(_ guesses: Guesses, floor: Double) -> (prediction: Double, scale: Double, period: Int64?) {
+        var best: (prediction: Double, scale: Double, period: Int64?) = (guesses.naive, .infinity, nil)
+        func consider(_ prediction: Double?, _ error: Deviation, period: Int64? = nil) {
             guard let prediction, error.ready else { return }
             // 1.25 turns a mean absolute deviation into a standard deviation for normal noise.
             let scale = 1.25 * error.value + floor
-            if scale < best.scale { best = (prediction, scale) }
+            if scale < best.scale { best = (prediction, scale, period) }
         }
         consider(guesses.naive, naiveError)
         consider(guesses.level, levelError)
-        consider(guesses.dailyDelta, dailyDeltaError)
-        consider(guesses.dailyValue, dailyValueError)
-        consider(guesses.weeklyDelta, weeklyDeltaError)
-        consider(guesses.weeklyValue, weeklyValueError)
-        return best.scale.isFinite ? best : (guesses.naive, 0)
+        consider(guesses.dailyDelta, dailyDeltaError, period: daily.period)
+        consider(guesses.dailyValue, dailyValueError, period: daily.period)
+        consider(guesses.weeklyDelta, weeklyDeltaError, period: weekly.period)
+        consider(guesses.weeklyValue, weeklyValueError, period: weekly.period)
+        return best.scale.isFinite ? best : (guesses.naive, 0, nil)
     }
 
     private mutating func learn(

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -154,11 +155,31 @@ struct LineProtocolReader {
         let text = UnsafeBufferPointer(rebasing: line[position..<end])
         guard let raw = DecimalNumber.int64(text) else { throw LineError("invalid timestamp \(IngestError.quoted(text))") }
         guard let milliseconds = precision.milliseconds(raw) else { throw LineError("timestamp \(IngestError.quoted(text)) out of range") }
+        if !options.accepts(timestampMilliseconds: milliseconds), let likely = likelyPrecision(raw) {
+            // A point dropped for its time would be a silent gap in someone's graph: say what the number looks like.
+            throw LineError("timestamp \(IngestError.quoted(text)) read as \(precision.unitName) is "
+                + "\(Self.date(milliseconds)), outside the accepted window; it looks like \(likely.unitName): add "
+                + "?precision=\(likely.queryValue)")
+        }
         while end < line.count, line[end] == UInt8(ascii: " ") { end += 1 }
         guard end == line.count else {
             throw LineError("unexpected text after the timestamp: \(Self.quoted(line, end..<line.count))")
         }
         return milliseconds
+    }
+
+    /// The other precision under which `raw` falls in the accepted window, if one does (the coarsest first).
+    private func likelyPrecision(_ raw: Int64) -> TimestampPrecision? {
+        [TimestampPrecision.seconds, .milliseconds, .microseconds, .nanoseconds].first { candidate in
+            candidate != precision && candidate.milliseconds(raw).map { options.accepts(timestampMilliseconds: $0) } == true
+        }
+    }
+
+    /// `1970-01-01T00:00:01.700Z`, for messages.
+    private static func date(_ milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     private mutating func emit(_ line: UnsafeBufferPointer<UInt8>, timestamp: Int64) {

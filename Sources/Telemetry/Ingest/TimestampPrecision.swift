@@ -13,6 +13,26 @@ public enum TimestampPrecision: Sendable, Equatable {
         }
     }
 
+    /// The query value that asks for this precision.
+    public var queryValue: String {
+        switch self {
+        case .nanoseconds: "ns"
+        case .microseconds: "us"
+        case .milliseconds: "ms"
+        case .seconds: "s"
+        }
+    }
+
+    /// The unit's name for people.
+    var unitName: String {
+        switch self {
+        case .nanoseconds: "nanoseconds"
+        case .microseconds: "microseconds"
+        case .milliseconds: "milliseconds"
+        case .seconds: "seconds"
+        }
+    }
+
     /// Converts to milliseconds, rounding toward the past; nil when the result does not fit.
     func milliseconds(_ value: Int64) -> Int64? {
         switch self {
