@@ -26,6 +26,8 @@ public struct RunbookApplication: Sendable {
     let schedules: ScheduledRuns
     /// Copies the audit branch to the audit remotes; nil when there are none.
     let replication: AuditReplication?
+    /// Saves and restores what the anomaly detectors learned, in the data directory (none without one).
+    let snapshots: DetectorSnapshots?
     public let metrics: ServerMetrics
     public let tokens: TokenFile
     /// The dashboard's logins, in a file beside the token file.
@@ -77,6 +79,9 @@ public struct RunbookApplication: Sendable {
         scheduler = RunScheduler(launcher: launcher, grace: settings.shutdownGrace, logger: logger, metrics: metrics, feed: RunFeed())
         let schedules = ScheduledRuns(launcher: launcher, scheduler: scheduler, logger: logger, clock: clock)
         self.schedules = schedules
+        snapshots = executorSettings.dataDirectory.map { data in
+            DetectorSnapshots(telemetry: telemetry, path: DetectorSnapshots.path(inDataDirectory: data), logger: logger)
+        }
         replication = settings.auditRemotes.isEmpty ? nil : executorSettings.dataDirectory.map { data in
             AuditReplication(remotes: settings.auditRemotes, store: store, wiki: repository, dataDirectory: data,
                              backoff: .init(first: settings.auditRemoteBackoff, longest: settings.auditRemoteLongestBackoff), logger: logger)
@@ -197,6 +202,7 @@ public struct RunbookApplication: Sendable {
             services: [scheduler, wiki, AuditFollowing(store: store, logger: logger), SLASweeper(store: store, logger: logger), timelines,
                        schedules]
                 + (replication.map { [$0] } ?? [])
+                + (snapshots.map { [$0] } ?? [])
                 + (onCall.map { [EscalationService(engine: $0.engine, notifier: $0.notifier, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger)

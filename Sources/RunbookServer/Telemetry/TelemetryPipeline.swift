@@ -25,18 +25,21 @@ public final class TelemetryPipeline: Sendable {
     }
 
     private let shards: [Shard]
-    private let policy: Mutex<DetectorPolicy>
+    private let currentPolicy: Mutex<DetectorPolicy>
+
+    /// The detector settings in force for new series.
+    var policy: DetectorPolicy { currentPolicy.withLock { $0 } }
 
     /// - Parameter maximumSeries: the bound over all shards; each holds an equal part.
     public init(maximumSeries: Int, shards count: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), policy: DetectorPolicy = .init()) {
         let count = max(1, min(count, maximumSeries))
         shards = (0..<count).map { _ in Shard(maximumSeries: max(1, maximumSeries / count)) }
-        self.policy = Mutex(policy)
+        currentPolicy = Mutex(policy)
     }
 
     /// Detector settings for series made from now on; series already watched keep theirs.
     public func update(_ policy: DetectorPolicy) {
-        self.policy.withLock { $0 = policy }
+        currentPolicy.withLock { $0 = policy }
     }
 
     /// Batches of at least this many samples are scored on all shards at once.
@@ -44,7 +47,7 @@ public final class TelemetryPipeline: Sendable {
 
     /// Scores every sample of `batch`, series by series in time order.
     func ingest(_ batch: IngestBatch) async -> Outcome {
-        let policy = self.policy.withLock { $0 }
+        let policy = self.policy
         let parts = batch.partitioned(into: shards.count)
         // A small batch is scored on this task: handing a thousand samples to other threads costs
         // more than it saves, and concurrent requests already keep every core busy.
@@ -79,6 +82,36 @@ public final class TelemetryPipeline: Sendable {
             }
         }
         return outcome
+    }
+
+    /// Every series with its detector, most recently active first: what ``DetectorSnapshots`` saves.
+    func snapshot() -> [DetectorSnapshot.Series] {
+        var series: [DetectorSnapshot.Series] = []
+        for shard in shards {
+            shard.registry.withLock { registry in
+                registry.forEach { key, detector in
+                    series.append(DetectorSnapshot.Series(key: key, lastTimestamp: registry.lastTimestamp(for: key) ?? .min, detector: detector))
+                }
+            }
+        }
+        return series.sorted { $0.lastTimestamp > $1.lastTimestamp }
+    }
+
+    /// Takes back saved series, each in the shard its samples go to, with its last sample's time so older samples
+    /// stay refused; a series that already has samples in this process keeps its own detector.
+    func restore(_ series: [DetectorSnapshot.Series]) {
+        let options = IngestOptions(ingestTimeMilliseconds: 0, maximumAgeMilliseconds: .max, maximumFutureMilliseconds: .max)
+        var batch = IngestBatch(maximumErrors: 0)
+        var detectors: [SeriesKey: SeriesDetector] = [:]
+        for entry in series.reversed() where entry.lastTimestamp != .min {
+            batch.append(Sample(timestampMilliseconds: entry.lastTimestamp, value: 0), to: entry.key, options: options)
+            detectors[entry.key] = entry.detector
+        }
+        for (shard, part) in zip(shards, batch.partitioned(into: shards.count)) where part.count > 0 {
+            shard.registry.withLock { registry in
+                registry.ingest(part, makeState: { detectors[$0] ?? SeriesDetector() }, update: { _, _, _ in })
+            }
+        }
     }
 
     /// How many series are watched now.

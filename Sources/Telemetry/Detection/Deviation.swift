@@ -1,8 +1,8 @@
 /// A typical absolute error as an exponentially weighted mean that one outlier cannot inflate.
 struct Deviation: Sendable {
-    private(set) var value = 0.0
+    var value = 0.0
     /// Sum of the weights seen, so early estimates are unbiased averages instead of being pulled toward zero.
-    private var weight = 0.0
+    var weight = 0.0
 
     /// Whether enough errors have been seen for the value to mean something.
     var ready: Bool { weight > 0.5 }

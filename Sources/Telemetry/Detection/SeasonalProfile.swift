@@ -5,12 +5,12 @@
 struct SeasonalProfile: Sendable {
     let period: Int64
     let minWidth: Int64
-    private var width: Int64 = 0
+    var width: Int64 = 0
     /// One bucket's mean value, mean change and visit count side by side: the server scores samples of
     /// thousands of series whose state is cold, and one bucket is then one cache miss instead of three.
-    private var buckets: [Bucket] = []
+    var buckets: [Bucket] = []
 
-    private struct Bucket {
+    struct Bucket {
         var value: Float = 0
         var delta: Float = 0
         var visits: UInt8 = 0

@@ -20,38 +20,40 @@ public struct SeriesDetector: Sendable {
     /// The settings in force; changing them takes effect from the next sample.
     public var settings: DetectorSettings
     /// Samples seen so far.
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
-    private var last = 0.0
-    private var lastTime: Int64 = 0
+    // The state below is internal, not private, for the snapshot (SeriesDetector+Snapshot.swift) alone.
+
+    var last = 0.0
+    var lastTime: Int64 = 0
     /// The smallest step seen among the first samples, which sizes the seasonal buckets.
-    private var step: Int64 = 0
+    var step: Int64 = 0
     /// The smallest non-zero change seen: integer or rounded data must not look infinitely surprising when flat.
-    private var resolution = Double.infinity
+    var resolution = Double.infinity
 
-    private var level = 0.0
-    private var naiveError = Deviation()
-    private var levelError = Deviation()
-    private var daily = SeasonalProfile(period: Self.day, minWidth: 5 * Self.minute)
-    private var dailyDeltaError = Deviation()
-    private var dailyValueError = Deviation()
-    private var weekly = SeasonalProfile(period: 7 * Self.day, minWidth: 60 * Self.minute)
-    private var weeklyDeltaError = Deviation()
-    private var weeklyValueError = Deviation()
+    var level = 0.0
+    var naiveError = Deviation()
+    var levelError = Deviation()
+    var daily = SeasonalProfile(period: Self.day, minWidth: 5 * Self.minute)
+    var dailyDeltaError = Deviation()
+    var dailyValueError = Deviation()
+    var weekly = SeasonalProfile(period: 7 * Self.day, minWidth: 60 * Self.minute)
+    var weeklyDeltaError = Deviation()
+    var weeklyValueError = Deviation()
 
-    private var fastMean = 0.0
-    private var slowMean = 0.0
-    private var gap = Deviation()
-    private var recentError = Deviation()
-    private var usualError = Deviation()
+    var fastMean = 0.0
+    var slowMean = 0.0
+    var gap = Deviation()
+    var recentError = Deviation()
+    var usualError = Deviation()
 
-    private var record = Surprise()
-    private var coolDownLeft = 0
+    var record = Surprise()
+    var coolDownLeft = 0
     /// Since when the series has behaved normally (Unix ms), and whether the last sample was unusual.
-    private var normalSince: Int64 = 0
-    private var unusual = false
+    var normalSince: Int64 = 0
+    var unusual = false
     /// The first sample's time: a seasonal prediction is only called one once a whole period has been seen.
-    private var startTime: Int64 = 0
+    var startTime: Int64 = 0
 
     public init(settings: DetectorSettings = DetectorSettings()) {
         self.settings = settings
