@@ -84,6 +84,8 @@ let package = Package(
         // Not part of the product: drives the executor for bench/executor.sh.
         .executableTarget(name: "ExecutorBench", dependencies: ["Executor", "ITIL", "Runbooks", "Wiki", "BenchSupport"], path: "bench/ExecutorBench"),
         .executableTarget(name: "TelemetryBench", dependencies: ["Telemetry"], path: "bench/TelemetryBench"),
+        // Not part of the product: the detector's false alarms on stationary noise (bench/noise.sh).
+        .executableTarget(name: "DetectorNoiseBench", dependencies: ["Telemetry"], path: "bench/DetectorNoiseBench"),
         // Not part of the product: the HTTP load generator of bench/intake.sh (raw sockets, one thread per connection).
         .executableTarget(name: "IntakeBench", dependencies: ["BenchSupport"], path: "bench/IntakeBench"),
         // Real receivers (HTTP, SMTP) that tests start as Python processes: shared by the tests of the channels and of the server.

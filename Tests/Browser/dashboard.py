@@ -38,8 +38,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException, TimeoutException,
-                                            UnexpectedAlertPresentException, WebDriverException)
+    from selenium.common.exceptions import (ElementNotInteractableException, NoAlertPresentException,
+                                            StaleElementReferenceException, TimeoutException, UnexpectedAlertPresentException,
+                                            WebDriverException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -414,11 +415,14 @@ class Browser:
             .find((button) => button.textContent.trim() === arguments[0]) || null;""", text)
 
     def act(self, css, action):
-        """Does `action` to the element `css` selects, found again if the script swapped it out in between."""
+        """Does `action` to the element `css` selects, found again if the script swapped it out in between (Chromium
+        reports a node replaced in the middle of typing as not interactable rather than stale). Live updates come a
+        commit cycle after the action that caused them, so one may land in the middle of the next step."""
         for _ in range(5):
             try:
                 return action(self.one(css))
-            except StaleElementReferenceException:
+            except (StaleElementReferenceException, ElementNotInteractableException):
+                time.sleep(0.1)
                 continue
         raise Failure(f"{css} on {self.path()} was replaced each time it was about to be used")
 
@@ -733,7 +737,8 @@ def acknowledge_and_resolve(browser, number, ada):
     notes = "Cleared 40 GB of old logs; 61% used now & falling"
     browser.act("select[name=state]", lambda select: Select(select).select_by_value("resolved"))
     browser.act("select[name=close_code]", lambda select: Select(select).select_by_value("workaround-provided"))
-    browser.act("textarea[name=close_notes]", lambda textarea: textarea.send_keys(notes))
+    # Cleared first: a retry after a swap must not type the notes after what the first try left.
+    browser.act("textarea[name=close_notes]", lambda textarea: (textarea.clear(), textarea.send_keys(notes)))
     browser.submit("Move")
     facts = {name: fact(browser, name) for name in ["State", "Close code", "Close notes"]}
     if facts != {"State": "Resolved", "Close code": "Workaround provided", "Close notes": notes}:
