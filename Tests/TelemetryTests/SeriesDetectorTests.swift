@@ -151,6 +151,18 @@ import Telemetry
         #expect(results[540].normalSince.map(since.contains) == true, "\(String(describing: results[540].normalSince))")
     }
 
+    @Test func aValueWrongForTheTimeOfDayIsASeasonalAnomaly() {
+        // Ten days of a daily shape; on the ninth, at the daily peak (60), the trough's value (40).
+        var series = SyntheticSeries(seed: 15)
+        var samples = series.samples(288 * 10, noise: 0.5) { SyntheticSeries.daily($0) }
+        let peak = 288 * 8 + 72
+        samples[peak] = Sample(timestampMilliseconds: samples[peak].timestampMilliseconds, value: 40)
+        let result = scores(samples)[peak]
+        #expect(result.isAnomaly)
+        #expect(result.view == .seasonal, "\(String(describing: result.view))")
+        #expect(result.lower > 50 && result.upper < 70, "expected around the peak: \(result.lower) to \(result.upper)")
+    }
+
     @Test func aShiftTooGradualForOneSampleIsATrend() {
         var series = SyntheticSeries(seed: 31)
         let results = scores(series.samples(1_200) { $0 < 600 ? 100 : 101.5 })
