@@ -190,6 +190,12 @@ public struct RunbookApplication: Sendable {
         return router
     }
 
+    /// Restores what the anomaly detectors learned before the last shutdown (the data directory's snapshot), so the
+    /// first samples after a restart are judged by trained detectors; call before serving.
+    public func restoreDetectors() async {
+        await snapshots?.restore()
+    }
+
     /// The application: the HTTP server plus the services (the wiki watcher, the follower of other
     /// writers' audit commits, the SLA deadlines and the run scheduler), shut down gracefully on SIGTERM or
     /// SIGINT (the scheduler last, after the server stopped accepting, so running steps get their grace period).

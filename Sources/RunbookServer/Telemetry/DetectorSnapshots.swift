@@ -4,8 +4,9 @@ import ServiceLifecycle
 import Telemetry
 import Wiki
 
-/// Keeps what the detectors learned across restarts: restores the data directory's snapshot when the server starts,
-/// saves one every ``interval`` and at shutdown (``DetectorSnapshot``).
+/// Keeps what the detectors learned across restarts: ``restore()`` before the server listens
+/// (``RunbookApplication/restoreDetectors()``), then, as a service, a save every ``interval`` and one at shutdown
+/// (``DetectorSnapshot``).
 struct DetectorSnapshots: Service {
     let telemetry: TelemetryPipeline
     /// `DATA/telemetry/detectors.snapshot`.
@@ -20,7 +21,6 @@ struct DetectorSnapshots: Service {
     static func path(inDataDirectory data: String) -> String { data + "/telemetry/detectors.snapshot" }
 
     func run() async throws {
-        await restore()
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)

@@ -130,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try RunbookApplication(
             wiki: wikiRepository, store: incidents, executorSettings: executor.settings(for: incidents),
             tokens: tokens, settings: settings, onCall: onCall, logger: logger)
+        await server.restoreDetectors()
         let (resumed, interrupted) = try await server.takeOverRuns()
         for run in interrupted {
             logger.warning("run was interrupted earlier", metadata: ["run": "\(run.id)", "outcome": "\(run.outcome ?? "")"])
