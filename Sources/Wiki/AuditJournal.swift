@@ -60,7 +60,7 @@ final class AuditJournal {
         let segment = active!
         do {
             try Self.write(bytes, to: segment.descriptor, at: segment.length, path: segment.path)
-            guard fdatasync(segment.descriptor) == 0 else { throw Self.failure("sync", segment.path) }
+            guard fdatasync(segment.descriptor) == 0 else { throw WikiError.fileFailure("sync", segment.path) }
         } catch {
             _ = ftruncate(segment.descriptor, off_t(segment.length))
             throw error
@@ -93,7 +93,7 @@ final class AuditJournal {
     // MARK: - Segments
 
     private func createSegment(base: ObjectID?, skip: Int) throws -> Segment {
-        if mkdir(folder, 0o755) != 0, errno != EEXIST { throw Self.failure("create", folder) }
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { throw WikiError.fileFailure("create", folder) }
         var path: String
         var descriptor: Int32
         repeat {
@@ -103,7 +103,7 @@ final class AuditJournal {
             nextNumber += 1
             descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         } while descriptor < 0 && errno == EEXIST
-        guard descriptor >= 0 else { throw Self.failure("create", path) }
+        guard descriptor >= 0 else { throw WikiError.fileFailure("create", path) }
         var header = Self.magic + (base?.bytes ?? [UInt8](repeating: 0, count: 20))
         withUnsafeBytes(of: UInt64(skip).littleEndian) { header += $0 }
         do {
@@ -270,13 +270,8 @@ final class AuditJournal {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(position + offset)) }
             if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw failure("write", path) }
+            guard written > 0 else { throw WikiError.fileFailure("write", path) }
             offset += written
         }
-    }
-
-    private static func failure(_ action: String, _ path: String) -> WikiError {
-        if errno == ENOSPC || errno == EDQUOT { return .noSpace(path: path) }
-        return .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
     }
 }

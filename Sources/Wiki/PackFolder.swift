@@ -23,7 +23,7 @@ struct PackFolder {
     /// returns the pack's name.
     func writeIndexing(_ bytes: UnsafeRawBufferPointer) throws -> String {
         let scratch = path + "/tmp_index_" + UUID().uuidString
-        guard mkdir(scratch, 0o700) == 0 else { throw Self.failure("create", scratch) }
+        guard mkdir(scratch, 0o700) == 0 else { throw WikiError.fileFailure("create", scratch) }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var indexer: OpaquePointer?
         try check(git_indexer_new(&indexer, scratch, 0, nil, nil), "git_indexer_new")
@@ -36,7 +36,7 @@ struct PackFolder {
         for suffix in [".pack", ".idx"] {
             let file = scratch + "/pack-" + name + suffix
             try Self.syncFile(file)
-            guard rename(file, path + "/pack-" + name + suffix) == 0 else { throw Self.failure("rename", file) }
+            guard rename(file, path + "/pack-" + name + suffix) == 0 else { throw WikiError.fileFailure("rename", file) }
         }
         try Self.sync(path)
         return name
@@ -93,23 +93,23 @@ struct PackFolder {
     private func writeSynced(_ bytes: [UInt8], to final: String, temporary: String) throws {
         // Read-only, as git makes pack files.
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o444)
-        guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+        guard descriptor >= 0 else { throw WikiError.fileFailure("create", temporary) }
         do {
             defer { close(descriptor) }
             var offset = 0
             while offset < bytes.count {
                 let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
                 if written < 0, errno == EINTR { continue }
-                guard written > 0 else { throw Self.failure("write", temporary) }
+                guard written > 0 else { throw WikiError.fileFailure("write", temporary) }
                 offset += written
             }
-            guard fsync(descriptor) == 0 else { throw Self.failure("sync", temporary) }
+            guard fsync(descriptor) == 0 else { throw WikiError.fileFailure("sync", temporary) }
         } catch {
             unlink(temporary)
             throw error
         }
         guard rename(temporary, final) == 0 else {
-            let error = Self.failure("rename", temporary)
+            let error = WikiError.fileFailure("rename", temporary)
             unlink(temporary)
             throw error
         }
@@ -117,21 +117,16 @@ struct PackFolder {
 
     private static func syncFile(_ file: String) throws {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", file) }
+        guard descriptor >= 0 else { throw WikiError.fileFailure("open", file) }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("sync", file) }
+        guard fsync(descriptor) == 0 else { throw WikiError.fileFailure("sync", file) }
     }
 
     /// Syncs the folder `path` itself: the names in it.
     static func sync(_ path: String) throws {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", path) }
+        guard descriptor >= 0 else { throw WikiError.fileFailure("open", path) }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("sync", path) }
-    }
-
-    private static func failure(_ action: String, _ path: String) -> WikiError {
-        if errno == ENOSPC || errno == EDQUOT { return .noSpace(path: path) }
-        return .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
+        guard fsync(descriptor) == 0 else { throw WikiError.fileFailure("sync", path) }
     }
 }

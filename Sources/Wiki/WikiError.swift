@@ -1,3 +1,5 @@
+import Foundation
+
 /// Failures of wiki operations that callers are expected to handle (as opposed to ``GitError``, which reports
 /// libgit2 failing underneath).
 public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -37,6 +39,13 @@ public enum WikiError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The intake journal at `path` cannot be committed as it is (``AuditJournal``): nothing is written until a person
     /// looks, since its entries were acknowledged.
     case journalDamaged(path: String, reason: String)
+
+    /// The failure of a file operation (`action`: create, write, sync ...) on `path`, from `errno`: ``noSpace(path:)``
+    /// when the file system is full or the quota spent, else ``syncFailed(path:reason:)``.
+    static func fileFailure(_ action: String, _ path: String) -> WikiError {
+        if errno == ENOSPC || errno == EDQUOT { return .noSpace(path: path) }
+        return .syncFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
+    }
 
     /// A sentence for a person reading logs or the CLI's output.
     public var description: String {

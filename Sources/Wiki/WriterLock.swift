@@ -17,13 +17,8 @@ final class WriterLock: Sendable {
     func withLock<Result>(_ body: () throws -> Result) throws -> Result {
         threads.lock()
         defer { threads.unlock() }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw WikiError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw WikiError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
-        }
-        defer { flock(descriptor, LOCK_UN) }
+        let descriptor = try acquire()
+        defer { release(descriptor) }
         return try body()
     }
 
