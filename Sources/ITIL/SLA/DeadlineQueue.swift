@@ -37,7 +37,8 @@ struct DeadlineQueue: Sendable {
             let entry = heap[index]
             guard entry.date <= now else { continue }
             if current[entry.number] == entry.date { found.insert(entry.number) }
-            for child in [2 * index + 1, 2 * index + 2] where child < heap.count { stack.append(child) }
+            if 2 * index + 1 < heap.count { stack.append(2 * index + 1) }
+            if 2 * index + 2 < heap.count { stack.append(2 * index + 2) }
         }
         return found
     }
@@ -63,9 +64,10 @@ struct DeadlineQueue: Sendable {
         var parent = start
         while true {
             var smallest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && heap[child].date < heap[smallest].date {
-                smallest = child
-            }
+            // Two comparisons, not a loop over an array of the children: this runs for every incident stored.
+            let (left, right) = (2 * parent + 1, 2 * parent + 2)
+            if left < heap.count, heap[left].date < heap[smallest].date { smallest = left }
+            if right < heap.count, heap[right].date < heap[smallest].date { smallest = right }
             guard smallest != parent else { return }
             heap.swapAt(parent, smallest)
             parent = smallest

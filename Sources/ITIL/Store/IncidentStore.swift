@@ -47,8 +47,6 @@ public actor IncidentStore {
     private var cycleRunning = false
     /// Callers of ``drainJournal()``.
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
-    /// The last failure to commit journaled events, cleared by the next success.
-    public private(set) var commitFailure: (any Error)?
     private nonisolated let committer = JournalCommitter()
     /// The store's own thread: its writes block on the disk (see ``DedicatedThreadExecutor``).
     private nonisolated let executor = DedicatedThreadExecutor(name: "incident-store")
@@ -582,14 +580,8 @@ public actor IncidentStore {
     func committed(_ count: Int, landedEarlier: ObjectID?, commits: [ObjectID], placements: [AuditBatch.Placement]) {
         let done = journaled.prefix(count)
         journaled.removeFirst(count)
-        commitFailure = nil
         if let landedEarlier {
-            var events: [AuditEvent] = []
-            try? auditLog.repository.walkForward(after: tip, upTo: landedEarlier) { commit in
-                events += AuditEvent.events(of: commit)
-                return true
-            }
-            feed.publish(events)
+            feed.publish(historyEvents(after: tip, upTo: landedEarlier))
             tip = landedEarlier
         }
         if let last = commits.last { tip = last }
@@ -600,8 +592,7 @@ public actor IncidentStore {
     }
 
     /// For the committer: a cycle failed; its events stay journaled and the next cycle tries them again.
-    func commitFailed(_ error: any Error) {
-        commitFailure = error
+    func commitFailed() {
         // Shutdown does not wait for a disk that stays full: the journal is committed at the next start.
         resumeDrainWaiters()
     }
@@ -645,18 +636,24 @@ public actor IncidentStore {
             .compactMap { change in change.blob.map { (change.path, $0) } } }
             ?? auditLog.repository.files(at: head, under: JobRecord.folder).map { ($0.path, $0.blob) }
         let jobs = try Self.parseJobs(jobFiles.filter { JobRecord.number(inPath: $0.0) != nil }, at: head, in: auditLog.repository)
-        // Each commit is an event; a history someone rewrote has none to tell, only the records as they are now.
-        var events: [AuditEvent] = []
-        try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
-            events += AuditEvent.events(of: commit)
-            return true
-        }
+        let events = historyEvents(after: tip, upTo: head)
         shared.withLock { book in
             for incident in incidents { book.store(incident) }
             for job in jobs { book.note(job) }
         }
         caughtUp += events
         tip = head
+    }
+
+    /// The events of the commits after `tip` up to `head`, as read from the branch; a history someone rewrote has none
+    /// to tell, only the records as they are now.
+    private func historyEvents(after tip: ObjectID?, upTo head: ObjectID) -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        try? auditLog.repository.walkForward(after: tip, upTo: head) { commit in
+            events += AuditEvent.events(of: commit)
+            return true
+        }
+        return events
     }
 
     /// Reads and parses record files on all cores: reads take the repository's lock one at a time,

@@ -38,7 +38,7 @@ actor JournalCommitter {
                 let ids = rest.isEmpty ? [] : try store.auditLog.commitJournaled(commits)
                 await store.committed(entries.count, landedEarlier: landed.events > 0 ? landed.head : nil, commits: ids, placements: placements)
             } catch {
-                await store.commitFailed(error)
+                await store.commitFailed()
                 try? await Task.sleep(for: Self.retryAfter)
                 continue
             }
