@@ -55,7 +55,7 @@ struct DetectorSnapshots: Service {
                                metadata: ["saved": "\(saved)", "left_out": "\(leftOut)", "budget_bytes": "\(budget)"])
             }
         } catch {
-            logger.error("\(error)")
+            logger.error("cannot save the detector snapshot", metadata: ["path": "\(path)", "error": "\(error.localizedDescription)"])
         }
     }
 }

@@ -1,15 +1,13 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What the detectors of the watched series have learned, saved in the data directory so a restart does not put
 /// every series back into its warm-up (150 samples: hours of blindness during an incident).
 ///
 /// The file: `RBDS`, the format's version, the number of series, then per series its name and labels, the time of
 /// its last sample and its detector's state (``SeriesDetector`` `encode(into:)`), and an FNV-1a checksum of all of
-/// it. Written to a temporary file, synced and renamed over the old one, so a crash leaves the old or the new. A file
-/// that is cut short, fails its checksum or has another version is reported and ignored: the series start afresh.
+/// it. Written to a temporary file and renamed over the old one, so a crash leaves the old or the new; not synced, since
+/// losing it costs only a warm-up: a file a power cut damaged fails its checksum. A file that is cut short, fails its
+/// checksum or has another version is reported and ignored: the series start afresh.
 public enum DetectorSnapshot {
     static let magic = Array("RBDS".utf8)
     /// Changes whenever the detector's encoded state does.
@@ -33,13 +31,6 @@ public enum DetectorSnapshot {
         public let path: String
         public let reason: String
         public var description: String { "detector snapshot \(path): \(reason); every series starts its warm-up again" }
-    }
-
-    /// Why a snapshot was not written.
-    public struct WriteFailed: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot save the detector snapshot \(path): \(reason)" }
     }
 
     /// Writes `series` (most recently active first) to `path`, as many as fit in `budget` bytes.
@@ -68,7 +59,8 @@ public enum DetectorSnapshot {
         file.put(Int64(saved))
         file.bytes += body.bytes
         file.put(Int64(bitPattern: checksum(file.bytes[...])))
-        try writeAtomically(file.bytes, to: path)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(file.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         return (saved, series.count - saved)
     }
 
@@ -117,32 +109,5 @@ public enum DetectorSnapshot {
             hash &*= 0x0000_0100_0000_01b3
         }
         return hash
-    }
-
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("create", temporary) }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw failure("write", temporary) }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else { throw failure("sync", temporary) }
-        guard rename(temporary, path) == 0 else { throw failure("rename", temporary) }
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
-        }
-    }
-
-    private static func failure(_ action: String, _ path: String) -> WriteFailed {
-        WriteFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
     }
 }

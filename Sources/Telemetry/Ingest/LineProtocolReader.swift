@@ -145,8 +145,9 @@ struct LineProtocolReader {
         }
     }
 
-    /// The line's timestamp in milliseconds, or the ingest time when the line has none.
-    private func readTimestamp(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(LineError) -> Int64 {
+    /// The line's timestamp in milliseconds, or the ingest time when the line has none; nil when it lies outside the
+    /// accepted window (counted, not an error, unless another unit would put it inside).
+    private func readTimestamp(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(LineError) -> Int64? {
         var position = start
         while position < line.count, line[position] == UInt8(ascii: " ") { position += 1 }
         guard position < line.count else { return options.ingestTimeMilliseconds }
@@ -155,15 +156,16 @@ struct LineProtocolReader {
         let text = UnsafeBufferPointer(rebasing: line[position..<end])
         guard let raw = DecimalNumber.int64(text) else { throw LineError("invalid timestamp \(IngestError.quoted(text))") }
         guard let milliseconds = precision.milliseconds(raw) else { throw LineError("timestamp \(IngestError.quoted(text)) out of range") }
-        if !options.accepts(timestampMilliseconds: milliseconds), let likely = likelyPrecision(raw) {
+        while end < line.count, line[end] == UInt8(ascii: " ") { end += 1 }
+        guard end == line.count else {
+            throw LineError("unexpected text after the timestamp: \(Self.quoted(line, end..<line.count))")
+        }
+        guard options.accepts(timestampMilliseconds: milliseconds) else {
+            guard let likely = likelyPrecision(raw) else { return nil }
             // A point dropped for its time would be a silent gap in someone's graph: say what the number looks like.
             throw LineError("timestamp \(IngestError.quoted(text)) read as \(precision.unitName) is "
                 + "\(Self.date(milliseconds)), outside the accepted window; it looks like \(likely.unitName): add "
                 + "?precision=\(likely.queryValue)")
-        }
-        while end < line.count, line[end] == UInt8(ascii: " ") { end += 1 }
-        guard end == line.count else {
-            throw LineError("unexpected text after the timestamp: \(Self.quoted(line, end..<line.count))")
         }
         return milliseconds
     }
@@ -182,9 +184,9 @@ struct LineProtocolReader {
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    private mutating func emit(_ line: UnsafeBufferPointer<UInt8>, timestamp: Int64) {
+    private mutating func emit(_ line: UnsafeBufferPointer<UInt8>, timestamp: Int64?) {
         batch.rejections.nonNumeric += nonNumeric
-        guard options.accepts(timestampMilliseconds: timestamp) else {
+        guard let timestamp else {
             batch.rejections.outOfWindow += fields.count
             return
         }
