@@ -9,6 +9,21 @@ import Telemetry
         #expect(anomalies(scores(samples)) == [600])
     }
 
+    @Test func aLoneFiveSigmaSampleIsNoiseButTwoInARowOrOneAtSevenSigmaPage() {
+        // On Gaussian noise a lone 5-sigma sample comes once per 1.7 million samples: paging on it is paging on noise.
+        func fired(_ values: [Int: Double]) -> [Int] {
+            var series = SyntheticSeries(seed: 41)
+            var samples = series.samples(1_000) { _ in 100 }
+            for (i, value) in values {
+                samples[i] = Sample(timestampMilliseconds: samples[i].timestampMilliseconds, value: value)
+            }
+            return anomalies(scores(samples))
+        }
+        #expect(fired([600: 105]) == [])
+        #expect(fired([600: 105, 601: 105]) == [601])
+        #expect(fired([600: 107]) == [600])
+    }
+
     @Test func aLevelShiftPagesWithinAFewSamples() {
         var series = SyntheticSeries(seed: 2)
         let samples = series.samples(1_000) { $0 < 600 ? 100 : 108 }

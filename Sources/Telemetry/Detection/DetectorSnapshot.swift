@@ -11,7 +11,7 @@ import Foundation
 public enum DetectorSnapshot {
     static let magic = Array("RBDS".utf8)
     /// Changes whenever the detector's encoded state does.
-    public static let version: Int64 = 1
+    public static let version: Int64 = 2
 
     /// One series as saved.
     public struct Series: Sendable {

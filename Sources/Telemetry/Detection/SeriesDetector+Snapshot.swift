@@ -25,6 +25,7 @@ extension SeriesDetector {
         bytes.put(normalSince)
         bytes.put(unusual ? 1 : 0 as UInt8)
         bytes.put(startTime)
+        bytes.put(previousError)
     }
 
     /// The detector `encode(into:)` wrote, with `settings`.
@@ -54,6 +55,7 @@ extension SeriesDetector {
         normalSince = try reader.int64()
         unusual = try reader.byte() != 0
         startTime = try reader.int64()
+        previousError = try reader.double()
         guard count >= 0, coolDownLeft >= 0 else { throw SnapshotReader.Damaged(reason: "a detector's counts are negative") }
     }
 }

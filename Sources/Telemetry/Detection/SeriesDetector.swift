@@ -48,6 +48,8 @@ public struct SeriesDetector: Sendable {
     var usualError = Deviation()
 
     var record = Surprise()
+    /// The previous sample's error view before any record: two errors in a row over the threshold page.
+    var previousError = 0.0
     var coolDownLeft = 0
     /// Since when the series has behaved normally (Unix ms), and whether the last sample was unusual.
     var normalSince: Int64 = 0
@@ -99,7 +101,8 @@ public struct SeriesDetector: Sendable {
 
         let sensitivity = max(settings.sensitivity, 1e-9)
         var views = Surprise()
-        views.error = best.scale > 0 ? residual / best.scale / (Self.errorThreshold / sensitivity) : 0
+        let error = best.scale > 0 ? residual / best.scale / (Self.errorThreshold / sensitivity) : 0
+        views.error = Self.errorEvidence(error, previous: previousError)
         views.shift = gap.ready ? shift / (1.25 * gap.value + floor) / (Self.shiftThreshold / sensitivity) : 0
         if usualError.ready {
             let growth = (recentError.value + floor) / (usualError.value + floor)
@@ -107,7 +110,10 @@ public struct SeriesDetector: Sendable {
         }
         let evidence = views.evidence(against: record)
         // The range the state before this sample expected: the record it had to beat, not one this sample raised.
-        let halfWidth = Self.errorThreshold / sensitivity * max(1, record.error) * best.scale
+        let bar = max(1, record.error)
+        let alone = previousError >= bar ? 1 : Self.loneSampleFactor
+        let halfWidth = Self.errorThreshold / sensitivity * alone * bar * best.scale
+        previousError = error
         // Within its first period a profile's bucket holds the same stretch minutes ago, not last day's or week's.
         let seasonal = best.period.map { sample.timestampMilliseconds - startTime >= $0 } ?? false
         let view = Self.strongestView(views, against: record, seasonal: seasonal)
@@ -125,6 +131,13 @@ public struct SeriesDetector: Sendable {
         }
         return AnomalyScore(score: gate(evidence), value: x, lower: best.prediction - halfWidth, upper: best.prediction + halfWidth,
                             view: evidence > 0 ? view : nil, normalSince: since)
+    }
+
+    /// The error view's evidence: a lone sample must clear ``loneSampleFactor`` times the threshold, two in a row
+    /// only the threshold. On stationary noise a 4-sigma error is a matter of time (once per 16,000 samples of
+    /// Gaussian noise), two in a row are not; a real break of a series' shape lasts, or is far larger.
+    private static func errorEvidence(_ error: Double, previous: Double) -> Double {
+        max(error / loneSampleFactor, min(error, previous))
     }
 
     /// The view with the most evidence; the error view is `seasonal` when a seasonal prediction spoke for the sample.
@@ -229,6 +242,9 @@ public struct SeriesDetector: Sendable {
     /// What the shift view's gap and the noise view's error level usually are: about 500 samples.
     private static let usualAlpha = 0.002
     private static let errorThreshold = 4.0
+    /// How much further than the threshold a lone error must go: 1.5 (6 sigma) measured best on NAB and noise
+    /// together (docs/detector.md, "Two in a row").
+    private static let loneSampleFactor = 1.5
     private static let shiftThreshold = 3.33
     private static let noiseGrowthThreshold = 2.0
     /// Below 0.5, and still showing that the sample was unusual, for samples in warm-up or cool-down.
