@@ -82,7 +82,27 @@ struct TelemetryRouteTests {
         }
     }
 
-    @Test("OTLP: gauges are taken in, histograms answered with partialSuccess, a broken body with an OTLP Status")
+    @Test("a point dropped for its time is a partial write naming how many and the first, never a silent 204")
+    func partialWrite() async throws {
+        let sandbox = try ServerSandbox()
+        try await sandbox.test { client in
+            let now = Int(Date().timeIntervalSince1970)
+            let text = "mem,host=a used=1 \(now)\nmem,host=b used=2 \(now - 2 * 365 * 86_400)\nmem,host=c used=3 \(now - 3 * 365 * 86_400)\n"
+            // InfluxDB 1.x answers a partial write with 400, 2.x with 422; the good point is kept either way.
+            for (uri, status) in [("/write?precision=s", HTTPResponse.Status.badRequest), ("/api/v2/write?precision=s", .unprocessableContent)] {
+                let response = try await client.execute(uri: uri, method: .post, headers: sandbox.auth(.responder), body: body(text))
+                #expect(response.status == status)
+                #expect(response.errorCode == "partial_write")
+                #expect(response.errorField == "line 2")
+                #expect(response.errorMessage?.hasPrefix("partial write: 2 points dropped; the first: line 2: timestamp \"") == true,
+                        "\(String(describing: response.errorMessage))")
+                #expect(response.errorMessage?.contains("is outside the accepted window (365 days before to 10 minutes after") == true)
+            }
+            #expect(sandbox.server.telemetry.seriesCount == 1)
+        }
+    }
+
+    @Test("OTLP: gauges and histograms are taken in, exponential histograms answered with partialSuccess naming the first, a broken body with an OTLP Status")
     func otlp() async throws {
         let sandbox = try ServerSandbox()
         let now = UInt64(Date().timeIntervalSince1970) * 1_000_000_000
@@ -90,14 +110,18 @@ struct TelemetryRouteTests {
             {"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "checkout"}}]},
               "scopeMetrics": [{"metrics": [
                 {"name": "queue_depth", "gauge": {"dataPoints": [{"asInt": "12", "timeUnixNano": "\(now)"}]}},
-                {"name": "latency", "histogram": {"dataPoints": [{"count": "3", "timeUnixNano": "\(now)"}]}}
+                {"name": "latency", "histogram": {"dataPoints": [{"count": "3", "timeUnixNano": "\(now)"}]}},
+                {"name": "size", "exponentialHistogram": {"dataPoints": [{"count": "3", "timeUnixNano": "\(now)"}]}}
               ]}]}]}
             """
         try await sandbox.test { client in
             let partial = try await client.execute(uri: "/v1/metrics", method: .post, headers: sandbox.auth(.responder), body: body(export))
             #expect(partial.status == .ok)
-            #expect((partial.json["partialSuccess"] as? [String: Any])?["rejectedDataPoints"] as? Int == 1)
-            #expect(sandbox.server.telemetry.seriesCount == 1)
+            let success = partial.json["partialSuccess"] as? [String: Any]
+            #expect(success?["rejectedDataPoints"] as? Int == 1)
+            #expect(success?["errorMessage"] as? String == "1 data points were not taken in; the first: "
+                + "resourceMetrics[0].scopeMetrics[0].metrics[2].exponentialHistogram: exponentialHistogram data points are not taken in (gauge, sum, histogram and summary points are)")
+            #expect(sandbox.server.telemetry.seriesCount == 2, "queue_depth and latency_count")
             let broken = try await client.execute(uri: "/v1/metrics", method: .post, headers: sandbox.auth(.responder), body: body("{"))
             #expect(broken.status == .badRequest)
             #expect(broken.json["code"] as? Int == 3)
@@ -117,6 +141,7 @@ struct TelemetryRouteTests {
                 temp{room="b"} NaN
                 temp{room="c"} 22
                 temp{room="d"} 23
+
                 """
             let response = try await client.execute(uri: "/api/v1/import/prometheus", method: .post, headers: sandbox.auth(.responder),
                                                     body: body(text))

@@ -53,6 +53,25 @@ import Testing
         #expect(batch.key(at: 0) == SeriesKey(metric: "my Measurement_field Key", labels: ["tag Key1": "tag Value1", "tag,Key2": "a=b"]))
     }
 
+    @Test func aBackslashThatEscapesNothingStaysAndTheNextOneEscapes() {
+        // InfluxDB's reading (influxdata/line-protocol): `\\ ` is a literal backslash, then an escaped space.
+        let batch = parser.parse(#"cpu,host=two\\ words,regions=\\,\,\=east value=42"#, options: options)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.key(at: 0) == SeriesKey(metric: "cpu_value", labels: ["host": #"two\ words"#, "regions": #"\,,=east"#]))
+    }
+
+    @Test func aStringFieldMayHoldNewlinesAndTheLinesAfterItKeepTheirNumbers() {
+        let body = "cpu note=\"4\n2\",value=1 1000000000\ncpu value=2 2000000000\ncpu value=x\n"
+        let batch = parser.parse(body, options: options)
+        #expect(batch.samples == [Sample(timestampMilliseconds: 1000, value: 1), Sample(timestampMilliseconds: 2000, value: 2)])
+        #expect(batch.rejections.nonNumeric == 1)
+        #expect(batch.errors == [IngestError(.line(4), #"field "value": invalid number "x""#)], "the newline inside the string is line 2")
+        // A string that never closes takes the rest of the body with it, as InfluxDB reads it, and is one error.
+        let open = parser.parse("cpu note=\"open\ncpu value=1\ncpu value=2", options: options)
+        #expect(open.count == 0)
+        #expect(open.errors == [IngestError(.line(1), #"field "note": string value without a closing quote"#)])
+    }
+
     @Test func tagOrderDoesNotChangeTheSeriesAndEachNumericFieldIsOne() {
         let body = """
             cpu,region=eu,host=a user=1,system=2i,note="x" 1000000000
@@ -75,7 +94,14 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"cpu,host=a\"#, "backslash at the end of the line escapes nothing"),
+        (#"cpu,host=a\"#, "missing fields"),
+        ("cpu,host=a=b value=1", #"tag "host": "=" in the value must be escaped as \="#),
+        ("\tcpu value=1", #"measurement contains the control character \t at column 1"#),
+        ("c\u{1}pu value=1", #"measurement contains the control character \x01 at column 2"#),
+        ("cpu,ho\u{8}st=a value=1", #"tag key contains the control character \x08 at column 7"#),
+        ("cpu,host=a\u{b} value=1", #"tag value contains the control character \x0b at column 11"#),
+        ("cpu va\u{f}lue=1", #"field key contains the control character \x0f at column 7"#),
+        ("cpu value=1e400", #"field "value": "1e400" is out of range"#),
         ("cpu", "missing fields"),
         ("cpu,host=a", "missing fields"),
         ("cpu,host= value=1", #"tag "host": missing value"#),
@@ -110,12 +136,11 @@ import Testing
         #expect(batch.samples == [Sample(timestampMilliseconds: 1000, value: 1)])
     }
 
-    @Test func infiniteValuesAndTimestampsOutsideTheWindowAreCountedNotKept() {
+    @Test func timestampsOutsideTheWindowAreCountedAndTheFirstIsNamed() {
         let now: Int64 = 1_700_000_000_000
         let window = IngestOptions(ingestTimeMilliseconds: now)
         let hourAgo = (now - 3_600_000) * 1_000_000
         let body = """
-            cpu value=1e400 \(hourAgo)
             cpu value=1 \(hourAgo)
             cpu value=1,other=2 \((now - 400 * 86_400_000) * 1_000_000)
             cpu value=1 \((now + 11 * 60_000) * 1_000_000)
@@ -123,8 +148,11 @@ import Testing
         let batch = parser.parse(body, options: window)
         #expect(batch.errors.isEmpty)
         #expect(batch.count == 1)
-        #expect(batch.rejections.nonFinite == 1)
         #expect(batch.rejections.outOfWindow == 3)
+        // The first drop is named for the partial-write answer: no point is dropped silently.
+        #expect(batch.firstDrop?.location == .line(2))
+        #expect(batch.firstDrop?.message.contains("is outside the accepted window (365 days before to 10 minutes after") == true,
+                "\(String(describing: batch.firstDrop))")
     }
 
     @Test func aTimestampInSecondsWithoutThePrecisionIsAnErrorWithAHintNotASilentDrop() {

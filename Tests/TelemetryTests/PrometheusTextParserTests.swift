@@ -76,17 +76,65 @@ import Testing
         let batch = parser.parse("a 1 1395066363000\na 1 1699999999000\n", options: window)
         #expect(batch.count == 1)
         #expect(batch.rejections.outOfWindow == 1)
+        #expect(batch.firstDrop?.location == .line(1), "named for the partial-write answer")
+    }
+
+    @Test func prometheus3QuotedNamesAreNamesLikeAnyOther() {
+        let body = #"""
+            # TYPE "http.server.duration" gauge
+            {"http.server.duration", "http.method"="GET", job="api"} 0.25
+            "http.server.duration"{"http.method"="PUT"} 0.5
+            {"name.1"} 1
+            metric_name{"dotted.label"="bla"} 3.14
+
+            """#
+        let batch = parser.parse(body, options: options)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.count == 4)
+        #expect(batch.key(at: 0) == SeriesKey(metric: "http.server.duration", labels: ["http.method": "GET", "job": "api"]))
+        #expect(batch.key(at: 1) == SeriesKey(metric: "http.server.duration", labels: ["http.method": "PUT"]))
+        #expect(batch.key(at: 2) == SeriesKey(metric: "name.1", labels: [:]))
+        #expect(batch.key(at: 3) == SeriesKey(metric: "metric_name", labels: ["dotted.label": "bla"]))
+    }
+
+    @Test(arguments: [
+        ("# HELP up one\n# HELP up two\n", 2, #"second # HELP for metric "up""#),
+        ("# TYPE up gauge\n# TYPE up counter\n", 2, #"second # TYPE for metric "up", or a # TYPE after its samples"#),
+        ("up 1\n# TYPE up gauge\n", 2, #"second # TYPE for metric "up", or a # TYPE after its samples"#),
+        ("# TYPE up meter\n", 1, #"unknown metric type "meter" (counter, gauge, histogram, gaugehistogram, summary or untyped)"#),
+        ("# TYPE rpc summary\nrpc{quantile=\"high\"} 1\n", 2, #"quantile "high" of summary "rpc" is not a number"#),
+        ("# TYPE rpc histogram\nrpc_bucket{le=\"0x1p-3\"} 1\n", 2, #"le "0x1p-3" of histogram "rpc" is not a number"#),
+        ("# TYPE rpc histogram\nrpc_count -3\n", 2, #"negative count for histogram "rpc""#),
+        ("# TYPE rpc histogram\nrpc_bucket{le=\"1\"} -3\n", 2, #"negative bucket population for histogram "rpc""#),
+        ("up{__name__=\"x\"} 1\n", 1, #"label name "__name__" is reserved: the metric name goes before the braces"#),
+        ("{\"a.b\",\"c.d\"} 1\n", 1, #"multiple metric names: "c.d" after one"#),
+        ("{job=\"a\"} 1\n", 1, "invalid metric name: a sample needs one"),
+        ("up 1\nup 2", 2, "the last line does not end with a newline (the text format requires one)"),
+    ])
+    func whatTheReferenceRejectsIsRejectedWithItsLine(body: String, line: Int, message: String) {
+        let batch = parser.parse(body, options: options)
+        #expect(batch.errors == [IngestError(.line(line), message)])
+    }
+
+    @Test func aHistogramsBucketsSumAndCountBelongToItsTypeLineAndAllAreSeries() {
+        // The HELP of rpc_count is the HELP of the histogram rpc, so a second one for rpc is the family's second.
+        let body = "# TYPE rpc histogram\nrpc_bucket{le=\"1\"} 2\nrpc_bucket{le=\"+Inf\"} 3\nrpc_sum 4\nrpc_count 3\n"
+            + "# HELP rpc_count the calls\n# HELP rpc the calls\n"
+        let batch = parser.parse(body, options: options)
+        #expect(batch.errors == [IngestError(.line(7), #"second # HELP for metric "rpc""#)])
+        #expect(batch.count == 4)
+        #expect(batch.key(at: 3) == SeriesKey(metric: "rpc_count", labels: [:]))
     }
 
     @Test func emptyLabelValuesMeanNoLabelAndTrailingCommasAreAllowed() {
-        let batch = parser.parse(#"up{job="api",instance="",} 1"#, options: options)
+        let batch = parser.parse(#"up{job="api",instance="",} 1"# + "\n", options: options)
         #expect(batch.errors.isEmpty)
         #expect(batch.key(at: 0) == SeriesKey(metric: "up", labels: ["job": "api"]))
     }
 
     @Test(arguments: [
         (#"up{job="a\tb"} 1"#, #"label "job": invalid escape "\t" (only \\, \" and \n)"#),
-        (#"up{job="api} 1"#, #"label "job": value without a closing quote"#),
+        (#"up{job="api} 1"#, #"label "job": no closing quote"#),
         (#"up{job=api} 1"#, #"label "job": value must be in double quotes"#),
         (#"up{job="a",job="b"} 1"#, #"label "job" appears twice"#),
         ("up", "missing value"),

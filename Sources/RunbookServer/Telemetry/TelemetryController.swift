@@ -18,17 +18,16 @@ struct TelemetryController: Sendable {
     /// The paths are the ones agents already post to (InfluxDB's, OTLP's), not under `/api/v1`.
     func register(on router: some RouterMethods<ServerContext>) {
         router.group(role: .responder)
-            .post("write") { request, context in try await lineProtocol(request, context) }
-            .post("api/v2/write") { request, context in try await lineProtocol(request, context) }
+            .post("write") { request, context in try await lineProtocol(request, context, partialStatus: 400) }
+            .post("api/v2/write") { request, context in try await lineProtocol(request, context, partialStatus: 422) }
             .post("api/v1/import/prometheus") { request, context in try await prometheus(request, context) }
             .post("v1/metrics") { request, context in try await otlp(request, context) }
     }
 
     // MARK: - Formats
 
-    /// 204 when every line was taken in; 400 naming the first bad line (the good ones are kept, as
-    /// InfluxDB does).
-    private func lineProtocol(_ request: Request, _ context: ServerContext) async throws -> Response {
+    /// See ``answer(_:code:partialStatus:)``: InfluxDB 1.x answers a partial write with 400, 2.x with 422.
+    private func lineProtocol(_ request: Request, _ context: ServerContext, partialStatus: Int) async throws -> Response {
         let principal = try context.actor()
         let precisionText = request.uri.queryParameters["precision"].map(String.init) ?? "ns"
         guard let precision = TimestampPrecision(queryValue: precisionText) else {
@@ -37,10 +36,7 @@ struct TelemetryController: Sendable {
         let body = try await plainBody(request)
         let batch = body.withUnsafeReadableBytes { LineProtocolParser(precision: precision).parse($0, options: options) }
         try await take(batch, format: "influx", actor: principal.name)
-        if let error = batch.firstError {
-            throw APIError.badRequest(error.description, field: Self.field(error), code: "invalid_line_protocol")
-        }
-        return Response(status: .noContent)
+        return try Self.answer(batch, code: "invalid_line_protocol", partialStatus: partialStatus)
     }
 
     private func prometheus(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -48,8 +44,20 @@ struct TelemetryController: Sendable {
         let body = try await plainBody(request)
         let batch = body.withUnsafeReadableBytes { PrometheusTextParser().parse($0, options: options) }
         try await take(batch, format: "prometheus", actor: principal.name)
+        return try Self.answer(batch, code: "invalid_exposition", partialStatus: 400)
+    }
+
+    /// 204 when every point was taken in; 400 naming the first bad line (the good ones are kept, as InfluxDB does);
+    /// when every line was good but points were dropped for their time, a partial write naming how many and the
+    /// first (`partialStatus`), so a gap in someone's graph is never a silent 204.
+    private static func answer(_ batch: IngestBatch, code: String, partialStatus: Int) throws -> Response {
         if let error = batch.firstError {
-            throw APIError.badRequest(error.description, field: Self.field(error), code: "invalid_exposition")
+            throw APIError.badRequest(error.description, field: field(error), code: code)
+        }
+        let dropped = batch.rejections.outOfWindow
+        if dropped > 0, let first = batch.firstDrop {
+            let points = dropped == 1 ? "1 point" : "\(dropped) points"
+            throw APIError(partialStatus, code: "partial_write", "partial write: \(points) dropped; the first: \(first)", field: field(first))
         }
         return Response(status: .noContent)
     }
@@ -68,8 +76,9 @@ struct TelemetryController: Sendable {
         try await take(batch, format: "otlp", actor: principal.name)
         let rejected = batch.rejections.rejected
         guard rejected > 0 else { return try JSONBody.response([String: String]()) }
-        let message = batch.firstError?.description
-            ?? "\(rejected) data points were not taken in (histograms, summaries, NaN or infinite values, or times outside the accepted window)"
+        // The first real reason, with its JSON path: an error, else the first point dropped for its time, value or type.
+        let first = batch.firstError ?? batch.firstDrop
+        let message = "\(rejected) data points were not taken in; the first: " + (first?.description ?? "unknown")
         return try JSONBody.response(OTLPPartial(partialSuccess: .init(rejectedDataPoints: rejected, errorMessage: message)))
     }
 

@@ -13,7 +13,7 @@ public struct IngestBatch: Sendable {
         public var outOfWindow = 0
         /// Line-protocol string fields: valid, but not numbers, so skipped rather than errors.
         public var nonNumeric = 0
-        /// OTLP histogram, exponential histogram and summary data points.
+        /// OTLP exponential histogram data points.
         public var unsupported = 0
         /// Lines or data points with an error; the first errors are in `IngestBatch.errors`.
         public var malformed = 0
@@ -30,6 +30,9 @@ public struct IngestBatch: Sendable {
     public internal(set) var errors: [IngestError] = []
     /// What was dropped without an error (and the count of errors).
     public internal(set) var rejections = Rejections()
+    /// The first sample dropped without an error (its time outside the window, a value that is not finite, an
+    /// unsupported OTLP type), where and why: what a partial-write answer names, so no drop is silent.
+    public internal(set) var firstDrop: IngestError?
 
     var identityBytes: [UInt8] = []
     var identityEnds: [Int] = []
@@ -52,10 +55,18 @@ public struct IngestBatch: Sendable {
     }
 
     /// Adds a sample of a series given as a key; NaN, infinities and timestamps outside `options`' window
-    /// are counted instead, as the parsers do.
-    public mutating func append(_ sample: Sample, to key: SeriesKey, options: IngestOptions) {
-        guard sample.value.isFinite else { rejections.nonFinite += 1; return }
-        guard options.accepts(timestampMilliseconds: sample.timestampMilliseconds) else { rejections.outOfWindow += 1; return }
+    /// are counted instead, as the parsers do, and the first of them is noted at `location`.
+    public mutating func append(_ sample: Sample, to key: SeriesKey, options: IngestOptions, at location: IngestError.Location = .body) {
+        guard sample.value.isFinite else {
+            rejections.nonFinite += 1
+            noteDrop(IngestError(location, "\(sample.value) is not a finite number"))
+            return
+        }
+        guard options.accepts(timestampMilliseconds: sample.timestampMilliseconds) else {
+            rejections.outOfWindow += 1
+            noteDrop(IngestError(location, options.outsideWindow(sample.timestampMilliseconds)))
+            return
+        }
         let start = identityBytes.count
         SeriesIdentity.encode(key, into: &identityBytes)
         finishIdentity(from: start)
@@ -76,6 +87,11 @@ public struct IngestBatch: Sendable {
 
     mutating func appendSample(_ sample: Sample) {
         samples.append(sample)
+    }
+
+    /// Keeps the first drop's description; built only when it is the first.
+    mutating func noteDrop(_ drop: @autoclosure () -> IngestError) {
+        if firstDrop == nil { firstDrop = drop() }
     }
 
     mutating func record(_ error: IngestError) {

@@ -10,7 +10,12 @@ import Darwin
 /// The failure of one line; the reader adds the line number.
 struct LineError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// Where in the line a string field opened that the line ended inside: it may go on past the newline.
+    var openString: Int? = nil
+    init(_ message: String, openString: Int? = nil) {
+        self.message = message
+        self.openString = openString
+    }
 }
 
 /// One parse of one body: the batch being filled and scratch buffers reused from line to line.
@@ -37,6 +42,8 @@ struct LineProtocolReader {
     var tags: [TagSpan] = []
     private var fields: [FieldSpan] = []
     private var nonNumeric = 0
+    /// The 1-based number of the line being read, for drops noted while reading it.
+    private var lineNumber = 1
 
     init(precision: TimestampPrecision, options: IngestOptions) {
         self.precision = precision
@@ -51,19 +58,33 @@ struct LineProtocolReader {
         // A typical line is 60-100 bytes with one field.
         batch.reserve(samples: body.count / 64 + 1, identityBytes: body.count)
         var start = 0
-        var number = 0
+        var number = 1
         while start < body.count {
-            number += 1
-            let end = Self.lineEnd(base, from: start, count: body.count)
-            var line = UnsafeBufferPointer(start: base + start, count: end - start)
-            if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-            do {
-                try readLine(line)
-            } catch {
-                batch.record(IngestError(.line(number), error.message))
+            var end = Self.lineEnd(base, from: start, count: body.count)
+            lineNumber = number
+            while true {
+                var line = UnsafeBufferPointer(start: base + start, count: end - start)
+                if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+                do {
+                    try readLine(line)
+                } catch {
+                    // A string field may hold newlines, as InfluxDB reads it: the entry goes on to the first newline
+                    // after the string's closing quote (or to the end of the body, where it is reported unclosed).
+                    if let open = error.openString, end < body.count {
+                        end = Self.lineEnd(base, from: Self.closingQuote(body, from: start + open + 1) ?? body.count, count: body.count)
+                        continue
+                    }
+                    batch.record(IngestError(.line(number), error.message))
+                }
+                break
             }
+            number += 1 + Self.newlines(in: UnsafeBufferPointer(rebasing: body[start..<end]))
             start = end + 1
         }
+    }
+
+    private static func newlines(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 
     private static func lineEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
@@ -74,7 +95,8 @@ struct LineProtocolReader {
 
     private mutating func readLine(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) {
         var position = 0
-        while position < line.count, line[position] == UInt8(ascii: " ") || line[position] == UInt8(ascii: "\t") { position += 1 }
+        // Only spaces: InfluxDB reads a tab at the start as a control character in the measurement.
+        while position < line.count, line[position] == UInt8(ascii: " ") { position += 1 }
         if position == line.count || line[position] == UInt8(ascii: "#") { return }
         if !Self.isASCII(line), String(validating: line, as: UTF8.self) == nil { throw LineError("invalid UTF-8") }
         measurement.removeAll(keepingCapacity: true)
@@ -83,7 +105,7 @@ struct LineProtocolReader {
         fields.removeAll(keepingCapacity: true)
         nonNumeric = 0
 
-        let (measurementEnd, measurementEscaped) = try Self.scanKey(line, from: position, stopAtEquals: false)
+        let (measurementEnd, measurementEscaped) = try Self.scan(line, from: position, .measurement)
         guard measurementEnd > position else { throw LineError("missing measurement") }
         Self.appendUnescaped(line, position..<measurementEnd, escaped: measurementEscaped, measurement: true, to: &measurement)
         position = measurementEnd
@@ -101,13 +123,16 @@ struct LineProtocolReader {
 
     /// Reads `key=value` after a comma; returns the position after the value.
     private mutating func readTag(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(LineError) -> Int {
-        let (keyEnd, keyEscaped) = try Self.scanKey(line, from: start, stopAtEquals: true)
+        let (keyEnd, keyEscaped) = try Self.scan(line, from: start, .tagKey)
         guard keyEnd > start else { throw LineError("empty tag key") }
         guard keyEnd < line.count, line[keyEnd] == UInt8(ascii: "=") else {
             throw LineError("tag \(Self.quoted(line, start..<keyEnd)): missing \"=\"")
         }
-        let (valueEnd, valueEscaped) = try Self.scanKey(line, from: keyEnd + 1, stopAtEquals: false)
+        let (valueEnd, valueEscaped) = try Self.scan(line, from: keyEnd + 1, .tagValue)
         guard valueEnd > keyEnd + 1 else { throw LineError("tag \(Self.quoted(line, start..<keyEnd)): missing value") }
+        guard valueEnd == line.count || line[valueEnd] != UInt8(ascii: "=") else {
+            throw LineError("tag \(Self.quoted(line, start..<keyEnd)): \"=\" in the value must be escaped as \\=")
+        }
         let spanStart = labels.count
         Self.appendPart(line, start..<keyEnd, escaped: keyEscaped, to: &labels)
         let nameEnd = labels.count
@@ -121,7 +146,7 @@ struct LineProtocolReader {
         var position = start
         while true {
             let keyStart = position
-            let (keyEnd, keyEscaped) = try Self.scanKey(line, from: position, stopAtEquals: true)
+            let (keyEnd, keyEscaped) = try Self.scan(line, from: position, .fieldKey)
             guard keyEnd > keyStart else { throw LineError("missing field key") }
             // Named lazily: a String per field would cost more than parsing it.
             var name: String { Self.quoted(line, keyStart..<keyEnd) }
@@ -147,7 +172,7 @@ struct LineProtocolReader {
 
     /// The line's timestamp in milliseconds, or the ingest time when the line has none; nil when it lies outside the
     /// accepted window (counted, not an error, unless another unit would put it inside).
-    private func readTimestamp(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(LineError) -> Int64? {
+    private mutating func readTimestamp(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(LineError) -> Int64? {
         var position = start
         while position < line.count, line[position] == UInt8(ascii: " ") { position += 1 }
         guard position < line.count else { return options.ingestTimeMilliseconds }
@@ -161,10 +186,13 @@ struct LineProtocolReader {
             throw LineError("unexpected text after the timestamp: \(Self.quoted(line, end..<line.count))")
         }
         guard options.accepts(timestampMilliseconds: milliseconds) else {
-            guard let likely = likelyPrecision(raw) else { return nil }
+            guard let likely = likelyPrecision(raw) else {
+                batch.noteDrop(IngestError(.line(lineNumber), "timestamp \(IngestError.quoted(text)): \(options.outsideWindow(milliseconds))"))
+                return nil
+            }
             // A point dropped for its time would be a silent gap in someone's graph: say what the number looks like.
             throw LineError("timestamp \(IngestError.quoted(text)) read as \(precision.unitName) is "
-                + "\(Self.date(milliseconds)), outside the accepted window; it looks like \(likely.unitName): add "
+                + "\(IngestOptions.date(milliseconds)), outside the accepted window; it looks like \(likely.unitName): add "
                 + "?precision=\(likely.queryValue)")
         }
         return milliseconds
@@ -177,13 +205,6 @@ struct LineProtocolReader {
         }
     }
 
-    /// `1970-01-01T00:00:01.700Z`, for messages.
-    private static func date(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-    }
-
     private mutating func emit(_ line: UnsafeBufferPointer<UInt8>, timestamp: Int64?) {
         batch.rejections.nonNumeric += nonNumeric
         guard let timestamp else {
@@ -191,10 +212,6 @@ struct LineProtocolReader {
             return
         }
         for field in fields {
-            guard field.value.isFinite else {
-                batch.rejections.nonFinite += 1
-                continue
-            }
             let start = batch.identityBytes.count
             SeriesIdentity.appendLength(0, to: &batch.identityBytes)
             batch.identityBytes.append(contentsOf: measurement)
@@ -208,24 +225,57 @@ struct LineProtocolReader {
     }
 }
 
+/// The parts of a line before its fields, which share one syntax: text up to an unescaped separator.
+enum LineToken {
+    case measurement, tagKey, tagValue, fieldKey
+
+    var name: String {
+        switch self {
+        case .measurement: "measurement"
+        case .tagKey: "tag key"
+        case .tagValue: "tag value"
+        case .fieldKey: "field key"
+        }
+    }
+}
+
 extension LineProtocolReader {
-    /// Scans a measurement, tag key, tag value or field key up to an unescaped comma, space or (for
-    /// keys) equals sign. A backslash always takes the next byte with it; one ending the line is an error.
-    static func scanKey(_ line: UnsafeBufferPointer<UInt8>, from start: Int, stopAtEquals: Bool) throws(LineError) -> (end: Int, escaped: Bool) {
+    /// Scans a token up to an unescaped comma, space or (except in measurements) equals sign.
+    ///
+    /// As InfluxDB reads it: a backslash escapes only those separators and is otherwise an ordinary character, so
+    /// `two\\ words` is `two\ words` (the first backslash escapes nothing, the second the space). Control characters
+    /// (0-31 and 127) are errors, as they are to InfluxDB.
+    static func scan(_ line: UnsafeBufferPointer<UInt8>, from start: Int, _ token: LineToken) throws(LineError) -> (end: Int, escaped: Bool) {
+        let measurement = token == .measurement
         var index = start
         var escaped = false
         while index < line.count {
             let byte = line[index]
-            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: " ") || (stopAtEquals && byte == UInt8(ascii: "=")) { break }
-            if byte == UInt8(ascii: "\\") {
-                guard index + 1 < line.count else { throw LineError("backslash at the end of the line escapes nothing") }
-                escaped = true
-                index += 2
-            } else {
-                index += 1
+            if isSeparator(byte, measurement: measurement) { break }
+            if byte < 0x20 || byte == 0x7F {
+                throw LineError("\(token.name) contains the control character \(controlName(byte)) at column \(index + 1)")
             }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                if index + 1 < line.count, isSeparator(line[index + 1], measurement: measurement) { index += 1 }
+            }
+            index += 1
         }
         return (index, escaped)
+    }
+
+    @inline(__always)
+    private static func isSeparator(_ byte: UInt8, measurement: Bool) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: " ") || (!measurement && byte == UInt8(ascii: "="))
+    }
+
+    /// `\t`, `\x01`: how a control character is named in a message.
+    private static func controlName(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x09: #"\t"#
+        case 0x0D: #"\r"#
+        default: "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+        }
     }
 
     /// Appends a token without its escapes: `\,` and `\ ` everywhere, `\=` except in measurements.
@@ -263,15 +313,23 @@ extension LineProtocolReader {
 
     /// Returns the position after the closing quote of a string field value.
     static func skipString(_ line: UnsafeBufferPointer<UInt8>, from start: Int, field: @autoclosure () -> String) throws(LineError) -> Int {
+        guard let end = closingQuote(line, from: start) else {
+            throw LineError("field \(field()): string value without a closing quote", openString: start - 1)
+        }
+        return end
+    }
+
+    /// The position after the quote that closes a string value starting at `start` (after `\\` and `\"`), if any.
+    static func closingQuote(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var index = start
-        while index < line.count {
-            switch line[index] {
+        while index < bytes.count {
+            switch bytes[index] {
             case UInt8(ascii: "\\"): index += 2
             case UInt8(ascii: "\""): return index + 1
             default: index += 1
             }
         }
-        throw LineError("field \(field()): string value without a closing quote")
+        return nil
     }
 
     /// A numeric field value: float, `i` integer, `u` unsigned integer or boolean.
@@ -289,7 +347,10 @@ extension LineProtocolReader {
             }
             return Double(value)
         default:
-            if let value = DecimalNumber.double(text) { return value }
+            if let value = DecimalNumber.double(text) {
+                guard value.isFinite else { throw LineError("field \(field): \(IngestError.quoted(text)) is out of range") }
+                return value
+            }
             if let flag = boolean(text) { return flag ? 1 : 0 }
             throw LineError("field \(field): invalid number \(IngestError.quoted(text))")
         }
