@@ -80,4 +80,41 @@ import Testing
         #expect(series[SeriesKey(metric: "my.histogram_count", labels: histogram)] == 2)
         #expect(batch.count == 6)
     }
+
+    @Test func lineProtocolAgreesWithInfluxDataCorpus() throws {
+        let cases = try Self.lines("line-protocol/corpus-sample.jsonl")
+        var disagreements: [Disagreement] = []
+        for entry in cases {
+            let name = entry["key"] as? String ?? "?"
+            let input: [UInt8] = if let base64 = entry["binary"] as? String {
+                Array(try #require(Data(base64Encoded: base64)))
+            } else {
+                Array(try #require(entry["text"] as? String).utf8)
+            }
+            let defaultTime = try #require(entry["defaultTime"] as? Int64)
+            var options = Self.options
+            options.ingestTimeMilliseconds = defaultTime / 1_000_000
+            let batch = LineProtocolParser().parse(input, options: options)
+            let shown = String(decoding: input, as: UTF8.self)
+            if let error = entry["error"] as? String {
+                if batch.errors.isEmpty {
+                    disagreements.append(Disagreement(name: name, input: shown, reference: "rejects (\(error))", ours: "accepts \(batch.count) samples"))
+                }
+                continue
+            }
+            if let error = batch.firstError {
+                disagreements.append(Disagreement(name: name, input: shown, reference: "accepts", ours: "rejects (\(error))"))
+                continue
+            }
+            // Every field but strings is a number to us (booleans as 1 and 0), at the point's time in milliseconds
+            // (rounded toward the past, before 1970 too).
+            let numeric = ["float", "int", "uint", "bool"].reduce(0) { $0 + (entry[$1] as? Int ?? 0) }
+            let times = (entry["times"] as? [Int64] ?? []).map { $0 / 1_000_000 - ($0 % 1_000_000 < 0 ? 1 : 0) }
+            if batch.count != numeric || !batch.samples.allSatisfy({ times.contains($0.timestampMilliseconds) }) {
+                disagreements.append(Disagreement(name: name, input: shown, reference: "\(numeric) samples at \(times)",
+                                                  ours: "\(batch.count) at \(batch.samples.map(\.timestampMilliseconds))"))
+            }
+        }
+        Self.expectAgreement(disagreements, of: cases.count, corpus: "influxdata/line-protocol corpus sample")
+    }
 }
