@@ -51,6 +51,12 @@ public struct Run: Sendable, Codable, Equatable {
 }
 
 extension Run {
+    /// Since when the run has waited for a person: the approval is asked for as the step before it ends (or the run
+    /// starts), which the record keeps, unlike the request itself.
+    public var awaitingApprovalSince: Date {
+        steps.compactMap(\.endedAt).reduce(createdAt, max)
+    }
+
     /// The step a run whose process stopped can be picked up at: a run that waited for a worker or for
     /// a person, with no step running. Nil for a run that was running a step (or between steps): what
     /// that step did is unknown, and it is interrupted, never re-run.

@@ -7,6 +7,11 @@ import Testing
 /// Prometheus evaluates two always-firing rules every second. `AlwaysFiring` has a runbook (two quick steps,
 /// `resolve: never`); `AlwaysFiringNoRunbook` has none. Removing both rules makes Alertmanager send the resolved
 /// notifications, which the two incidents take differently.
+///
+/// Prometheus also scrapes the server's `/metrics` with the rules we ship (`contrib/prometheus/runbook-rules.yml`):
+/// a P1 incident whose response target is 5 minutes away fires `RunbookIncidentResponseDueSoon`, and acknowledging
+/// it resolves the alert. Alertmanager routes the shipped rules' alerts to a receiver of their own, as a team would:
+/// the pager's own alerts do not go through the pager.
 @Suite
 struct AlertmanagerIntegrationTests {
     /// Found on PATH as `scripts/setup` looks for them; Debian installs them in /usr/bin.
@@ -60,6 +65,19 @@ struct AlertmanagerIntegrationTests {
         }
         #expect(worked.state == "in-progress", "resolve: never keeps a successful run from resolving it")
 
+        // The deadline, watched by the team's own Prometheus with the shipped rules.
+        let urgent = try await server.open(#"{"short_description": "Checkout down", "service": "checkout", "impact": 1, "urgency": 1}"#)
+        let dueSoon = try await children.eventually("RunbookIncidentResponseDueSoon to fire for \(urgent)") {
+            try await Self.firingAlerts(prometheusURL).first { $0["alertname"] == "RunbookIncidentResponseDueSoon" && $0["number"] == urgent }
+        }
+        #expect(dueSoon["priority"] == "1" && dueSoon["service"] == "checkout" && dueSoon["severity"] == "critical")
+        _ = try await server.acknowledge(urgent)
+        _ = try await children.eventually("RunbookIncidentResponseDueSoon to resolve once acknowledged") { () async throws -> Bool? in
+            try await Self.firingAlerts(prometheusURL).contains { $0["alertname"] == "RunbookIncidentResponseDueSoon" } ? nil : true
+        }
+        let scraped = try await Self.query(prometheusURL, #"up{job="runbook"}"#)
+        #expect(scraped == 1, "Prometheus scrapes the server: RunbookServerDown would fire when it stops answering")
+
         // Resolved: with the rules gone Prometheus stops re-sending the alerts, Alertmanager lets them lapse at their
         // endsAt (4 x the 1 s resend delay) and sends the resolved notification at the next group interval.
         try "groups: []\n".write(toFile: cli.path("rules.yml"), atomically: true, encoding: .utf8)
@@ -85,7 +103,9 @@ struct AlertmanagerIntegrationTests {
         #expect(resolved.closeCode == "resolved-by-caller")
         #expect(resolved.workNotes.contains { $0.text.hasPrefix("alertmanager: the alert AlwaysFiringNoRunbook resolved at ") })
         let all = try await server.incidents()
-        #expect(all.count == 2, "resends and resolved notifications open nothing new: \(all.map(\.number))")
+        // Resends and resolved notifications open nothing new (the third is the P1 opened by hand), and the deadline
+        // alert did not come back through the pager.
+        #expect(all.count == 3, "\(all.map(\.number))")
 
         print("AlertmanagerIntegration: fired after \(seconds(fired)), rules removed at \(seconds(removed)), "
               + "resolved at \(seconds(cleared))")
@@ -120,6 +140,8 @@ struct AlertmanagerIntegrationTests {
         let initialized = try cli.run(["init", wiki])
         try #require(initialized.status == 0, "\(initialized.stderr)")
         try alwaysFiringRunbook.write(toFile: wiki + "/runbooks/always-firing.md", atomically: true, encoding: .utf8)
+        // P1 must be acknowledged within 5 minutes, so it is within the shipped rule's 10 minutes at once.
+        try "priorities:\n  1: { response: 5m, resolution: 4h }\n".write(toFile: wiki + "/config/sla.yaml", atomically: true, encoding: .utf8)
         _ = try cli.git(wiki, ["add", "-A"])
         _ = try cli.git(wiki, ["-c", "user.name=Test", "-c", "user.email=t@example.com", "commit", "-q", "-m", "Add the always-firing runbook"])
 
@@ -175,7 +197,8 @@ struct AlertmanagerIntegrationTests {
         try token.write(toFile: cli.path("alertmanager.token"), atomically: true, encoding: .utf8)
         try alertmanagerConfig(webhook: serverURL + "/api/v1/alerts/alertmanager", tokenFile: cli.path("alertmanager.token"))
             .write(toFile: cli.path("alertmanager.yml"), atomically: true, encoding: .utf8)
-        try prometheusConfig(rules: cli.path("rules.yml"), alertmanagerPort: alertmanagerPort)
+        let server = try #require(URL(string: serverURL).flatMap { url in url.port.map { "127.0.0.1:\($0)" } })
+        try prometheusConfig(rules: [cli.path("rules.yml"), shippedRules], alertmanagerPort: alertmanagerPort, server: server)
             .write(toFile: cli.path("prometheus.yml"), atomically: true, encoding: .utf8)
         try alwaysFiringRules.write(toFile: cli.path("rules.yml"), atomically: true, encoding: .utf8)
 
@@ -218,12 +241,21 @@ struct AlertmanagerIntegrationTests {
 
         """
 
-    /// Evaluates every second; nothing to scrape.
-    private static func prometheusConfig(rules: String, alertmanagerPort: Int) -> String {
+    /// The rules we ship, as a user would load them.
+    static let shippedRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../contrib/prometheus/runbook-rules.yml").standardized.path
+
+    /// Evaluates and scrapes the server (job `runbook`, as the shipped rules expect) every second.
+    private static func prometheusConfig(rules: [String], alertmanagerPort: Int, server: String) -> String {
         """
         global:
           evaluation_interval: 1s
-        rule_files: ["\(rules)"]
+        rule_files: [\(rules.map { "\"\($0)\"" }.joined(separator: ", "))]
+        scrape_configs:
+          - job_name: runbook
+            scrape_interval: 1s
+            static_configs:
+              - targets: ["\(server)"]
         alerting:
           alertmanagers:
             - static_configs:
@@ -232,7 +264,26 @@ struct AlertmanagerIntegrationTests {
         """
     }
 
+    /// The alerts Prometheus has firing now, as their label sets.
+    static func firingAlerts(_ prometheusURL: String) async throws -> [[String: String]] {
+        let reply = try await LoopbackHTTP.request(prometheusURL + "/api/v1/alerts")
+        let json = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+        let alerts = (json?["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
+        return alerts.filter { $0["state"] as? String == "firing" }.compactMap { $0["labels"] as? [String: String] }
+    }
+
+    /// The value of an instant query with one result.
+    static func query(_ prometheusURL: String, _ expression: String) async throws -> Double? {
+        let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
+        let reply = try await LoopbackHTTP.request(prometheusURL + "/api/v1/query?query=" + encoded)
+        let json = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+        let result = ((json?["data"] as? [String: Any])?["result"] as? [[String: Any]])?.first
+        return (result?["value"] as? [Any])?.last.flatMap { ($0 as? String).flatMap(Double.init) }
+    }
+
     /// One group per alert name, sent after a second and again a second after any change; no repeats within the test.
+    /// The shipped rules' alerts (`Runbook...`) go to a receiver of their own: a team routes them to a channel that
+    /// does not depend on this server (README, "Watching the pager").
     private static func alertmanagerConfig(webhook: String, tokenFile: String) -> String {
         """
         route:
@@ -241,7 +292,11 @@ struct AlertmanagerIntegrationTests {
           group_wait: 1s
           group_interval: 1s
           repeat_interval: 1h
+          routes:
+            - matchers: ['alertname=~"Runbook.*"']
+              receiver: watchers
         receivers:
+          - name: watchers
           - name: runbook
             webhook_configs:
               - url: "\(webhook)"
@@ -315,6 +370,20 @@ private struct APIReader {
     /// Every incident keyed by its `alertname` label; the newest when there are several.
     func incidentsByAlertName() async throws -> [String: Incident] {
         Dictionary(try await incidents().map { ($0.labels["alertname"] ?? "", $0) }) { newest, _ in newest }
+    }
+
+    /// Opens an incident with `POST /api/v1/incidents`; returns its number.
+    func open(_ json: String) async throws -> String {
+        let reply = try await LoopbackHTTP.request(baseURL + "/api/v1/incidents", method: "POST", token: token, body: Data(json.utf8))
+        guard reply.status == 201 else { throw UnexpectedReply(path: "/api/v1/incidents", reply: reply) }
+        return try JSONDecoder().decode(IncidentList.Entry.self, from: reply.body).number
+    }
+
+    func acknowledge(_ number: String) async throws -> Incident {
+        let path = "/api/v1/incidents/\(number)/acknowledge"
+        let reply = try await LoopbackHTTP.request(baseURL + path, method: "POST", token: token)
+        guard reply.status == 200 else { throw UnexpectedReply(path: path, reply: reply) }
+        return try JSONDecoder().decode(Incident.self, from: reply.body)
     }
 
     func incident(_ number: String) async throws -> Incident {

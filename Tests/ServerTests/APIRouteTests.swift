@@ -83,6 +83,13 @@ struct APIRouteTests {
             #expect(waiting)
             let list = try await client.execute(uri: "/api/v1/runs?state=awaiting-approval", method: .get, headers: sandbox.auth(.viewer))
             #expect(list.json["total"] as? Int == 1)
+            // What the shipped RunbookApprovalWaiting rule reads: how many wait, and how long the oldest has.
+            try await Task.sleep(for: .milliseconds(1100))
+            let waitingMetrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(waitingMetrics.contains("runbook_runs_awaiting_approval 1"))
+            let waited = waitingMetrics.split(separator: "\n").first { $0.hasPrefix("runbook_run_approval_oldest_wait_seconds ") }
+                .flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+            #expect(waited >= 1 && waited < 30, "\(waited)")
             let log = try await client.execute(uri: "/api/v1/runs/INC0000001-1/steps/check/log", method: .get, headers: sandbox.auth(.viewer))
             #expect(log.status == .ok)
             #expect(log.text.contains("checking"))

@@ -95,6 +95,14 @@ struct PagingTests {
             // Nobody acknowledges: bob, once, after the level's 2 s.
             #expect(try await eventually { try receiver.recordedRequests().contains { $0.path == "/bob" } })
             #expect(ContinuousClock.now - started > .milliseconds(1200))
+            // What the team's Prometheus sees: the level reached, when a page last got through, deliveries per channel.
+            #expect(try await eventually {
+                let metrics = try await client.execute(uri: "/metrics", method: .get).text
+                let level = metrics.split(separator: "\n").first { $0.hasPrefix(#"runbook_incident_escalation_level{number="INC0000001","#) }
+                return level?.hasSuffix(" 2") == true
+                    && metrics.contains(#"runbook_notifications_total{channel="webhook",outcome="delivered"} 2"#)
+                    && metrics.contains(#"runbook_incident_last_page_timestamp_seconds{number="INC0000001""#)
+            })
             let resolved = try await client.execute(
                 uri: "/api/v1/incidents/INC0000001/transition", method: .post, headers: sandbox.auth(.responder),
                 body: body(#"{"state":"resolved","close_code":"Solution provided","close_notes":"cleaned up"}"#))

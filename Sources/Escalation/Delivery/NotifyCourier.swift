@@ -12,9 +12,13 @@ public struct NotifyCourier: Courier {
     let notifier: Notifier
     let links: LinkMaker
     let speech: SpeechSettings
+    /// Told every outcome: the channel (`webhook`, `slack`, `ntfy`, `email`, `spoken`, or `unconfigured` when the
+    /// recipient's contact method could not be worked out) and whether it was delivered. For the server's metrics.
+    let observe: @Sendable (_ channel: String, _ delivered: Bool) -> Void
 
     public init(config: @escaping @Sendable () -> OnCallConfig, secrets: Secrets, notifier: Notifier, links: LinkMaker,
-                speech: SpeechSettings = SpeechSettings()) {
+                speech: SpeechSettings = SpeechSettings(), observe: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
+        self.observe = observe
         self.config = config
         self.secrets = secrets
         self.notifier = notifier
@@ -31,12 +35,14 @@ public struct NotifyCourier: Courier {
         do {
             destination = try self.destination(of: notification, in: config)
         } catch {
+            observe("unconfigured", false)
             return .init(delivered: false, detail: "\(error)", attempts: 0, at: Date())
         }
         let kind: NotificationMessage.Kind = digest.isEmpty ? (notification.kind == .resolved ? .resolved : .page) : .digest
         let message = links.message(kind: kind, about: incident, for: notification.person, key: notification.key,
                                     recipient: notification.recipient, digest: digest)
         let outcome = await notifier.deliver(message, to: destination)
+        observe(destination.channelName, outcome.succeeded)
         return .init(delivered: outcome.succeeded, detail: outcome.detail, attempts: outcome.attempts, at: Date())
     }
 

@@ -80,6 +80,18 @@ public actor EscalationEngine {
         states[number]
     }
 
+    /// For each of `numbers` with an escalation: the level last paged and when a page was last delivered (the
+    /// server's `/metrics`).
+    public func paging(of numbers: some Sequence<IncidentNumber>) -> [IncidentNumber: (level: Int, lastPage: Date?)] {
+        var found: [IncidentNumber: (level: Int, lastPage: Date?)] = [:]
+        for number in numbers {
+            guard let state = states[number], state.level > 0 else { continue }
+            let delivered = state.notifications.compactMap { $0.kind == .page && $0.outcome?.delivered == true ? $0.outcome?.at : nil }
+            found[number] = (state.level, delivered.max())
+        }
+        return found
+    }
+
     /// How many escalations are held in memory: pending or recently ended.
     public var count: Int { states.count }
 

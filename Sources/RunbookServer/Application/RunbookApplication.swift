@@ -102,18 +102,19 @@ public struct RunbookApplication: Sendable {
         intake = AlertIntake(launcher: launcher, registry: registry, wiki: wiki, scheduler: scheduler, metrics: metrics,
                              silences: setup?.silences)
         if let setup, let deployment {
-            onCall = Self.paging(setup: setup, deployment: deployment, store: store, logger: logger)
+            onCall = Self.paging(setup: setup, deployment: deployment, store: store, metrics: metrics, logger: logger)
         } else {
             onCall = nil
         }
     }
 
     /// The escalation engine on the deployed on-call files, delivering through the notifier.
-    private static func paging(setup: OnCallSetup, deployment: OnCallDeployment, store: IncidentStore, logger: Logger) -> OnCallRuntime {
+    private static func paging(setup: OnCallSetup, deployment: OnCallDeployment, store: IncidentStore, metrics: ServerMetrics,
+                               logger: Logger) -> OnCallRuntime {
         let notifier = Notifier(retryPolicy: setup.retry, logger: logger)
         let links = LinkMaker(baseURL: setup.publicURL, key: setup.secrets.linkKey)
         let courier = NotifyCourier(config: { deployment.config }, secrets: setup.secrets, notifier: notifier, links: links,
-                                    speech: setup.speech)
+                                    speech: setup.speech) { channel, delivered in metrics.recordNotification(channel: channel, delivered: delivered) }
         let engine = EscalationEngine(store: store, roster: deployment.roster, courier: courier, logger: logger)
         deployment.onDeploy { roster in Task { await engine.setRoster(roster) } }
         return OnCallRuntime(deployment: deployment, engine: engine, notifier: notifier, links: links, setup: setup)
@@ -170,8 +171,12 @@ public struct RunbookApplication: Sendable {
         DashboardActions(registry: registry, tokens: tokens, sessions: sessions, secure: settings.tls != nil, bodyLimit: settings.bodyLimit)
             .register(on: routes)
         TelemetryController(pipeline: telemetry, intake: intake, settings: settings, metrics: metrics).register(on: routes)
-        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store, replication] in
+        OperationsController(metrics: metrics, store: store, wiki: wiki, extraGauges: { [scheduler, metrics, telemetry, store, replication, registry] in
             metrics.set("runbook_runs_active", Double(await scheduler.active))
+            let waiting = (try? await registry.page(of: nil, in: [.awaitingApproval], offset: 0, limit: .max).runs) ?? []
+            metrics.set("runbook_runs_awaiting_approval", Double(waiting.count))
+            let oldest = waiting.map(\.awaitingApprovalSince).min()
+            metrics.set("runbook_run_approval_oldest_wait_seconds", oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
             metrics.set("runbook_event_subscribers", Double(store.feed.subscriberCount))
             let (series, counters) = telemetry.status
             metrics.set("runbook_telemetry_series", Double(series))
@@ -184,7 +189,11 @@ public struct RunbookApplication: Sendable {
                 metrics.set("runbook_audit_remote_last_push_timestamp_seconds", state.pushedAt?.timeIntervalSince1970 ?? 0, labels: remote)
                 metrics.set("runbook_audit_remote_rejected", state.rejected ? 1 : 0, labels: remote)
             }
-        }).register(on: routes)
+        }, paging: { [onCall, store] in
+            guard let engine = onCall?.engine else { return [:] }
+            let open = store.incidents().filter(\.state.isOpen).map(\.number)
+            return await engine.paging(of: open).mapValues { DeadlineMetrics.Paging(level: $0.level, lastPage: $0.lastPage) }
+        }, incidentLimit: settings.metricsIncidentLimit).register(on: routes)
         let built = routes.table
         table.withLock { $0 = built }
         return router

@@ -19,6 +19,9 @@ public struct ServerSettings: Sendable {
     public var telemetryBodyLimit = 16 << 20
     /// How many series the anomaly detector watches at most; the least recently updated go first.
     public var maximumSeries = 100_000
+    /// Most open incidents with their own deadline series on `/metrics` (the soonest deadlines first); the others are
+    /// counted in `runbook_incident_deadlines_omitted`.
+    public var metricsIncidentLimit = 500
     /// Shards of the series registry, scored in parallel; each holds an equal part of the bound.
     public var telemetryShards = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// On shutdown, how long running steps may go on before their runs are interrupted.

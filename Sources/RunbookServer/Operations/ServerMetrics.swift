@@ -18,6 +18,13 @@ public final class ServerMetrics: Sendable {
     public init() {
         // Shown as 0 from the start, so a dashboard sees "none yet" rather than no series.
         _ = registry.makeCounter(name: "runbook_anomalies_total", labels: [])
+        // Every channel's counters exist from the start: Prometheus' increase() needs a sample before the first failure
+        // to see it (contrib/prometheus/runbook-rules.yml, RunbookNotificationsFailing).
+        for channel in ["webhook", "slack", "ntfy", "email", "spoken", "unconfigured"] {
+            for outcome in ["delivered", "failed"] {
+                _ = registry.makeCounter(name: "runbook_notifications_total", labels: [("channel", channel), ("outcome", outcome)])
+            }
+        }
     }
 
     /// One alert or event taken in: `source` (alertmanager, pagerduty, grafana, rest, telemetry) and
@@ -67,8 +74,17 @@ public final class ServerMetrics: Sendable {
         registry.makeGauge(name: name, labels: labels).set(value)
     }
 
-    /// The exposition text, with the incident gauges computed from `incidents` now.
-    func render(incidents: [Incident]) -> String {
+    /// A notification's outcome on a channel (webhook, slack, ntfy, email, spoken; `unconfigured` when the recipient's
+    /// contact method could not be worked out).
+    func recordNotification(channel: String, delivered: Bool) {
+        registry.makeCounter(name: "runbook_notifications_total", labels: [("channel", channel), ("outcome", delivered ? "delivered" : "failed")])
+            .increment()
+    }
+
+    /// The exposition text, with the incident gauges and the deadline metrics (``DeadlineMetrics``) computed from
+    /// `incidents` now.
+    func render(incidents: [Incident], paging: [IncidentNumber: DeadlineMetrics.Paging] = [:], incidentLimit: Int = 500,
+                now: Date = Date()) -> String {
         var counts: [String: Int] = [:]
         var breaches: [String: Int] = ["response": 0, "resolution": 0]
         for incident in incidents {
@@ -84,6 +100,6 @@ public final class ServerMetrics: Sendable {
         for (kind, count) in breaches {
             registry.makeGauge(name: "runbook_sla_breaches", labels: [("kind", kind)]).set(Double(count))
         }
-        return registry.emitToString()
+        return registry.emitToString() + DeadlineMetrics(limit: incidentLimit).render(incidents: incidents, paging: paging, now: now)
     }
 }

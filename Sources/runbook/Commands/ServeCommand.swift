@@ -32,6 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "count"))
     var maxSeries: Int?
 
+    @Option(help: ArgumentHelp("Most open incidents with their own deadline series on /metrics, the soonest first ($RUNBOOK_METRICS_INCIDENT_LIMIT, default 500).",
+                               valueName: "count"))
+    var metricsIncidentLimit: Int?
+
     @Option(help: ArgumentHelp("Address to listen on ($RUNBOOK_ADDRESS, default 127.0.0.1).", valueName: "address"))
     var address: String?
 
@@ -90,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         settings.maximumSeries = try maxSeries ?? Self.integer(environment["RUNBOOK_MAX_SERIES"], "RUNBOOK_MAX_SERIES") ?? settings.maximumSeries
         guard settings.maximumSeries >= 1 else { throw ValidationError("the series limit must be at least 1") }
+        settings.metricsIncidentLimit = try metricsIncidentLimit
+            ?? Self.integer(environment["RUNBOOK_METRICS_INCIDENT_LIMIT"], "RUNBOOK_METRICS_INCIDENT_LIMIT") ?? settings.metricsIncidentLimit
+        guard settings.metricsIncidentLimit >= 0 else { throw ValidationError("the metrics incident limit must be 0 or more") }
         guard (0...65535).contains(settings.port) else { throw ValidationError("the port must be 0 to 65535, not \(settings.port)") }
         guard settings.bodyLimit >= 1024 else { throw ValidationError("the body limit must be at least 1024 bytes") }
         switch (tlsCert ?? environment["RUNBOOK_TLS_CERT"], tlsKey ?? environment["RUNBOOK_TLS_KEY"]) {
