@@ -83,6 +83,7 @@ extension SeasonalProfile {
         for _ in 0..<count {
             buckets.append(Bucket(value: try reader.float(), delta: try reader.float(), visits: try reader.byte()))
         }
+        lastBucket = count - 1
     }
 }
 
