@@ -189,9 +189,8 @@ public struct RunbookApplication: Sendable {
                 metrics.set("runbook_audit_remote_last_push_timestamp_seconds", state.pushedAt?.timeIntervalSince1970 ?? 0, labels: remote)
                 metrics.set("runbook_audit_remote_rejected", state.rejected ? 1 : 0, labels: remote)
             }
-        }, paging: { [onCall, store] in
+        }, paging: { [onCall] open in
             guard let engine = onCall?.engine else { return [:] }
-            let open = store.incidents().filter(\.state.isOpen).map(\.number)
             return await engine.paging(of: open).mapValues { DeadlineMetrics.Paging(level: $0.level, lastPage: $0.lastPage) }
         }, incidentLimit: settings.metricsIncidentLimit).register(on: routes)
         let built = routes.table

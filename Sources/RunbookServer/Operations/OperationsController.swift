@@ -12,15 +12,17 @@ struct OperationsController: Sendable {
     let store: IncidentStore
     let wiki: WikiWatcher
     let extraGauges: @Sendable () async -> Void
-    /// How far each open incident's escalation went (empty without on-call).
-    let paging: @Sendable () async -> [IncidentNumber: DeadlineMetrics.Paging]
+    /// How far the escalation of each of the given (open) incidents went (empty without on-call).
+    let paging: @Sendable ([IncidentNumber]) async -> [IncidentNumber: DeadlineMetrics.Paging]
     /// Most incidents with per-incident deadline series.
     let incidentLimit: Int
 
     func register(on router: some RouterMethods<ServerContext>) {
         router.get("metrics") { _, _ in
             await extraGauges()
-            let text = metrics.render(incidents: store.incidents(), paging: await paging(), incidentLimit: incidentLimit)
+            let incidents = store.incidents()
+            let paging = await paging(incidents.filter(\.state.isOpen).map(\.number))
+            let text = metrics.render(incidents: incidents, paging: paging, incidentLimit: incidentLimit)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
