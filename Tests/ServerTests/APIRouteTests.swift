@@ -144,6 +144,11 @@ struct APIRouteTests {
             #expect(metrics.text.contains(#"runbook_intake_total{source="rest",outcome="opened"} 1"#))
             #expect(metrics.text.contains(#"runbook_http_requests_total{method="POST",route="/api/v1/incidents",status="201"} 1"#))
             #expect(metrics.text.contains("runbook_audit_commit_seconds_count"))
+            // Every family says what it is (`promtool check metrics` asks the same).
+            let lines = metrics.text.split(separator: "\n")
+            let typed = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+            let helped = Set(lines.filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
+            #expect(typed.count > 20 && typed.allSatisfy(helped.contains), "no help: \(typed.filter { !helped.contains($0) })")
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.json["status"] as? String == "ready")

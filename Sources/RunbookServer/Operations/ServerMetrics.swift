@@ -17,12 +17,12 @@ public final class ServerMetrics: Sendable {
 
     public init() {
         // Shown as 0 from the start, so a dashboard sees "none yet" rather than no series.
-        _ = registry.makeCounter(name: "runbook_anomalies_total", labels: [])
+        _ = counter("runbook_anomalies_total", [])
         // Every channel's counters exist from the start: Prometheus' increase() needs a sample before the first failure
         // to see it (contrib/prometheus/runbook-rules.yml, RunbookNotificationsFailing).
         for channel in ["webhook", "slack", "ntfy", "email", "spoken", "unconfigured"] {
             for outcome in ["delivered", "failed"] {
-                _ = registry.makeCounter(name: "runbook_notifications_total", labels: [("channel", channel), ("outcome", outcome)])
+                _ = counter("runbook_notifications_total", [("channel", channel), ("outcome", outcome)])
             }
         }
     }
@@ -30,55 +30,100 @@ public final class ServerMetrics: Sendable {
     /// One alert or event taken in: `source` (alertmanager, pagerduty, grafana, rest, telemetry) and
     /// what came of it (opened, deduplicated, resolved, unchanged, rejected).
     func recordIntake(source: String, outcome: String, count: Int = 1) {
-        registry.makeCounter(name: "runbook_intake_total", labels: [("source", source), ("outcome", outcome)]).increment(by: Int64(count))
+        counter("runbook_intake_total", [("source", source), ("outcome", outcome)]).increment(by: Int64(count))
     }
 
     /// How long a caller waited for its change to be committed durably to the audit branch.
     func recordAuditCommit(_ duration: Duration) {
-        registry.makeDurationHistogram(name: "runbook_audit_commit_seconds", labels: [], buckets: Self.durationBuckets).record(duration)
+        histogram("runbook_audit_commit_seconds", []).record(duration)
     }
 
     func recordRun(_ run: Run, duration: Duration) {
-        registry.makeCounter(name: "runbook_runs_total", labels: [("state", run.state.rawValue)]).increment()
-        registry.makeDurationHistogram(name: "runbook_run_duration_seconds", labels: [], buckets: Self.durationBuckets).record(duration)
+        counter("runbook_runs_total", [("state", run.state.rawValue)]).increment()
+        histogram("runbook_run_duration_seconds", []).record(duration)
     }
 
     func recordStep(_ step: StepRecord) {
         guard let seconds = step.durationSeconds else { return }
-        registry.makeDurationHistogram(name: "runbook_step_duration_seconds", labels: [("state", step.state.rawValue)],
-                                       buckets: Self.durationBuckets)
+        histogram("runbook_step_duration_seconds", [("state", step.state.rawValue)])
             .record(.milliseconds(Int64(seconds * 1000)))
     }
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(name: "runbook_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))])
+        counter("runbook_http_requests_total", [("method", method), ("route", route), ("status", String(status))])
             .increment()
-        registry.makeDurationHistogram(name: "runbook_http_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets)
+        histogram("runbook_http_request_duration_seconds", [("route", route)])
             .record(duration)
     }
 
     /// Telemetry samples taken in and rejected (malformed, NaN, out of order, duplicate, out of window).
     func recordSamples(format: String, accepted: Int, rejected: Int) {
-        registry.makeCounter(name: "runbook_telemetry_samples_total", labels: [("format", format), ("outcome", "accepted")])
+        counter("runbook_telemetry_samples_total", [("format", format), ("outcome", "accepted")])
             .increment(by: Int64(accepted))
-        registry.makeCounter(name: "runbook_telemetry_samples_total", labels: [("format", format), ("outcome", "rejected")])
+        counter("runbook_telemetry_samples_total", [("format", format), ("outcome", "rejected")])
             .increment(by: Int64(rejected))
     }
 
     func recordAnomalies(_ count: Int) {
-        registry.makeCounter(name: "runbook_anomalies_total", labels: []).increment(by: Int64(count))
+        counter("runbook_anomalies_total", []).increment(by: Int64(count))
     }
 
     /// Sets a gauge to `value` (telemetry series, evictions and the like, read at scrape time).
     func set(_ name: String, _ value: Double, labels: [(String, String)] = []) {
-        registry.makeGauge(name: name, labels: labels).set(value)
+        gauge(name, labels).set(value)
     }
 
     /// A notification's outcome on a channel (webhook, slack, ntfy, email, spoken; `unconfigured` when the recipient's
     /// contact method could not be worked out).
     func recordNotification(channel: String, delivered: Bool) {
-        registry.makeCounter(name: "runbook_notifications_total", labels: [("channel", channel), ("outcome", delivered ? "delivered" : "failed")])
+        counter("runbook_notifications_total", [("channel", channel), ("outcome", delivered ? "delivered" : "failed")])
             .increment()
+    }
+
+    // MARK: - The registry's metrics, each with its help text
+
+    /// The `# HELP` of every metric the registry keeps (docs/metrics.md has the same, with labels and bounds). One
+    /// table, because the client library stops the process when two calls give one name different help.
+    static let help: [String: String] = [
+        "runbook_anomalies_total": "Anomalies the detector raised.",
+        "runbook_intake_total": "Alerts and events taken in, by source and what came of them.",
+        "runbook_audit_commit_seconds": "How long a caller waited for its change to be durable on the audit branch.",
+        "runbook_runs_total": "Runs that ended, by end state.",
+        "runbook_run_duration_seconds": "How long runs took.",
+        "runbook_step_duration_seconds": "How long steps took, by end state.",
+        "runbook_http_requests_total": "HTTP requests by method, route and status.",
+        "runbook_http_request_duration_seconds": "HTTP request durations by route.",
+        "runbook_telemetry_samples_total": "Telemetry samples taken in and rejected, by format.",
+        "runbook_notifications_total": "Notifications by channel and outcome, after the notifier's retries.",
+        "runbook_incidents": "Incidents by state and priority.",
+        "runbook_sla_breaches": "SLA breaches recorded, by kind.",
+        "runbook_runs_active": "Runs holding a worker.",
+        "runbook_runs_awaiting_approval": "Runs waiting for a person to approve a step.",
+        "runbook_run_approval_oldest_wait_seconds": "How long the oldest run awaiting approval has waited; 0 when none.",
+        "runbook_event_subscribers": "Subscribers of the event stream.",
+        "runbook_telemetry_series": "Series the anomaly detector watches.",
+        "runbook_telemetry_series_evicted": "Series evicted by the series limit since the start.",
+        "runbook_telemetry_samples_out_of_order": "Samples older than their series' last one, since the start.",
+        "runbook_telemetry_samples_duplicate": "Samples at their series' last timestamp, since the start.",
+        "runbook_audit_remote_lag_commits": "Audit commits a remote is behind (-1: unknown).",
+        "runbook_audit_remote_last_push_timestamp_seconds": "When the audit branch was last pushed to a remote.",
+        "runbook_audit_remote_rejected": "1 when a remote refused the audit branch (it was rewritten there).",
+    ]
+
+    private static func descriptor(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "")
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(descriptor: Self.descriptor(name), labels: labels)
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)]) -> Gauge {
+        registry.makeGauge(descriptor: Self.descriptor(name), labels: labels)
+    }
+
+    private func histogram(_ name: String, _ labels: [(String, String)]) -> DurationHistogram {
+        registry.makeDurationHistogram(descriptor: Self.descriptor(name), labels: labels, buckets: Self.durationBuckets)
     }
 
     /// The exposition text, with the incident gauges and the deadline metrics (``DeadlineMetrics``) computed from
@@ -93,12 +138,12 @@ public final class ServerMetrics: Sendable {
         }
         for state in IncidentState.allCases {
             for priority in Priority.allCases {
-                registry.makeGauge(name: "runbook_incidents", labels: [("state", state.rawValue), ("priority", String(priority.rawValue))])
+                gauge("runbook_incidents", [("state", state.rawValue), ("priority", String(priority.rawValue))])
                     .set(Double(counts["\(state.rawValue)|\(priority.rawValue)"] ?? 0))
             }
         }
         for (kind, count) in breaches {
-            registry.makeGauge(name: "runbook_sla_breaches", labels: [("kind", kind)]).set(Double(count))
+            gauge("runbook_sla_breaches", [("kind", kind)]).set(Double(count))
         }
         return registry.emitToString() + DeadlineMetrics(limit: incidentLimit).render(incidents: incidents, paging: paging, now: now)
     }
