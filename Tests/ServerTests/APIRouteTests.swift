@@ -144,6 +144,7 @@ struct APIRouteTests {
             #expect(metrics.text.contains(#"runbook_intake_total{source="rest",outcome="opened"} 1"#))
             #expect(metrics.text.contains(#"runbook_http_requests_total{method="POST",route="/api/v1/incidents",status="201"} 1"#))
             #expect(metrics.text.contains("runbook_audit_commit_seconds_count"))
+            #expect(metrics.text.contains("runbook_audit_journal_failed_cycles 0"), "what RunbookAuditCommitsFailing reads")
             // Every family says what it is (`promtool check metrics` asks the same).
             let lines = metrics.text.split(separator: "\n")
             let typed = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }

@@ -42,7 +42,11 @@ public actor IncidentStore {
     /// cycles of their own (a server), rather than once its commit is synced (see ``AuditLog/journal(_:)``).
     public nonisolated let journaling: Bool
     /// Journaled events not yet on the branch, oldest first, with what they carry for the feed.
-    private var journaled: [(entry: AuditEntry, payload: Payload)] = []
+    private var journaled: [(entry: AuditEntry, payload: Payload)] = [] {
+        didSet { journalCounts.withLock { $0.events = journaled.count } }
+    }
+    /// What ``journalStatus`` reads: kept beside the actor's state so a scrape never waits for a write.
+    private nonisolated let journalCounts = Mutex((events: 0, failedCycles: 0))
     /// Whether a commit cycle is running (``JournalCommitter``).
     private var cycleRunning = false
     /// Callers of ``drainJournal()``.
@@ -593,8 +597,16 @@ public actor IncidentStore {
 
     /// For the committer: a cycle failed; its events stay journaled and the next cycle tries them again.
     func commitFailed() {
+        journalCounts.withLock { $0.failedCycles += 1 }
         // Shutdown does not wait for a disk that stays full: the journal is committed at the next start.
         resumeDrainWaiters()
+    }
+
+    /// The intake journal's backlog: events acknowledged but not yet on the branch, and the commit cycles that failed
+    /// since the start (a full disk; each is retried a second later). A failing cycle shows nowhere else, so the
+    /// server exports both. Nonisolated, like the other reads: it never waits for a write.
+    public nonisolated var journalStatus: (events: Int, failedCycles: Int) {
+        journalCounts.withLock { ($0.events, $0.failedCycles) }
     }
 
     /// Waits until every journaled event is on the branch, or a commit cycle failed (at shutdown: what is left is

@@ -178,6 +178,9 @@ public struct RunbookApplication: Sendable {
             let oldest = waiting.map(\.awaitingApprovalSince).min()
             metrics.set("runbook_run_approval_oldest_wait_seconds", oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
             metrics.set("runbook_event_subscribers", Double(store.feed.subscriberCount))
+            let journal = store.journalStatus
+            metrics.set("runbook_audit_journal_events", Double(journal.events))
+            metrics.set("runbook_audit_journal_failed_cycles", Double(journal.failedCycles))
             let (series, counters) = telemetry.status
             metrics.set("runbook_telemetry_series", Double(series))
             metrics.set("runbook_telemetry_series_evicted", Double(counters.evictions))

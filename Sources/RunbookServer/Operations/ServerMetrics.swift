@@ -101,6 +101,8 @@ public final class ServerMetrics: Sendable {
         "runbook_runs_awaiting_approval": "Runs waiting for a person to approve a step.",
         "runbook_run_approval_oldest_wait_seconds": "How long the oldest run awaiting approval has waited; 0 when none.",
         "runbook_event_subscribers": "Subscribers of the event stream.",
+        "runbook_audit_journal_events": "Events acknowledged and journaled but not yet committed to the audit branch.",
+        "runbook_audit_journal_failed_cycles": "Audit commit cycles that failed since the start (each is retried a second later).",
         "runbook_telemetry_series": "Series the anomaly detector watches.",
         "runbook_telemetry_series_evicted": "Series evicted by the series limit since the start.",
         "runbook_telemetry_samples_out_of_order": "Samples older than their series' last one, since the start.",
