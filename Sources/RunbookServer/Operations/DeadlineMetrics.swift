@@ -66,9 +66,11 @@ struct DeadlineMetrics {
                     "Open incidents with a pending deadline left out of the per-incident series by the limit (--metrics-incident-limit).")
         text.sample("runbook_incident_deadlines_omitted", [], Double(soonest.count - kept.count))
 
-        let escalated = shown.map(\.incident).reduce(into: [IncidentNumber: Incident]()) { $0[$1.number] = $1 }
-            .compactMap { number, incident in paging[number].map { (incident, $0) } }
-            .sorted { $0.0.number < $1.0.number }
+        // `shown` is in incident order, an incident's deadlines side by side: its first one stands for it.
+        let escalated = shown.enumerated().compactMap { index, deadline -> (Incident, Paging)? in
+            guard index == 0 || shown[index - 1].incident.number != deadline.incident.number else { return nil }
+            return paging[deadline.incident.number].map { (deadline.incident, $0) }
+        }
         text.family("runbook_incident_escalation_level", "gauge", "The escalation level last paged for an open incident, from 1.")
         for (incident, state) in escalated {
             text.sample("runbook_incident_escalation_level", Self.labels(incident), Double(state.level))
@@ -84,11 +86,12 @@ struct DeadlineMetrics {
     private func summaries(_ pending: [Pending], now: Date, into text: inout ExpositionText) {
         let upcoming = pending.filter { $0.due > now }
         text.family("runbook_sla_next_deadline_seconds", "gauge", "Seconds until the soonest deadline not yet due, per priority and kind.")
-        let next = Dictionary(grouping: upcoming) { "\($0.incident.priority.rawValue)|\($0.kind.rawValue)" }
-            .mapValues { $0.map(\.due).min()! }
-        for (key, due) in next.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|").map(String.init)
-            text.sample("runbook_sla_next_deadline_seconds", [("priority", parts[0]), ("kind", parts[1])], due.timeIntervalSince(now))
+        for priority in Priority.allCases {
+            for kind in SLABreach.Kind.allCases {
+                guard let due = upcoming.filter({ $0.incident.priority == priority && $0.kind == kind }).map(\.due).min() else { continue }
+                text.sample("runbook_sla_next_deadline_seconds", [("priority", String(priority.rawValue)), ("kind", kind.rawValue)],
+                            due.timeIntervalSince(now))
+            }
         }
         text.family("runbook_incidents_due", "gauge", "Open incidents whose response or resolution target falls due within the window.")
         for kind in SLABreach.Kind.allCases {

@@ -42,7 +42,7 @@ struct LineProtocolReader {
     var tags: [TagSpan] = []
     private var fields: [FieldSpan] = []
     private var nonNumeric = 0
-    /// The 1-based number of the line being read, for drops noted while reading it.
+    /// The 1-based number of the line being read, for its errors and the drops noted while reading it.
     private var lineNumber = 1
 
     init(precision: TimestampPrecision, options: IngestOptions) {
@@ -58,10 +58,11 @@ struct LineProtocolReader {
         // A typical line is 60-100 bytes with one field.
         batch.reserve(samples: body.count / 64 + 1, identityBytes: body.count)
         var start = 0
-        var number = 1
+        lineNumber = 1
         while start < body.count {
             var end = Self.lineEnd(base, from: start, count: body.count)
-            lineNumber = number
+            // The lines this entry spans: more than one only when a string field holds newlines.
+            var lines = 1
             while true {
                 var line = UnsafeBufferPointer(start: base + start, count: end - start)
                 if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
@@ -71,14 +72,16 @@ struct LineProtocolReader {
                     // A string field may hold newlines, as InfluxDB reads it: the entry goes on to the first newline
                     // after the string's closing quote (or to the end of the body, where it is reported unclosed).
                     if let open = error.openString, end < body.count {
-                        end = Self.lineEnd(base, from: Self.closingQuote(body, from: start + open + 1) ?? body.count, count: body.count)
+                        let next = Self.lineEnd(base, from: Self.closingQuote(body, from: start + open + 1) ?? body.count, count: body.count)
+                        lines += Self.newlines(in: UnsafeBufferPointer(rebasing: body[end..<next]))
+                        end = next
                         continue
                     }
-                    batch.record(IngestError(.line(number), error.message))
+                    batch.record(IngestError(.line(lineNumber), error.message))
                 }
                 break
             }
-            number += 1 + Self.newlines(in: UnsafeBufferPointer(rebasing: body[start..<end]))
+            lineNumber += lines
             start = end + 1
         }
     }
